@@ -1,0 +1,77 @@
+/* The API layer: handlers get a parsed request, a store connection and the
+ * caller's identity, and either fill the response or record a problem.
+ * They never see libmicrohttpd or SQL. */
+#ifndef DIALBOOK_API_H
+#define DIALBOOK_API_H
+
+#include <stdbool.h>
+
+#include "auth/permissions.h"
+#include "common/limits.h"
+#include "http/http.h"
+#include "http/router.h"
+#include "model/problem.h"
+#include "store/pool.h"
+#include "store/store.h"
+
+enum api_profile { PROFILE_REST, PROFILE_GENESYS };
+
+struct rate_limiter;
+
+struct api_server {
+	struct store_pool *pool;
+	struct db_limits limits;
+	enum api_profile profile;
+	struct rate_limiter *rate;
+};
+
+struct api_ctx {
+	const struct http_request *req;
+	struct http_response *res;
+	struct api_server *srv;
+	struct store *store;
+	struct token_info token; /* the caller, on authenticated routes */
+	struct org org;		 /* the caller's organization */
+	json_t *body;		 /* parsed JSON body on API_JSON_BODY routes */
+	struct problem problem;
+};
+
+typedef int (*api_handler)(struct api_ctx *c);
+
+enum api_route_flag {
+	API_PUBLIC = 1 << 0,	/* no bearer token needed */
+	API_JSON_BODY = 1 << 1, /* the body must be a JSON document */
+};
+
+struct api_route {
+	struct http_route http; /* first: the router reads it */
+	api_handler handler;
+	permission_set need;
+	unsigned flags;
+};
+
+extern const struct api_route api_routes[];
+extern const size_t api_route_count;
+
+/* The http_dispatch_fn of dialbookd; ctx is a struct api_server. */
+void api_dispatch(void *ctx, const struct http_request *req, struct http_response *res);
+
+/* Helpers for handlers. */
+int api_reply(struct api_ctx *c, int status, json_t *body);
+int api_not_found(struct api_ctx *c, const char *what, const char *id);
+int api_store_failed(struct api_ctx *c);
+/* Parses a boolean query argument ("true"/"false"); absent gives def. */
+int api_query_bool(struct api_ctx *c, const char *name, bool def, bool *out);
+
+/* Handlers. */
+int oauth_token(struct api_ctx *c);
+int contactlists_create(struct api_ctx *c);
+int contactlists_list(struct api_ctx *c);
+int contactlists_get(struct api_ctx *c);
+int contactlists_update(struct api_ctx *c);
+int contactlists_delete(struct api_ctx *c);
+int contactlists_delete_many(struct api_ctx *c);
+int divisionviews_list(struct api_ctx *c);
+int divisionviews_get(struct api_ctx *c);
+
+#endif

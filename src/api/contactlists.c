@@ -1,0 +1,305 @@
+/* /api/v2/outbound/contactlists: create, read, list, update, delete, bulk
+ * delete, and the division views. Rules: DESIGN.md §3. */
+#include "api/listing.h"
+#include "common/timeutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BASE "/api/v2/outbound/contactlists"
+
+static const char *const list_params[] = {
+    "pageSize",	   "pageNumber",	  "filterType",	      "name",
+    "id",	   "divisionId",	  "sortBy",	      "sortOrder",
+    "includeSize", "includeImportStatus", "allowEmptyResult", NULL,
+};
+static const char *const get_params[] = {"includeSize", "includeImportStatus", NULL};
+
+/* Extras of a read. Contacts and imports arrive with the contacts issue;
+ * until then every list is empty and no import has ever run. */
+static void extras_for(bool size, bool import_status, struct contact_list_extras *x)
+{
+	x->size = size ? json_integer(0) : NULL;
+	x->import_status = import_status ? json_pack("{s:i,s:i,s:i}", "totalRecords", 0,
+						     "completedRecords", 0, "percentComplete", 100)
+					 : NULL;
+}
+
+static void extras_release(struct contact_list_extras *x)
+{
+	json_decref(x->size);
+	json_decref(x->import_status);
+}
+
+static int check_division(struct api_ctx *c, const char *division_id, const char *expected)
+{
+	if (!division_id || strcmp(division_id, expected) == 0)
+		return 0;
+	problem_add_detail(&c->problem, "INVALID_VALUE", "division.id");
+	return problem_set(&c->problem, 400, "invalid.value",
+			   "division.id %.64s is not a division of this organization; omit "
+			   "division to use the Home division (%s)",
+			   division_id, expected);
+}
+
+static int name_taken(struct api_ctx *c, const char *name)
+{
+	problem_add_detail(&c->problem, "DUPLICATE_VALUE", "name");
+	return problem_set(&c->problem, 409, "general.conflict",
+			   "The request conflicts with the current state of the target resource: "
+			   "a contact list named \"%.256s\" already exists in this organization "
+			   "(names are compared case-insensitively); choose another name",
+			   name);
+}
+
+int contactlists_create(struct api_ctx *c)
+{
+	struct contact_list_input in;
+	if (contact_list_parse(c->body, FIELD_CREATE, &c->srv->limits, NULL, &in, &c->problem))
+		return -1;
+	int rc = -1;
+	struct contact_list cl;
+	memset(&cl, 0, sizeof(cl));
+	if (check_division(c, in.division_id, c->org.home_division_id))
+		goto out;
+	text_uuid_new(cl.id);
+	snprintf(cl.org_id, sizeof(cl.org_id), "%s", c->org.id);
+	snprintf(cl.division_id, sizeof(cl.division_id), "%s", c->org.home_division_id);
+	cl.name = strdup(in.name);
+	cl.version = 1;
+	cl.date_created = cl.date_modified = time_now_ms();
+	cl.doc = json_incref(in.doc);
+	switch (c->store->ops->list_create(c->store, &cl, c->srv->limits.max_lists_per_org)) {
+	case STORE_OK:
+		break;
+	case STORE_CONFLICT:
+		name_taken(c, cl.name);
+		goto out;
+	case STORE_LIMIT:
+		problem_put(&c->problem, "limit",
+			    json_pack("{s:s,s:s,s:I}", "key", "max.contact.lists", "namespace",
+				      "outbound", "value",
+				      (json_int_t)c->srv->limits.max_lists_per_org));
+		problem_set(&c->problem, 400, "max.entity.count.reached",
+			    "this organization already has the maximum of %u contact lists; "
+			    "delete one first",
+			    c->srv->limits.max_lists_per_org);
+		goto out;
+	default:
+		api_store_failed(c);
+		goto out;
+	}
+	bool rest = c->srv->profile == PROFILE_REST;
+	if (rest)
+		http_response_header(c->res, "Location", BASE "/%s", cl.id);
+	rc = api_reply(c, rest ? 201 : 200, contact_list_to_json(&cl, NULL));
+out:
+	contact_list_release(&cl);
+	contact_list_input_release(&in);
+	return rc;
+}
+
+/* Loads the list named by the path, answering 404 for another org's. */
+static int load(struct api_ctx *c, const char *id, struct contact_list *cl)
+{
+	int rc = c->store->ops->list_get(c->store, c->org.id, id, cl);
+	if (rc == STORE_NOT_FOUND)
+		return api_not_found(c, "contact list", id);
+	return rc == STORE_OK ? 0 : api_store_failed(c);
+}
+
+typedef json_t *(*encode_fn)(const struct contact_list *cl, const struct contact_list_extras *x);
+
+static int get_with(struct api_ctx *c, encode_fn encode)
+{
+	bool size, status;
+	if (listing_refuse_unknown(c, get_params) ||
+	    api_query_bool(c, "includeSize", false, &size) ||
+	    api_query_bool(c, "includeImportStatus", false, &status))
+		return -1;
+	struct contact_list cl;
+	if (load(c, c->req->params[0], &cl))
+		return -1;
+	struct contact_list_extras x;
+	extras_for(size, status, &x);
+	api_reply(c, 200, encode(&cl, &x));
+	extras_release(&x);
+	contact_list_release(&cl);
+	return 0;
+}
+
+int contactlists_get(struct api_ctx *c)
+{
+	return get_with(c, contact_list_to_json);
+}
+
+int contactlists_update(struct api_ctx *c)
+{
+	struct contact_list cur;
+	if (load(c, c->req->params[0], &cur))
+		return -1;
+	struct contact_list_input in;
+	int rc = -1;
+	if (contact_list_parse(c->body, FIELD_UPDATE, &c->srv->limits, &cur, &in, &c->problem)) {
+		contact_list_release(&cur);
+		return -1;
+	}
+	if (contact_list_check_update(&cur, &in, &c->problem) ||
+	    check_division(c, in.division_id, cur.division_id))
+		goto out;
+	struct contact_list next = cur;
+	next.name = (char *)in.name;
+	next.doc = in.doc;
+	next.version = cur.version + 1;
+	next.date_modified = time_now_ms();
+	switch (c->store->ops->list_update(c->store, &next, cur.version)) {
+	case STORE_OK:
+		rc = api_reply(c, 200, contact_list_to_json(&next, NULL));
+		break;
+	case STORE_CONFLICT:
+		name_taken(c, in.name);
+		break;
+	case STORE_STALE:
+		problem_add_detail(&c->problem, "INVALID_VALUE", "version");
+		problem_set(&c->problem, 409, "general.conflict",
+			    "The contact list version [%lld] does not match the current version: "
+			    "it changed while this update was in flight; read it again and retry",
+			    (long long)in.version);
+		break;
+	case STORE_NOT_FOUND:
+		api_not_found(c, "contact list", cur.id);
+		break;
+	default:
+		api_store_failed(c);
+	}
+out:
+	contact_list_input_release(&in);
+	contact_list_release(&cur);
+	return rc;
+}
+
+int contactlists_delete(struct api_ctx *c)
+{
+	if (listing_refuse_unknown(c, (const char *const[]){NULL}))
+		return -1;
+	const char *id = c->req->params[0];
+	int rc = c->store->ops->list_delete(c->store, c->org.id, id);
+	if (rc == STORE_NOT_FOUND)
+		return api_not_found(c, "contact list", id);
+	if (rc != STORE_OK)
+		return api_store_failed(c);
+	return api_reply(c, c->srv->profile == PROFILE_REST ? 204 : 200, NULL);
+}
+
+int contactlists_delete_many(struct api_ctx *c)
+{
+	char *ids[DB_MAX_BULK_IDS];
+	size_t n = 0;
+	int rc = -1;
+	if (listing_refuse_unknown(c, (const char *const[]){"id", NULL}) ||
+	    listing_query_ids(c, "id", ids, DB_MAX_BULK_IDS, &n))
+		goto out;
+	if (n == 0) {
+		problem_add_detail(&c->problem, "REQUIRED", "id");
+		problem_set(&c->problem, 400, "invalid.value",
+			    "id is required: name the contact lists to delete as ?id=a,b or "
+			    "?id=a&id=b");
+		goto out;
+	}
+	const char *missing;
+	int st = c->store->ops->list_delete_many(c->store, c->org.id, (const char *const *)ids, n,
+						 &missing);
+	if (st == STORE_NOT_FOUND) {
+		api_not_found(c, "contact list", missing);
+		snprintf(c->problem.message + strlen(c->problem.message),
+			 sizeof(c->problem.message) - strlen(c->problem.message),
+			 "; nothing was deleted");
+		goto out;
+	}
+	if (st != STORE_OK) {
+		api_store_failed(c);
+		goto out;
+	}
+	rc = api_reply(c, 204, NULL);
+out:
+	listing_ids_release(ids, n);
+	return rc;
+}
+
+struct collected {
+	const struct listing_query *q;
+	struct contact_list *items;
+	size_t count, cap;
+};
+
+static int collect(const struct contact_list *cl, void *ctx)
+{
+	struct collected *col = ctx;
+	if (!listing_matches(col->q, cl))
+		return 0;
+	if (col->count == col->cap) {
+		col->cap = col->cap ? col->cap * 2 : 32;
+		col->items = realloc(col->items, col->cap * sizeof(*col->items));
+		if (!col->items)
+			abort();
+	}
+	struct contact_list *copy = &col->items[col->count++];
+	*copy = *cl;
+	copy->name = strdup(cl->name);
+	copy->doc = json_incref(cl->doc);
+	return 0;
+}
+
+static int list_with(struct api_ctx *c, const char *base, encode_fn encode)
+{
+	struct listing_query q;
+	if (listing_query_parse(c, list_params, &q)) {
+		listing_query_release(&q);
+		return -1;
+	}
+	struct collected col = {.q = &q};
+	int rc = -1;
+	if (c->store->ops->list_scan(c->store, c->org.id, collect, &col) != STORE_OK) {
+		api_store_failed(c);
+		goto out;
+	}
+	listing_sort(&q, col.items, col.count);
+	size_t first = (size_t)(q.page_number - 1) * q.page_size;
+	if (first >= col.count && col.count > 0 && !q.allow_empty) {
+		problem_add_detail(&c->problem, "INVALID_VALUE", "pageNumber");
+		problem_set(&c->problem, 400, "invalid.value",
+			    "pageNumber %u is past the last page (%zu); pass "
+			    "allowEmptyResult=true to get an empty page instead",
+			    q.page_number, (col.count + q.page_size - 1) / q.page_size);
+		goto out;
+	}
+	json_t *entities = json_array();
+	struct contact_list_extras x;
+	extras_for(q.include_size, q.include_import_status, &x);
+	for (size_t i = first; i < col.count && i < first + q.page_size; i++)
+		json_array_append_new(entities, encode(&col.items[i], &x));
+	extras_release(&x);
+	rc = api_reply(c, 200, listing_envelope(c, &q, base, entities, col.count));
+out:
+	for (size_t i = 0; i < col.count; i++)
+		contact_list_release(&col.items[i]);
+	free(col.items);
+	listing_query_release(&q);
+	return rc;
+}
+
+int contactlists_list(struct api_ctx *c)
+{
+	return list_with(c, BASE, contact_list_to_json);
+}
+
+int divisionviews_list(struct api_ctx *c)
+{
+	return list_with(c, BASE "/divisionviews", contact_list_division_view);
+}
+
+int divisionviews_get(struct api_ctx *c)
+{
+	return get_with(c, contact_list_division_view);
+}

@@ -1,0 +1,229 @@
+/* Every request passes here: route, rate limit, authentication,
+ * permission, body checks, then the handler. Every refusal is an
+ * ErrorBody whose contextId is the request's correlation id. */
+#include "api/api.h"
+#include "api/ratelimit.h"
+#include "auth/credentials.h"
+#include "common/log.h"
+#include "common/timeutil.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+int api_reply(struct api_ctx *c, int status, json_t *body)
+{
+	c->res->status = status;
+	c->res->json = body;
+	return 0;
+}
+
+int api_not_found(struct api_ctx *c, const char *what, const char *id)
+{
+	return problem_set(&c->problem, 404, "not.found",
+			   "The requested resource was not found: no %s with id %.64s in this "
+			   "organization",
+			   what, id);
+}
+
+int api_store_failed(struct api_ctx *c)
+{
+	return problem_set(&c->problem, 500, "internal.server.error",
+			   "the store failed to complete the request; it was logged with this "
+			   "request's correlation id. Retry later");
+}
+
+int api_query_bool(struct api_ctx *c, const char *name, bool def, bool *out)
+{
+	const char *v = http_query_get(c->req, name);
+	*out = def;
+	if (!v)
+		return 0;
+	if (strcasecmp(v, "true") == 0) {
+		*out = true;
+		return 0;
+	}
+	if (strcasecmp(v, "false") == 0) {
+		*out = false;
+		return 0;
+	}
+	problem_add_detail(&c->problem, "INVALID_VALUE", name);
+	return problem_set(&c->problem, 400, "invalid.value",
+			   "Value [%.64s] is not valid for field type [%s]. Allowable values are: "
+			   "true, false",
+			   v, name);
+}
+
+static const char *bearer_token(const struct http_request *req)
+{
+	const char *h = req->header(req, "Authorization");
+	if (!h || strncasecmp(h, "Bearer ", 7) != 0)
+		return NULL;
+	h += 7;
+	while (*h == ' ')
+		h++;
+	return *h ? h : NULL;
+}
+
+static int authenticate(struct api_ctx *c, const char *token_hash)
+{
+	struct problem *p = &c->problem;
+	if (!token_hash) {
+		http_response_header(c->res, "WWW-Authenticate", "Bearer realm=\"dialbook\"");
+		return problem_set(p, 401, "authentication.required",
+				   "No authentication bearer token specified in authorization "
+				   "header. Get a token from POST /oauth/token and send "
+				   "\"Authorization: Bearer <token>\"");
+	}
+	int rc = c->store->ops->token_get(c->store, token_hash, &c->token);
+	if (rc == STORE_OK && c->token.expires_at <= time_now_ms())
+		rc = STORE_NOT_FOUND;
+	if (rc == STORE_OK)
+		rc = c->store->ops->org_get(c->store, c->token.org_id, &c->org);
+	if (rc == STORE_NOT_FOUND) {
+		http_response_header(c->res, "WWW-Authenticate",
+				     "Bearer realm=\"dialbook\", error=\"invalid_token\"");
+		return problem_set(p, 401, "bad.credentials",
+				   "Invalid login credentials. The bearer token is unknown, "
+				   "expired or revoked; get a new one from POST /oauth/token");
+	}
+	return rc == STORE_OK ? 0 : api_store_failed(c);
+}
+
+static int authorize(struct api_ctx *c, permission_set need)
+{
+	if ((need & ~c->token.permissions) == 0)
+		return 0;
+	char missing[512];
+	permission_missing(need, c->token.permissions, missing, sizeof(missing));
+	http_response_header(c->res, "WWW-Authenticate",
+			     "Bearer realm=\"dialbook\", error=\"insufficient_scope\", "
+			     "scope=\"%s\"",
+			     missing);
+	problem_add_detail(&c->problem, "MISSING_PERMISSIONS", NULL);
+	return problem_set(&c->problem, 403, "missing.permissions",
+			   "Unable to perform the requested action. You are missing the "
+			   "following permission(s): %s",
+			   missing);
+}
+
+static bool is_json_type(const char *type)
+{
+	if (!type)
+		return false;
+	size_t n = strcspn(type, ";");
+	while (n && type[n - 1] == ' ')
+		n--;
+	return n == 16 && strncasecmp(type, "application/json", 16) == 0;
+}
+
+static int parse_json_body(struct api_ctx *c)
+{
+	const struct http_request *req = c->req;
+	struct problem *p = &c->problem;
+	if (!is_json_type(req->header(req, "Content-Type")))
+		return problem_set(p, 415, "unsupported.media.type",
+				   "Unsupported Media Type: the body must be JSON; send "
+				   "\"Content-Type: application/json\"");
+	if (!req->body || req->body_len == 0)
+		return problem_set(p, 400, "bad.request",
+				   "The request body is empty; send a JSON object");
+	json_error_t err;
+	c->body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &err);
+	if (!c->body)
+		return problem_set(p, 400, "bad.request",
+				   "The request could not be understood by the server due to "
+				   "malformed syntax: %s at line %d, column %d of the JSON body",
+				   err.text, err.line, err.column);
+	return 0;
+}
+
+static void rate_limit_headers(struct http_response *res, const struct rate_verdict *v)
+{
+	http_response_header(res, "inin-ratelimit-allowed", "%u", v->limit);
+	http_response_header(res, "inin-ratelimit-count", "%u", v->count);
+	http_response_header(res, "inin-ratelimit-reset", "%u", v->reset_s);
+}
+
+static int route_and_serve(struct api_ctx *c, const char *token_hash)
+{
+	const struct http_request *req = c->req;
+	struct problem *p = &c->problem;
+	size_t index;
+	char scratch[512], allow[64];
+	struct http_request routed = *req;
+	enum route_result rr = router_match(
+	    api_routes, api_route_count, sizeof(api_routes[0]), req->method, req->path, &index,
+	    routed.params, &routed.param_count, scratch, sizeof(scratch), allow, sizeof(allow));
+	if (rr == ROUTE_NOT_FOUND)
+		return problem_set(p, 404, "not.found",
+				   "The requested resource was not found: %s %.200s is not an "
+				   "endpoint of dialbook (see /api/v2/docs)",
+				   req->method, req->path);
+	if (rr == ROUTE_WRONG_METHOD) {
+		http_response_header(c->res, "Allow", "%s", allow);
+		return problem_set(p, 405, "method.not.allowed",
+				   "%s is not allowed on %.200s; allowed: %s", req->method,
+				   req->path, allow);
+	}
+	const struct api_route *route = &api_routes[index];
+	c->req = &routed;
+	if (req->body_too_large)
+		return problem_set(p, 413, "request.entity.too.large",
+				   "The request is over the size limit. Maximum bytes: %zu",
+				   req->body_limit);
+	if (req->query_overflow)
+		return problem_set(p, 400, "bad.request",
+				   "too many query parameters (the limit is %d)", HTTP_MAX_QUERY);
+	if (!(route->flags & API_PUBLIC)) {
+		if (authenticate(c, token_hash) || authorize(c, route->need))
+			return -1;
+	}
+	if ((route->flags & API_JSON_BODY) && parse_json_body(c))
+		return -1;
+	int rc = route->handler(c);
+	c->req = req;
+	return rc;
+}
+
+void api_dispatch(void *ctx, const struct http_request *req, struct http_response *res)
+{
+	struct api_ctx c = {.req = req, .res = res, .srv = ctx};
+	problem_init(&c.problem);
+
+	const char *token = bearer_token(req);
+	char token_hash[HASH_HEX_LEN];
+	if (token)
+		credentials_hash(token, strlen(token), token_hash);
+	char key[80];
+	snprintf(key, sizeof(key), "%s%s",
+		 token ? "t:" : "ip:", token ? token_hash : req->client_addr);
+	struct rate_verdict verdict;
+	rate_limiter_hit(c.srv->rate, key, time_now_ms(), &verdict);
+	rate_limit_headers(res, &verdict);
+
+	int rc;
+	if (!verdict.allowed) {
+		http_response_header(res, "Retry-After", "%u", verdict.reset_s);
+		rc = problem_set(
+		    &c.problem, 429, "too.many.requests",
+		    "Rate limit exceeded the maximum. Retry the request in [%u] seconds",
+		    verdict.reset_s);
+	} else if (!(c.store = store_pool_get(c.srv->pool))) {
+		rc = api_store_failed(&c);
+	} else {
+		rc = route_and_serve(&c, token ? token_hash : NULL);
+	}
+	if (rc != 0) {
+		if (c.problem.status == 0)
+			api_store_failed(&c);
+		json_decref(res->json);
+		res->status = c.problem.status;
+		res->json = problem_to_json(&c.problem, req->correlation_id);
+		if (c.problem.status >= 500)
+			log_error("event=request_failed correlation_id=%s message=\"%s\"",
+				  req->correlation_id, c.problem.message);
+	}
+	json_decref(c.body);
+	problem_release(&c.problem);
+}

@@ -1,0 +1,58 @@
+/* Listing query parameters (paging, name filter, ids, sorting) and the
+ * cloud's listing envelope, shared by contact lists and division views. */
+#ifndef DIALBOOK_LISTING_H
+#define DIALBOOK_LISTING_H
+
+#include <regex.h>
+#include <stdbool.h>
+
+#include "api/api.h"
+
+#define LISTING_MAX_IDS 100
+
+enum name_filter {
+	FILTER_EQUALS,
+	FILTER_REGEX,
+	FILTER_CONTAINS,
+	FILTER_PREFIX,
+	FILTER_LESS_THAN,
+	FILTER_LESS_THAN_EQUAL,
+	FILTER_GREATER_THAN,
+	FILTER_GREATER_THAN_EQUAL,
+	FILTER_BEGINS_WITH,
+	FILTER_ENDS_WITH,
+};
+
+enum sort_key { SORT_NAME, SORT_ID, SORT_DATE_CREATED, SORT_DATE_MODIFIED };
+
+struct listing_query {
+	unsigned page_size, page_number;
+	const char *name; /* NULL: no name filter */
+	enum name_filter filter;
+	regex_t regex;
+	bool regex_ready;
+	char *ids[LISTING_MAX_IDS];
+	size_t id_count;
+	char *division_ids[LISTING_MAX_IDS];
+	size_t division_count;
+	enum sort_key sort;
+	bool descending;
+	bool include_size, include_import_status, allow_empty;
+};
+
+/* Parses and checks the query string; `allowed` lists the parameters the
+ * endpoint accepts (NULL-terminated), any other is refused. */
+int listing_query_parse(struct api_ctx *c, const char *const *allowed, struct listing_query *q);
+void listing_query_release(struct listing_query *q);
+/* 400 naming the first query parameter not in `allowed` (NULL-terminated). */
+int listing_refuse_unknown(struct api_ctx *c, const char *const *allowed);
+bool listing_matches(const struct listing_query *q, const struct contact_list *cl);
+void listing_sort(const struct listing_query *q, struct contact_list *items, size_t n);
+/* Values of an array parameter, comma-joined and/or repeated. */
+int listing_query_ids(struct api_ctx *c, const char *name, char **out, size_t max, size_t *count);
+void listing_ids_release(char **ids, size_t count);
+/* The envelope: entities (taken) plus paging members and URIs. */
+json_t *listing_envelope(struct api_ctx *c, const struct listing_query *q, const char *base_path,
+			 json_t *entities, size_t total);
+
+#endif

@@ -1,0 +1,17 @@
+/* One line per event, key=value, to stderr. Never log a secret or token. */
+#ifndef DIALBOOK_LOG_H
+#define DIALBOOK_LOG_H
+
+enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
+
+void log_set_level(enum log_level level);
+/* Returns 0 and sets *out for "debug", "info", "warn", "error"; -1 otherwise. */
+int log_level_parse(const char *s, enum log_level *out);
+void log_event(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#define log_debug(...) log_event(LOG_DEBUG, __VA_ARGS__)
+#define log_info(...)  log_event(LOG_INFO, __VA_ARGS__)
+#define log_warn(...)  log_event(LOG_WARN, __VA_ARGS__)
+#define log_error(...) log_event(LOG_ERROR, __VA_ARGS__)
+
+#endif

@@ -1,0 +1,120 @@
+/* String helpers; all pure, no allocation beyond what the names say. */
+#include "common/text.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uuid/uuid.h>
+
+long utf8_count(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	long count = 0;
+	while (i < len) {
+		unsigned c = p[i];
+		size_t need;
+		uint32_t cp;
+		if (c < 0x80) {
+			i++;
+			count++;
+			continue;
+		} else if (c >= 0xC2 && c <= 0xDF) {
+			need = 1;
+			cp = c & 0x1F;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			need = 2;
+			cp = c & 0x0F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			need = 3;
+			cp = c & 0x07;
+		} else {
+			return -1;
+		}
+		if (len - i <= need) /* truncated sequence */
+			return -1;
+		for (size_t k = 1; k <= need; k++) {
+			if ((p[i + k] & 0xC0) != 0x80)
+				return -1;
+			cp = (cp << 6) | (p[i + k] & 0x3F);
+		}
+		/* Overlong forms, surrogates and values past U+10FFFF are invalid. */
+		if ((need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+		    (cp >= 0xD800 && cp <= 0xDFFF))
+			return -1;
+		i += need + 1;
+		count++;
+	}
+	return count;
+}
+
+bool text_has_control(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0; i < len; i++) {
+		if (p[i] < 0x20 || p[i] == 0x7F)
+			return true;
+		/* C1 controls are U+0080..U+009F, encoded as C2 80..C2 9F. */
+		if (p[i] == 0xC2 && i + 1 < len && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F)
+			return true;
+	}
+	return false;
+}
+
+char *text_ndup(const char *s, size_t n)
+{
+	char *out = malloc(n + 1);
+	if (!out)
+		abort();
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return out;
+}
+
+char *text_trim_dup(const char *s)
+{
+	const char *end = s + strlen(s);
+	while (*s && isspace((unsigned char)*s))
+		s++;
+	while (end > s && isspace((unsigned char)end[-1]))
+		end--;
+	return text_ndup(s, (size_t)(end - s));
+}
+
+char *text_fold_dup(const char *s)
+{
+	size_t n = strlen(s);
+	char *out = text_ndup(s, n);
+	for (size_t i = 0; i < n; i++)
+		out[i] = (char)tolower((unsigned char)out[i]);
+	return out;
+}
+
+bool text_equal_fold(const char *a, const char *b)
+{
+	return strcasecmp(a, b) == 0;
+}
+
+void text_uuid_new(char out[UUID_STR_LEN])
+{
+	uuid_t u;
+	uuid_generate_random(u);
+	uuid_unparse_lower(u, out);
+}
+
+bool text_is_uuid(const char *s)
+{
+	uuid_t u;
+	return strlen(s) == 36 && uuid_parse(s, u) == 0;
+}
+
+void utf8_trim_partial(char *s)
+{
+	size_t len = strlen(s);
+	for (int cut = 0; cut < 4 && len > 0; cut++) {
+		if (utf8_count(s, len) >= 0)
+			break;
+		s[--len] = '\0';
+	}
+}

@@ -1,0 +1,82 @@
+/* The request and response as handlers see them: no libmicrohttpd types. */
+#ifndef DIALBOOK_HTTP_H
+#define DIALBOOK_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <jansson.h>
+
+#define HTTP_MAX_QUERY	 64 /* query arguments kept; more is a 400 */
+#define HTTP_MAX_PARAMS	 4  /* {captures} in a route pattern */
+#define HTTP_MAX_HEADERS 12 /* response headers a handler may add */
+
+struct http_kv {
+	const char *key;
+	const char *value;
+};
+
+struct http_request {
+	const char *method;
+	const char *path; /* without the query string */
+	struct http_kv query[HTTP_MAX_QUERY];
+	size_t query_count;
+	bool query_overflow; /* more than HTTP_MAX_QUERY arguments arrived */
+	const char *params[HTTP_MAX_PARAMS];
+	size_t param_count;
+	const char *body; /* NUL-terminated; NULL when there was none */
+	size_t body_len;
+	bool body_too_large; /* over the limit: the body was not kept */
+	size_t body_limit;
+	const char *correlation_id;
+	const char *client_addr;
+	/* Header lookup, case-insensitive; NULL when absent. */
+	const char *(*header)(const struct http_request *req, const char *name);
+	void *conn; /* for `header`; opaque */
+};
+
+struct http_header {
+	char name[48];
+	char value[256];
+};
+
+struct http_response {
+	int status;
+	json_t *json; /* body, owned; NULL for none */
+	char *raw;    /* or a raw body, malloc'd and owned */
+	size_t raw_len;
+	const char *raw_type;
+	struct http_header headers[HTTP_MAX_HEADERS];
+	size_t header_count;
+};
+
+void http_response_header(struct http_response *r, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void http_response_release(struct http_response *r);
+
+/* First value of a query argument, or NULL. */
+const char *http_query_get(const struct http_request *req, const char *name);
+
+/* What dialbookd's HTTP layer calls for every complete request. */
+typedef void (*http_dispatch_fn)(void *ctx, const struct http_request *req,
+				 struct http_response *res);
+
+struct http_server_config {
+	const char *host;
+	unsigned port; /* 0: any free port */
+	unsigned threads;
+	unsigned max_connections;
+	unsigned connection_timeout_s;
+	size_t max_body;
+	http_dispatch_fn dispatch;
+	void *dispatch_ctx;
+};
+
+struct http_server;
+
+int http_server_start(const struct http_server_config *cfg, struct http_server **out, char *err,
+		      size_t err_size);
+unsigned http_server_port(const struct http_server *s);
+/* Stops accepting, lets in-flight requests finish (up to grace_ms), stops. */
+void http_server_stop(struct http_server *s, unsigned grace_ms);
+
+#endif

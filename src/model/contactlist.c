@@ -1,0 +1,589 @@
+/* Contact list rules that relate fields to each other: the two column
+ * views (cloud's columnNames/phoneColumns/... and dialbook's
+ * columnDefinitions), column references, name trimming and update rules.
+ * Per-field shape rules live in the table (contactlist_fields.c). */
+#include "model/contactlist.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/timeutil.h"
+
+#define WHAT "a contact list"
+
+void contact_list_release(struct contact_list *cl)
+{
+	if (!cl)
+		return;
+	free(cl->name);
+	json_decref(cl->doc);
+	memset(cl, 0, sizeof(*cl));
+}
+
+void contact_list_input_release(struct contact_list_input *in)
+{
+	if (!in)
+		return;
+	json_decref(in->doc);
+	memset(in, 0, sizeof(*in));
+}
+
+/* The spelling of `name` in columnNames, matched case-insensitively. */
+static const char *find_column(const json_t *names, const char *name)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(names, i, v)
+	{
+		if (strcasecmp(json_string_value(v), name) == 0)
+			return json_string_value(v);
+	}
+	return NULL;
+}
+
+static bool has_column_entry(const json_t *arr, const char *key, const char *name)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v)
+	{
+		const char *s = json_string_value(json_object_get(v, key));
+		if (s && strcasecmp(s, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+static int check_column_names(const json_t *names, const struct db_limits *lim, struct problem *p)
+{
+	size_t n = json_array_size(names);
+	if (n == 0) {
+		problem_add_detail(p, "INVALID_VALUE", "columnNames");
+		return problem_set(
+		    p, 400, "invalid.value",
+		    "columnNames is empty; a contact list needs at least one column");
+	}
+	if (n > lim->max_columns) {
+		problem_add_detail(p, "CONTACT_COLUMNS_LIMIT_EXCEEDED", "columnNames");
+		problem_put(p, "limit",
+			    json_pack("{s:s,s:s,s:I}", "key", "max.columns", "namespace",
+				      "outbound", "value", (json_int_t)lim->max_columns));
+		return problem_set(p, 400, "invalid.value",
+				   "a contact list has at most %u columns; columnNames has %zu",
+				   lim->max_columns, n);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *s = json_string_value(json_array_get(names, i));
+		long chars = utf8_count(s, strlen(s));
+		char where[64];
+		snprintf(where, sizeof(where), "columnNames[%zu]", i);
+		if (strspn(s, " \t") == strlen(s))
+			return problem_set(p, 400, "invalid.value", "%s must not be blank", where);
+		if (chars > (long)lim->max_column_name_chars)
+			return problem_set(p, 400, "invalid.value",
+					   "%s is %ld characters long; column names are limited "
+					   "to %u",
+					   where, chars, lim->max_column_name_chars);
+		if (strchr(s, '\\'))
+			return problem_set(p, 400, "invalid.value",
+					   "%s (\"%.128s\") contains a backslash, which column "
+					   "names cannot hold",
+					   where, s);
+		for (size_t j = 0; j < i; j++) {
+			const char *t = json_string_value(json_array_get(names, j));
+			if (strcasecmp(s, t) == 0)
+				return problem_set(p, 400, "invalid.value",
+						   "%s (\"%.128s\") repeats columnNames[%zu]; "
+						   "column names must be unique, compared "
+						   "case-insensitively",
+						   where, s, j);
+		}
+	}
+	return 0;
+}
+
+/* A column reference must name a column; stored in the list's spelling. */
+static int check_ref(json_t *obj, const char *key, const json_t *names, const char *where,
+		     struct problem *p)
+{
+	json_t *v = json_object_get(obj, key);
+	if (!v)
+		return 0;
+	const char *found = find_column(names, json_string_value(v));
+	if (!found) {
+		problem_add_detail(p, "INVALID_VALUE", where);
+		return problem_set(p, 400, "invalid.value",
+				   "%s names the column \"%.128s\", which is not in columnNames",
+				   where, json_string_value(v));
+	}
+	json_object_set_new(obj, key, json_string(found));
+	return 0;
+}
+
+static int check_column_array(json_t *doc, const char *field, const char *time_key,
+			      const json_t *names, struct problem *p)
+{
+	json_t *arr = json_object_get(doc, field);
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v)
+	{
+		char where[160];
+		snprintf(where, sizeof(where), "%s[%zu].columnName", field, i);
+		if (check_ref(v, "columnName", names, where, p))
+			return -1;
+		if (time_key) {
+			snprintf(where, sizeof(where), "%s[%zu].%s", field, i, time_key);
+			if (check_ref(v, time_key, names, where, p))
+				return -1;
+		}
+		for (size_t j = 0; j < i; j++) {
+			const char *a = json_string_value(json_object_get(v, "columnName"));
+			const char *b = json_string_value(
+			    json_object_get(json_array_get(arr, j), "columnName"));
+			if (strcmp(a, b) == 0)
+				return problem_set(p, 400, "invalid.value",
+						   "%s[%zu] repeats the column \"%.128s\" of "
+						   "%s[%zu]",
+						   field, i, a, field, j);
+		}
+	}
+	return 0;
+}
+
+static int check_data_types(json_t *doc, const json_t *names, struct problem *p)
+{
+	json_t *arr = json_object_get(doc, "columnDataTypeSpecifications");
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v)
+	{
+		char where[96];
+		snprintf(where, sizeof(where), "columnDataTypeSpecifications[%zu]", i);
+		char ref[128];
+		snprintf(ref, sizeof(ref), "%s.columnName", where);
+		if (check_ref(v, "columnName", names, ref, p))
+			return -1;
+		json_t *min = json_object_get(v, "min"), *max = json_object_get(v, "max");
+		if (min && max && json_number_value(min) > json_number_value(max))
+			return problem_set(p, 400, "invalid.value",
+					   "%s: min (%g) is above max (%g)", where,
+					   json_number_value(min), json_number_value(max));
+		json_t *ml = json_object_get(v, "maxLength");
+		if (ml &&
+		    (json_integer_value(ml) < 1 || json_integer_value(ml) > DB_MAX_VALUE_CHARS))
+			return problem_set(p, 400, "invalid.value",
+					   "%s.maxLength must be between 1 and %d", where,
+					   DB_MAX_VALUE_CHARS);
+		for (size_t j = 0; j < i; j++) {
+			const char *a = json_string_value(json_object_get(v, "columnName"));
+			const char *b = json_string_value(
+			    json_object_get(json_array_get(arr, j), "columnName"));
+			if (strcmp(a, b) == 0)
+				return problem_set(p, 400, "invalid.value",
+						   "%s repeats the column \"%.128s\"", where, a);
+		}
+	}
+	return 0;
+}
+
+/* The data type a specification gives a column ("NUMERIC"...), or NULL. */
+static const char *spec_type(const json_t *doc, const char *column)
+{
+	json_t *arr = json_object_get(doc, "columnDataTypeSpecifications");
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v)
+	{
+		if (strcasecmp(json_string_value(json_object_get(v, "columnName")), column) == 0)
+			return json_string_value(json_object_get(v, "columnDataType"));
+	}
+	return NULL;
+}
+
+static const char *cloud_kind(const json_t *doc, const char *column)
+{
+	if (has_column_entry(json_object_get(doc, "phoneColumns"), "columnName", column))
+		return "phone";
+	if (has_column_entry(json_object_get(doc, "emailColumns"), "columnName", column))
+		return "email";
+	const char *t = spec_type(doc, column);
+	if (t && strcmp(t, "NUMERIC") == 0)
+		return "numeric";
+	if (t && strcmp(t, "TIMESTAMP") == 0)
+		return "timestamp";
+	return "text";
+}
+
+static bool definition_required(const json_t *defs, const char *column)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(defs, i, v)
+	{
+		if (strcasecmp(json_string_value(json_object_get(v, "name")), column) == 0)
+			return json_is_true(json_object_get(v, "required"));
+	}
+	return false;
+}
+
+/* columnDefinitions from the cloud's view; `required` kept from `previous`. */
+static json_t *definitions_from_cloud(const json_t *doc, const json_t *previous)
+{
+	json_t *defs = json_array();
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(doc, "columnNames"), i, v)
+	{
+		const char *name = json_string_value(v);
+		json_array_append_new(defs, json_pack("{s:s,s:s,s:b}", "name", name, "type",
+						      cloud_kind(doc, name), "required",
+						      definition_required(previous, name)));
+	}
+	return defs;
+}
+
+static json_t *names_of_kind(const json_t *defs, const char *kind)
+{
+	json_t *out = json_array();
+	size_t i;
+	json_t *v;
+	json_array_foreach(defs, i, v)
+	{
+		if (strcmp(json_string_value(json_object_get(v, "type")), kind) == 0)
+			json_array_append(out, json_object_get(v, "name"));
+	}
+	return out;
+}
+
+/* True when `arr` (objects with `key`) names exactly the columns in `names`. */
+static bool same_columns(const json_t *arr, const char *key, const json_t *names)
+{
+	size_t count = 0, i;
+	json_t *v;
+	json_array_foreach(arr, i, v)
+	{
+		const char *s = json_string_value(json_object_get(v, key));
+		if (!s || !find_column(names, s))
+			return false;
+		count++;
+	}
+	return count == json_array_size(names);
+}
+
+static int disagree(const char *what_differs, struct problem *p)
+{
+	problem_add_detail(p, "INVALID_VALUE", "columnDefinitions");
+	return problem_set(p, 400, "invalid.value",
+			   "columnDefinitions and %s disagree; send one view of the columns, or "
+			   "make both name the same columns",
+			   what_differs);
+}
+
+/* Fills in the cloud view from columnDefinitions, or checks the parts of
+ * it the client also sent. */
+static int cloud_from_definitions(json_t *doc, const json_t *defs, struct problem *p)
+{
+	json_t *names = json_array();
+	size_t i;
+	json_t *v;
+	json_array_foreach(defs, i, v)
+	{
+		json_array_append(names, json_object_get(v, "name"));
+		if (!json_object_get(v, "type"))
+			json_object_set_new(v, "type", json_string("text"));
+		if (!json_object_get(v, "required"))
+			json_object_set_new(v, "required", json_false());
+	}
+	json_t *given = json_object_get(doc, "columnNames");
+	if (given && !json_equal(given, names)) {
+		json_decref(names);
+		return disagree("columnNames", p);
+	}
+	json_object_set_new(doc, "columnNames", names);
+
+	static const struct {
+		const char *field, *kind, *label;
+	} views[] = {{"phoneColumns", "phone", "cell"}, {"emailColumns", "email", "work"}};
+	for (size_t k = 0; k < 2; k++) {
+		json_t *want = names_of_kind(defs, views[k].kind);
+		json_t *have = json_object_get(doc, views[k].field);
+		if (have) {
+			bool ok = same_columns(have, "columnName", want);
+			json_decref(want);
+			if (!ok)
+				return disagree(views[k].field, p);
+			continue;
+		}
+		json_t *arr = json_array();
+		json_array_foreach(want, i, v)
+		{
+			json_array_append_new(
+			    arr, json_pack("{s:O,s:s}", "columnName", v, "type", views[k].label));
+		}
+		json_decref(want);
+		json_object_set_new(doc, views[k].field, arr);
+	}
+
+	json_t *specs = json_object_get(doc, "columnDataTypeSpecifications");
+	json_array_foreach(defs, i, v)
+	{
+		const char *kind = json_string_value(json_object_get(v, "type"));
+		const char *name = json_string_value(json_object_get(v, "name"));
+		const char *want = strcmp(kind, "numeric") == 0	    ? "NUMERIC"
+				   : strcmp(kind, "timestamp") == 0 ? "TIMESTAMP"
+								    : NULL;
+		if (!specs) {
+			if (want) {
+				json_t *arr = json_object_get(doc, "columnDataTypeSpecifications");
+				if (!arr) {
+					arr = json_array();
+					json_object_set_new(doc, "columnDataTypeSpecifications",
+							    arr);
+				}
+				json_array_append_new(arr, json_pack("{s:s,s:s}", "columnName",
+								     name, "columnDataType", want));
+			}
+			continue;
+		}
+		const char *have = spec_type(doc, name);
+		bool same =
+		    want ? (have && strcmp(have, want) == 0) : (!have || strcmp(have, "TEXT") == 0);
+		if (!same)
+			return disagree("columnDataTypeSpecifications", p);
+	}
+	return 0;
+}
+
+static int reconcile_columns(json_t *doc, const struct db_limits *lim,
+			     const struct contact_list *current, struct problem *p)
+{
+	json_t *defs = json_object_get(doc, "columnDefinitions");
+	if (!defs && !json_object_get(doc, "columnNames")) {
+		problem_add_detail(p, "REQUIRED", "columnNames");
+		return problem_set(p, 400, "invalid.value",
+				   "columnNames is required: give the list's columns as "
+				   "columnNames (with phoneColumns/emailColumns) or as "
+				   "columnDefinitions");
+	}
+	if (defs && cloud_from_definitions(doc, defs, p))
+		return -1;
+	json_t *names = json_object_get(doc, "columnNames");
+	if (check_column_names(names, lim, p))
+		return -1;
+	if (!json_object_get(doc, "phoneColumns"))
+		json_object_set_new(doc, "phoneColumns", json_array());
+	if (!json_object_get(doc, "emailColumns"))
+		json_object_set_new(doc, "emailColumns", json_array());
+	if (check_column_array(doc, "phoneColumns", "callableTimeColumnName", names, p) ||
+	    check_column_array(doc, "emailColumns", "contactableTimeColumnName", names, p) ||
+	    check_column_array(doc, "whatsAppColumns", "contactableTimeColumnName", names, p) ||
+	    check_data_types(doc, names, p) ||
+	    check_ref(doc, "previewModeColumnName", names, "previewModeColumnName", p) ||
+	    check_ref(doc, "zipCodeColumnName", names, "zipCodeColumnName", p))
+		return -1;
+	if (!defs) {
+		json_t *previous =
+		    current ? json_object_get(current->doc, "columnDefinitions") : NULL;
+		json_object_set_new(doc, "columnDefinitions",
+				    definitions_from_cloud(doc, previous));
+	}
+	return 0;
+}
+
+static int take_name(json_t *doc, const struct db_limits *lim, struct problem *p)
+{
+	(void)lim;
+	char *trimmed = text_trim_dup(json_string_value(json_object_get(doc, "name")));
+	long chars = utf8_count(trimmed, strlen(trimmed));
+	int rc = 0;
+	if (chars > DB_MAX_NAME_CHARS) {
+		problem_add_detail(p, "INVALID_VALUE", "name");
+		rc = problem_set(p, 400, "invalid.value",
+				 "name is %ld characters long after trimming; the limit is %d",
+				 chars, DB_MAX_NAME_CHARS);
+	} else {
+		json_object_set_new(doc, "name", json_string(trimmed));
+	}
+	free(trimmed);
+	return rc;
+}
+
+/* Members that never reach the stored document: server-owned, or kept in
+ * the record's own columns. */
+static const char *const record_members[] = {
+    "id",   "contactListId", "dateCreated", "dateModified", "selfUri",
+    "size", "importStatus",  "version",	    "division",	    NULL,
+};
+
+int contact_list_parse(json_t *body, enum field_mode mode, const struct db_limits *lim,
+		       const struct contact_list *current, struct contact_list_input *in,
+		       struct problem *p)
+{
+	memset(in, 0, sizeof(*in));
+	if (!json_is_object(body))
+		return problem_set(p, 400, "bad.request",
+				   "the request body must be a JSON object describing %s", WHAT);
+	in->doc = json_deep_copy(body);
+	json_t *doc = in->doc;
+	if (field_check(doc, contact_list_fields, mode, WHAT, "", p))
+		goto fail;
+	if (mode == FIELD_UPDATE) {
+		in->id = json_string_value(json_object_get(body, "id"));
+		if (!in->id)
+			in->id = json_string_value(json_object_get(body, "contactListId"));
+	}
+	json_t *version = json_object_get(doc, "version");
+	if (version) {
+		in->has_version = true;
+		in->version = json_integer_value(version);
+	}
+	in->division_id =
+	    json_string_value(json_object_get(json_object_get(body, "division"), "id"));
+	for (const char *const *m = record_members; *m; m++)
+		json_object_del(doc, *m);
+
+	if (take_name(doc, lim, p) || reconcile_columns(doc, lim, current, p))
+		goto fail;
+	if (json_object_get(doc, "zipCodeColumnName") &&
+	    !json_is_true(json_object_get(doc, "automaticTimeZoneMapping"))) {
+		problem_add_detail(p, "INVALID_VALUE", "zipCodeColumnName");
+		problem_set(p, 400, "invalid.value",
+			    "zipCodeColumnName needs automaticTimeZoneMapping set to true");
+		goto fail;
+	}
+	if (!json_object_get(doc, "trimWhitespace"))
+		json_object_set_new(doc, "trimWhitespace", json_true());
+	if (!json_object_get(doc, "status")) {
+		/* An SDK that does not know the extension must not reset it. */
+		json_t *kept = current ? json_object_get(current->doc, "status") : NULL;
+		json_object_set_new(doc, "status", kept ? json_copy(kept) : json_string("ACTIVE"));
+	}
+	in->name = json_string_value(json_object_get(doc, "name"));
+	return 0;
+fail:
+	contact_list_input_release(in);
+	return -1;
+}
+
+/* Same entries, in any order. */
+static bool same_entries(const json_t *a, const json_t *b)
+{
+	if (json_array_size(a) != json_array_size(b))
+		return false;
+	size_t i, j;
+	json_t *x, *y;
+	json_array_foreach(a, i, x)
+	{
+		bool found = false;
+		json_array_foreach(b, j, y)
+		{
+			if (json_equal(x, y)) {
+				found = true;
+				break;
+			}
+		}
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+int contact_list_check_update(const struct contact_list *current,
+			      const struct contact_list_input *in, struct problem *p)
+{
+	if (in->id && strcmp(in->id, current->id) != 0) {
+		problem_add_detail(p, "INVALID_VALUE", "id");
+		return problem_set(p, 400, "invalid.value",
+				   "the id in the body (%.64s) does not match the id in the path "
+				   "(%s); ids cannot be changed",
+				   in->id, current->id);
+	}
+	if (!in->has_version) {
+		problem_add_detail(p, "REQUIRED", "version");
+		return problem_set(p, 400, "invalid.value",
+				   "version is required when updating a contact list; send the "
+				   "version of your last read (the current version is %lld)",
+				   (long long)current->version);
+	}
+	if (in->version != current->version) {
+		problem_add_detail(p, "INVALID_VALUE", "version");
+		return problem_set(p, 409, "general.conflict",
+				   "The contact list version [%lld] does not match the current "
+				   "version [%lld]; read the list again and retry with its version",
+				   (long long)in->version, (long long)current->version);
+	}
+	static const struct {
+		const char *field, *code, *what;
+	} fixed[] = {
+	    {"columnNames", "cannot.update.column.names", "Column names are different"},
+	    {"phoneColumns", "cannot.update.phone.columns", "Phone number columns are different"},
+	    {"emailColumns", "cannot.update.email.columns", "Email columns are different"},
+	};
+	for (size_t k = 0; k < 3; k++) {
+		const json_t *a = json_object_get(current->doc, fixed[k].field);
+		const json_t *b = json_object_get(in->doc, fixed[k].field);
+		bool same = k == 0 ? json_equal(a, b) : same_entries(a, b);
+		if (!same) {
+			problem_add_detail(p, "INVALID_VALUE", fixed[k].field);
+			return problem_set(p, 400, fixed[k].code,
+					   "An attempt was made to update a ContactList in an "
+					   "invalid way. Details: %s (%s cannot change after "
+					   "creation; create a new list instead)",
+					   fixed[k].what, fixed[k].field);
+		}
+	}
+	return 0;
+}
+
+static json_t *division_ref(const char *division_id)
+{
+	char uri[96];
+	snprintf(uri, sizeof(uri), "/api/v2/authorization/divisions/%s", division_id);
+	return json_pack("{s:s,s:s,s:s}", "id", division_id, "name", "Home", "selfUri", uri);
+}
+
+static json_t *computed_members(const struct contact_list *cl, const struct contact_list_extras *x,
+				const char *uri_prefix)
+{
+	char created[32], modified[32], uri[128];
+	time_format_iso(cl->date_created, created, sizeof(created));
+	time_format_iso(cl->date_modified, modified, sizeof(modified));
+	snprintf(uri, sizeof(uri), "%s%s", uri_prefix, cl->id);
+	json_t *c = json_pack("{s:s,s:s,s:s,s:I,s:o,s:s}", "id", cl->id, "dateCreated", created,
+			      "dateModified", modified, "version", (json_int_t)cl->version,
+			      "division", division_ref(cl->division_id), "selfUri", uri);
+	if (x && x->size)
+		json_object_set(c, "size", x->size);
+	if (x && x->import_status)
+		json_object_set(c, "importStatus", x->import_status);
+	return c;
+}
+
+json_t *contact_list_to_json(const struct contact_list *cl, const struct contact_list_extras *x)
+{
+	json_t *c = computed_members(cl, x, "/api/v2/outbound/contactlists/");
+	json_t *out = field_encode(contact_list_fields, cl->doc, c);
+	json_decref(c);
+	return out;
+}
+
+json_t *contact_list_division_view(const struct contact_list *cl,
+				   const struct contact_list_extras *x)
+{
+	static const char *const members[] = {"id",	      "name",	      "division",
+					      "columnNames",  "phoneColumns", "emailColumns",
+					      "importStatus", "size",	      "selfUri"};
+	json_t *c = computed_members(cl, x, "/api/v2/outbound/contactlists/divisionviews/");
+	json_t *out = json_object();
+	for (size_t i = 0; i < sizeof(members) / sizeof(members[0]); i++) {
+		json_t *v = json_object_get(cl->doc, members[i]);
+		if (!v)
+			v = json_object_get(c, members[i]);
+		if (v)
+			json_object_set(out, members[i], v);
+	}
+	json_decref(c);
+	return out;
+}

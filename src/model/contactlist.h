@@ -1,0 +1,65 @@
+/* The contact list resource: its record, its validation rules and its JSON
+ * form. Pure: no I/O, no store. */
+#ifndef DIALBOOK_CONTACTLIST_H
+#define DIALBOOK_CONTACTLIST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "common/limits.h"
+#include "common/text.h"
+#include "model/field.h"
+
+extern const struct field contact_list_fields[];
+
+/* A stored contact list. `doc` holds the client-writable fields, already
+ * validated and normalised (both column views, defaults filled in). */
+struct contact_list {
+	char id[UUID_STR_LEN];
+	char org_id[UUID_STR_LEN];
+	char division_id[UUID_STR_LEN];
+	char *name;
+	int64_t version;
+	int64_t date_created; /* ms since the epoch */
+	int64_t date_modified;
+	json_t *doc;
+};
+
+void contact_list_release(struct contact_list *cl);
+
+/* What a create or update body asked for, after validation. */
+struct contact_list_input {
+	json_t *doc;	  /* owned: the normalised writable fields */
+	const char *name; /* lent from doc: trimmed */
+	bool has_version;
+	int64_t version;
+	const char *id;		 /* update only: the body's id or contactListId, lent */
+	const char *division_id; /* lent from the body, NULL when not given */
+};
+
+void contact_list_input_release(struct contact_list_input *in);
+
+/* Validates a create (FIELD_CREATE) or update (FIELD_UPDATE) body. On
+ * update, `current` supplies the extension fields the body left out. */
+int contact_list_parse(json_t *body, enum field_mode mode, const struct db_limits *lim,
+		       const struct contact_list *current, struct contact_list_input *in,
+		       struct problem *p);
+
+/* The rules of an update that need the stored list: id matching the path,
+ * version present and equal, columns unchanged. */
+int contact_list_check_update(const struct contact_list *current,
+			      const struct contact_list_input *in, struct problem *p);
+
+/* Extra members of a read, each NULL when not asked for. */
+struct contact_list_extras {
+	json_t *size;	       /* borrowed */
+	json_t *import_status; /* borrowed */
+};
+
+json_t *contact_list_to_json(const struct contact_list *cl, const struct contact_list_extras *x);
+/* The divisionviews shape: id, name, division, columns, selfUri. */
+json_t *contact_list_division_view(const struct contact_list *cl,
+				   const struct contact_list_extras *x);
+
+#endif

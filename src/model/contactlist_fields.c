@@ -1,0 +1,126 @@
+/* The contact list's fields: the one table validation, encoding and the
+ * OpenAPI document are driven by. Order here is the order of the output. */
+#include "model/contactlist.h"
+
+static const char *const column_data_types[] = {"TEXT", "NUMERIC", "TIMESTAMP", NULL};
+static const char *const column_kinds[] = {"text", "phone", "email", "numeric", "timestamp", NULL};
+static const char *const statuses[] = {"ACTIVE", "INACTIVE", NULL};
+static const char *const import_states[] = {"IN_PROGRESS", "FAILED", NULL};
+
+static const struct field ref_fields[] = {
+    {"id", FT_STRING, F_REQUIRED, .max = 256,
+     .description = "Identifier of the referenced entity."},
+    {"name", FT_STRING, 0, .max = 256, .description = "Name of the referenced entity."},
+    {"selfUri", FT_STRING, 0, .max = 1024, .description = "URI of the referenced entity."},
+    {0},
+};
+
+static const struct field phone_column_fields[] = {
+    {"columnName", FT_STRING, F_REQUIRED | F_NOT_BLANK, .max = 128,
+     .description = "A column of columnNames that holds phone numbers."},
+    {"type", FT_STRING, F_REQUIRED | F_NOT_BLANK | F_NO_CONTROL, .max = 256,
+     .description = "Free label such as cell, home or work."},
+    {"callableTimeColumnName", FT_STRING, 0, .max = 128,
+     .description = "A column holding the callable time window."},
+    {"callableTimeColumn", FT_STRING, 0, .max = 128,
+     .description = "Alias of callableTimeColumnName."},
+    {0},
+};
+
+static const struct field contactable_column_fields[] = {
+    {"columnName", FT_STRING, F_REQUIRED | F_NOT_BLANK, .max = 128,
+     .description = "A column of columnNames."},
+    {"type", FT_STRING, F_REQUIRED | F_NOT_BLANK | F_NO_CONTROL, .max = 256,
+     .description = "Free label such as work or personal."},
+    {"contactableTimeColumnName", FT_STRING, 0, .max = 128,
+     .description = "A column holding the contactable time window."},
+    {"contactableTimeColumn", FT_STRING, 0, .max = 128,
+     .description = "Alias of contactableTimeColumnName."},
+    {0},
+};
+
+static const struct field data_type_spec_fields[] = {
+    {"columnName", FT_STRING, F_REQUIRED | F_NOT_BLANK, .max = 128,
+     .description = "A column of columnNames."},
+    {"columnDataType", FT_STRING, F_REQUIRED, .enum_values = column_data_types,
+     .description = "TEXT, NUMERIC or TIMESTAMP (either case is accepted)."},
+    {"min", FT_NUMBER, 0, .description = "Smallest allowed NUMERIC value."},
+    {"max", FT_NUMBER, 0, .description = "Largest allowed NUMERIC value."},
+    {"maxLength", FT_INTEGER, 0, .description = "Longest allowed TEXT value, in characters."},
+    {0},
+};
+
+static const struct field column_definition_fields[] = {
+    {"name", FT_STRING, F_REQUIRED | F_NOT_BLANK | F_NO_CONTROL, .max = 128,
+     .description = "Column name."},
+    {"type", FT_STRING, 0, .enum_values = column_kinds,
+     .description = "text (default), phone, email, numeric or timestamp."},
+    {"required", FT_BOOLEAN, 0,
+     .description = "When true every contact needs a non-blank value in this column."},
+    {0},
+};
+
+static const struct field import_status_fields[] = {
+    {"state", FT_STRING, 0, .enum_values = import_states,
+     .description = "Absent once an import has finished successfully."},
+    {"totalRecords", FT_INTEGER, 0, .description = "Rows in the file being imported."},
+    {"completedRecords", FT_INTEGER, 0, .description = "Rows processed so far."},
+    {"percentComplete", FT_INTEGER, 0, .description = "100 when no import is running."},
+    {"failureReason", FT_STRING, 0, .description = "Why the import failed."},
+    {0},
+};
+
+const struct field contact_list_fields[] = {
+    {"id", FT_STRING, F_READONLY, .description = "Assigned by the server (a random UUID)."},
+    {"contactListId", FT_STRING, F_READONLY | F_WRITE_ONLY | F_EXTENSION,
+     .description = "Not a field of the model: named here so that supplying it gets a "
+		    "clear refusal. The id is assigned by the server."},
+    {"name", FT_STRING, F_REQUIRED | F_NO_CONTROL | F_NOT_BLANK,
+     .description = "1-256 characters after trimming; unique per organization, "
+		    "compared case-insensitively."},
+    {"dateCreated", FT_STRING, F_READONLY, .description = "ISO-8601 UTC."},
+    {"dateModified", FT_STRING, F_READONLY, .description = "ISO-8601 UTC."},
+    {"version", FT_INTEGER, 0,
+     .description = "1 for a new list; required on update and must match the stored "
+		    "version."},
+    {"division", FT_OBJECT, 0, .props = ref_fields,
+     .description = "The division; new lists go to the organization's Home division."},
+    {"columnNames", FT_ARRAY, F_NO_CONTROL, FT_STRING, .max = 0,
+     .description = "The list's columns, in order. Required unless columnDefinitions is "
+		    "given; cannot change after creation."},
+    {"phoneColumns", FT_ARRAY, 0, FT_OBJECT, phone_column_fields,
+     .description = "Columns holding phone numbers; cannot change after creation."},
+    {"emailColumns", FT_ARRAY, 0, FT_OBJECT, contactable_column_fields,
+     .description = "Columns holding e-mail addresses; cannot change after creation."},
+    {"whatsAppColumns", FT_ARRAY, 0, FT_OBJECT, contactable_column_fields,
+     .description = "Columns holding WhatsApp numbers."},
+    {"importStatus", FT_OBJECT, F_READONLY, .props = import_status_fields,
+     .description = "Only with includeImportStatus=true."},
+    {"previewModeColumnName", FT_STRING, 0, .max = 128,
+     .description = "A column of columnNames used by preview mode."},
+    {"previewModeAcceptedValues", FT_ARRAY, 0, FT_STRING, .max = 100,
+     .description = "Values of previewModeColumnName that are accepted."},
+    {"size", FT_INTEGER, F_READONLY, .description = "Only with includeSize=true."},
+    {"attemptLimits", FT_OBJECT, 0, .props = ref_fields,
+     .description = "Reference to attempt limits."},
+    {"automaticTimeZoneMapping", FT_BOOLEAN, 0,
+     .description = "Map contacts to time zones automatically."},
+    {"zipCodeColumnName", FT_STRING, 0, .max = 128,
+     .description = "Only with automaticTimeZoneMapping; a column of columnNames."},
+    {"columnDataTypeSpecifications", FT_ARRAY, 0, FT_OBJECT, data_type_spec_fields,
+     .description = "Data types of columns."},
+    {"trimWhitespace", FT_BOOLEAN, 0,
+     .description = "Trim white space around imported values (default true)."},
+    {"retentionType", FT_STRING, 0, .max = 64, .description = "Retention policy type."},
+    {"retentionDays", FT_INTEGER, 0, .description = "Days to keep contacts."},
+    {"dateExpiration", FT_STRING, 0, .max = 64, .description = "ISO-8601 UTC."},
+    {"timeZone", FT_STRING, 0, .max = 64, .description = "IANA time zone name."},
+    {"status", FT_STRING, F_EXTENSION, .enum_values = statuses,
+     .description = "ACTIVE (default) or INACTIVE: an inactive list refuses contact "
+		    "writes and imports with 409."},
+    {"columnDefinitions", FT_ARRAY, F_EXTENSION, FT_OBJECT, column_definition_fields,
+     .description = "Another view of the columns: [{name, type, required}]. Every read "
+		    "returns both views; sending both is allowed when they agree."},
+    {"selfUri", FT_STRING, F_READONLY, .description = "/api/v2/outbound/contactlists/{id}"},
+    {0},
+};

@@ -1,0 +1,16 @@
+/* dialbookd's commands: serve (the default), org add, client add/list/revoke. */
+#ifndef DIALBOOK_SERVER_CLI_H
+#define DIALBOOK_SERVER_CLI_H
+
+#define EXIT_USAGE 2
+
+#define DEFAULT_DB "dialbook.db"
+
+int cmd_serve(int argc, char **argv);
+int cmd_org(int argc, char **argv);
+int cmd_client(int argc, char **argv);
+
+/* Prints "dialbookd: <message> (see `dialbookd <command> --help`)" and returns 2. */
+int usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

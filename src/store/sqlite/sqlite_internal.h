@@ -1,0 +1,89 @@
+/* Shared by the SQLite backend's files: the connection and its cache of
+ * prepared statements. */
+#ifndef DIALBOOK_SQLITE_INTERNAL_H
+#define DIALBOOK_SQLITE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+#define SQL_STATEMENT_TABLE(X)                                                                     \
+	X(ORG_ADD, "INSERT INTO orgs(id, name, home_division_id, date_created) "                   \
+		   "VALUES(?1, ?2, ?3, ?4)")                                                       \
+	X(ORG_BY_NAME, "SELECT id, name, home_division_id FROM orgs WHERE name = ?1")              \
+	X(ORG_BY_ID, "SELECT id, name, home_division_id FROM orgs WHERE id = ?1")                  \
+	X(ORG_COUNT, "SELECT count(*) FROM orgs")                                                  \
+	X(CLIENT_ADD, "INSERT INTO oauth_clients(id, org_id, name, secret_hash, grants, "          \
+		      "date_created) VALUES(?1, ?2, ?3, ?4, ?5, ?6)")                              \
+	X(CLIENT_GET, "SELECT c.id, c.org_id, o.name, c.name, c.grants, c.secret_hash, "           \
+		      "c.date_created, c.revoked FROM oauth_clients c JOIN orgs o ON "             \
+		      "o.id = c.org_id WHERE c.id = ?1")                                           \
+	X(CLIENT_LIST, "SELECT c.id, c.org_id, o.name, c.name, c.grants, c.secret_hash, "          \
+		       "c.date_created, c.revoked FROM oauth_clients c JOIN orgs o ON "            \
+		       "o.id = c.org_id ORDER BY c.date_created, c.id")                            \
+	X(CLIENT_REVOKE, "UPDATE oauth_clients SET revoked = 1 WHERE id = ?1")                     \
+	X(TOKENS_OF_CLIENT_DELETE, "DELETE FROM tokens WHERE client_id = ?1")                      \
+	X(TOKEN_ADD, "INSERT INTO tokens(hash, client_id, org_id, permissions, expires_at) "       \
+		     "VALUES(?1, ?2, ?3, ?4, ?5)")                                                 \
+	X(TOKEN_GET, "SELECT client_id, org_id, permissions, expires_at FROM tokens "              \
+		     "WHERE hash = ?1")                                                            \
+	X(TOKENS_EXPIRED_DELETE, "DELETE FROM tokens WHERE expires_at < ?1")                       \
+	X(LIST_COUNT, "SELECT count(*) FROM contact_lists WHERE org_id = ?1")                      \
+	X(LIST_INSERT, "INSERT INTO contact_lists(id, org_id, division_id, name, name_key, "       \
+		       "version, date_created, date_modified, doc) "                               \
+		       "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")                               \
+	X(LIST_GET, "SELECT id, org_id, division_id, name, version, date_created, "                \
+		    "date_modified, doc FROM contact_lists WHERE org_id = ?1 AND id = ?2")         \
+	X(LIST_UPDATE, "UPDATE contact_lists SET name = ?3, name_key = ?4, version = ?5, "         \
+		       "date_modified = ?6, doc = ?7 WHERE org_id = ?1 AND id = ?2 "               \
+		       "AND version = ?8")                                                         \
+	X(LIST_DELETE, "DELETE FROM contact_lists WHERE org_id = ?1 AND id = ?2")                  \
+	X(LIST_EXISTS, "SELECT 1 FROM contact_lists WHERE org_id = ?1 AND id = ?2")                \
+	X(LIST_SCAN, "SELECT id, org_id, division_id, name, version, date_created, "               \
+		     "date_modified, doc FROM contact_lists WHERE org_id = ?1 ORDER BY id")        \
+	X(BEGIN, "BEGIN IMMEDIATE")                                                                \
+	X(COMMIT, "COMMIT")                                                                        \
+	X(ROLLBACK, "ROLLBACK")
+
+enum sql_statement {
+#define X(id, sql) SQL_##id,
+	SQL_STATEMENT_TABLE(X)
+#undef X
+	    SQL_COUNT
+};
+
+struct sqlite_store {
+	struct store base;
+	sqlite3 *db;
+	sqlite3_stmt *stmts[SQL_COUNT];
+};
+
+/* The statement, prepared on first use and reset for reuse; NULL on failure. */
+sqlite3_stmt *sql_stmt(struct sqlite_store *s, enum sql_statement id);
+/* Logs the connection's last error with `what`; returns STORE_FAILED. */
+int sql_fail(struct sqlite_store *s, const char *what);
+int sql_exec(struct sqlite_store *s, enum sql_statement id);
+/* Copies column `col` (text) into a fixed buffer, truncating safely. */
+void sql_copy_text(sqlite3_stmt *st, int col, char *out, size_t size);
+
+int sqlite_org_add(struct store *base, const char *name, struct org *out);
+int sqlite_org_get_by_name(struct store *base, const char *name, struct org *out);
+int sqlite_org_get(struct store *base, const char *id, struct org *out);
+int sqlite_org_count(struct store *base, int64_t *out);
+int sqlite_client_add(struct store *base, const struct oauth_client *c);
+int sqlite_client_get(struct store *base, const char *id, struct oauth_client *out);
+int sqlite_client_list(struct store *base, store_client_cb cb, void *ctx);
+int sqlite_client_revoke(struct store *base, const char *id);
+int sqlite_token_add(struct store *base, const char *hash, const struct token_info *t);
+int sqlite_token_get(struct store *base, const char *hash, struct token_info *out);
+
+int sqlite_list_create(struct store *base, const struct contact_list *cl, unsigned max_per_org);
+int sqlite_list_get(struct store *base, const char *org_id, const char *id,
+		    struct contact_list *out);
+int sqlite_list_update(struct store *base, const struct contact_list *cl, int64_t expected_version);
+int sqlite_list_delete(struct store *base, const char *org_id, const char *id);
+int sqlite_list_delete_many(struct store *base, const char *org_id, const char *const *ids,
+			    size_t n, const char **missing);
+int sqlite_list_scan(struct store *base, const char *org_id, store_list_cb cb, void *ctx);
+
+#endif

@@ -1,0 +1,211 @@
+/* Contact lists in SQLite: one row per list, the writable fields kept as a
+ * JSON document next to the columns that are searched or kept unique. */
+#include "store/sqlite/sqlite_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int read_list(sqlite3_stmt *st, struct contact_list *out)
+{
+	memset(out, 0, sizeof(*out));
+	sql_copy_text(st, 0, out->id, sizeof(out->id));
+	sql_copy_text(st, 1, out->org_id, sizeof(out->org_id));
+	sql_copy_text(st, 2, out->division_id, sizeof(out->division_id));
+	const char *name = (const char *)sqlite3_column_text(st, 3);
+	out->name = text_ndup(name ? name : "", name ? strlen(name) : 0);
+	out->version = sqlite3_column_int64(st, 4);
+	out->date_created = sqlite3_column_int64(st, 5);
+	out->date_modified = sqlite3_column_int64(st, 6);
+	const char *doc = (const char *)sqlite3_column_text(st, 7);
+	out->doc = doc ? json_loads(doc, 0, NULL) : NULL;
+	return out->doc ? STORE_OK : STORE_FAILED;
+}
+
+static int count_lists(struct sqlite_store *s, const char *org_id, int64_t *out)
+{
+	sqlite3_stmt *st = sql_stmt(s, SQL_LIST_COUNT);
+	if (!st)
+		return STORE_FAILED;
+	sqlite3_bind_text(st, 1, org_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return sql_fail(s, "list_count");
+	*out = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return STORE_OK;
+}
+
+int sqlite_list_create(struct store *base, const struct contact_list *cl, unsigned max_per_org)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	char *doc = json_dumps(cl->doc, JSON_COMPACT);
+	char *key = text_fold_dup(cl->name);
+	int rc = STORE_FAILED;
+	int64_t count = 0;
+	/* Count and insert in one write transaction, so the limit holds. */
+	if (sql_exec(s, SQL_BEGIN))
+		goto out;
+	if ((rc = count_lists(s, cl->org_id, &count)) != STORE_OK)
+		goto rollback;
+	if (count >= max_per_org) {
+		rc = STORE_LIMIT;
+		goto rollback;
+	}
+	sqlite3_stmt *st = sql_stmt(s, SQL_LIST_INSERT);
+	if (!st) {
+		rc = STORE_FAILED;
+		goto rollback;
+	}
+	sqlite3_bind_text(st, 1, cl->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, cl->org_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, cl->division_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, cl->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, cl->version);
+	sqlite3_bind_int64(st, 7, cl->date_created);
+	sqlite3_bind_int64(st, 8, cl->date_modified);
+	sqlite3_bind_text(st, 9, doc, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (step == SQLITE_CONSTRAINT) {
+		rc = STORE_CONFLICT;
+		goto rollback;
+	}
+	if (step != SQLITE_DONE) {
+		rc = sql_fail(s, "list_create");
+		goto rollback;
+	}
+	rc = sql_exec(s, SQL_COMMIT);
+	goto out;
+rollback:
+	sql_exec(s, SQL_ROLLBACK);
+out:
+	free(doc);
+	free(key);
+	return rc;
+}
+
+int sqlite_list_get(struct store *base, const char *org_id, const char *id,
+		    struct contact_list *out)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = sql_stmt(s, SQL_LIST_GET);
+	if (!st)
+		return STORE_FAILED;
+	sqlite3_bind_text(st, 1, org_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	int rc = step == SQLITE_ROW    ? read_list(st, out)
+		 : step == SQLITE_DONE ? STORE_NOT_FOUND
+				       : sql_fail(s, "list_get");
+	sqlite3_reset(st);
+	return rc;
+}
+
+static int list_exists(struct sqlite_store *s, const char *org_id, const char *id)
+{
+	sqlite3_stmt *st = sql_stmt(s, SQL_LIST_EXISTS);
+	if (!st)
+		return STORE_FAILED;
+	sqlite3_bind_text(st, 1, org_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	sqlite3_reset(st);
+	return step == SQLITE_ROW    ? STORE_OK
+	       : step == SQLITE_DONE ? STORE_NOT_FOUND
+				     : sql_fail(s, "list_exists");
+}
+
+int sqlite_list_update(struct store *base, const struct contact_list *cl, int64_t expected_version)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	char *doc = json_dumps(cl->doc, JSON_COMPACT);
+	char *key = text_fold_dup(cl->name);
+	int rc = STORE_FAILED;
+	sqlite3_stmt *st = sql_stmt(s, SQL_LIST_UPDATE);
+	if (!st)
+		goto out;
+	sqlite3_bind_text(st, 1, cl->org_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, cl->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, cl->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, cl->version);
+	sqlite3_bind_int64(st, 6, cl->date_modified);
+	sqlite3_bind_text(st, 7, doc, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 8, expected_version);
+	int step = sqlite3_step(st);
+	int changed = sqlite3_changes(s->db);
+	sqlite3_reset(st);
+	if (step == SQLITE_CONSTRAINT)
+		rc = STORE_CONFLICT;
+	else if (step != SQLITE_DONE)
+		rc = sql_fail(s, "list_update");
+	else if (changed == 1)
+		rc = STORE_OK;
+	else /* no row: gone, or changed by someone else since it was read */
+		rc = list_exists(s, cl->org_id, cl->id) == STORE_OK ? STORE_STALE : STORE_NOT_FOUND;
+out:
+	free(doc);
+	free(key);
+	return rc;
+}
+
+static int delete_one(struct sqlite_store *s, const char *org_id, const char *id)
+{
+	sqlite3_stmt *st = sql_stmt(s, SQL_LIST_DELETE);
+	if (!st)
+		return STORE_FAILED;
+	sqlite3_bind_text(st, 1, org_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	int changed = sqlite3_changes(s->db);
+	sqlite3_reset(st);
+	if (step != SQLITE_DONE)
+		return sql_fail(s, "list_delete");
+	return changed ? STORE_OK : STORE_NOT_FOUND;
+}
+
+int sqlite_list_delete(struct store *base, const char *org_id, const char *id)
+{
+	return delete_one((struct sqlite_store *)base, org_id, id);
+}
+
+int sqlite_list_delete_many(struct store *base, const char *org_id, const char *const *ids,
+			    size_t n, const char **missing)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	*missing = NULL;
+	if (sql_exec(s, SQL_BEGIN))
+		return STORE_FAILED;
+	for (size_t i = 0; i < n; i++) {
+		int rc = delete_one(s, org_id, ids[i]);
+		if (rc != STORE_OK) {
+			if (rc == STORE_NOT_FOUND)
+				*missing = ids[i];
+			sql_exec(s, SQL_ROLLBACK);
+			return rc;
+		}
+	}
+	return sql_exec(s, SQL_COMMIT);
+}
+
+int sqlite_list_scan(struct store *base, const char *org_id, store_list_cb cb, void *ctx)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = sql_stmt(s, SQL_LIST_SCAN);
+	if (!st)
+		return STORE_FAILED;
+	sqlite3_bind_text(st, 1, org_id, -1, SQLITE_STATIC);
+	int step, rc = STORE_OK;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct contact_list cl;
+		rc = read_list(st, &cl);
+		int stop = rc == STORE_OK ? cb(&cl, ctx) : 1;
+		contact_list_release(&cl);
+		if (stop)
+			break;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = sql_fail(s, "list_scan");
+	sqlite3_reset(st);
+	return rc;
+}

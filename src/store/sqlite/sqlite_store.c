@@ -1,0 +1,185 @@
+/* SQLite connection set-up: WAL, busy timeout, versioned migrations and
+ * the prepared-statement cache. One connection per thread. */
+#include "store/sqlite/sqlite_internal.h"
+#include "store/sqlite/sqlite_store.h"
+#include "common/log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const statement_sql[] = {
+#define X(id, sql) sql,
+    SQL_STATEMENT_TABLE(X)
+#undef X
+};
+
+/* Migration N brings the schema from version N to N+1. Append only. */
+static const char *const migrations[] = {
+    "CREATE TABLE orgs("
+    " id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+    " home_division_id TEXT NOT NULL, date_created INTEGER NOT NULL);"
+    "CREATE TABLE oauth_clients("
+    " id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES orgs(id),"
+    " name TEXT NOT NULL, secret_hash TEXT NOT NULL, grants TEXT NOT NULL,"
+    " date_created INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE tokens("
+    " hash TEXT PRIMARY KEY, client_id TEXT NOT NULL, org_id TEXT NOT NULL,"
+    " permissions INTEGER NOT NULL, expires_at INTEGER NOT NULL);"
+    "CREATE INDEX tokens_by_expiry ON tokens(expires_at);"
+    "CREATE INDEX tokens_by_client ON tokens(client_id);"
+    "CREATE TABLE contact_lists("
+    " id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES orgs(id),"
+    " division_id TEXT NOT NULL, name TEXT NOT NULL, name_key TEXT NOT NULL,"
+    " version INTEGER NOT NULL, date_created INTEGER NOT NULL,"
+    " date_modified INTEGER NOT NULL, doc TEXT NOT NULL,"
+    " UNIQUE(org_id, name_key));",
+};
+
+sqlite3_stmt *sql_stmt(struct sqlite_store *s, enum sql_statement id)
+{
+	sqlite3_stmt *st = s->stmts[id];
+	if (!st) {
+		if (sqlite3_prepare_v3(s->db, statement_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &st,
+				       NULL) != SQLITE_OK) {
+			sql_fail(s, "prepare");
+			return NULL;
+		}
+		s->stmts[id] = st;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return st;
+}
+
+int sql_fail(struct sqlite_store *s, const char *what)
+{
+	log_error("event=store_error backend=sqlite op=%s error=\"%s\"", what,
+		  sqlite3_errmsg(s->db));
+	return STORE_FAILED;
+}
+
+int sql_exec(struct sqlite_store *s, enum sql_statement id)
+{
+	sqlite3_stmt *st = sql_stmt(s, id);
+	if (!st)
+		return STORE_FAILED;
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? STORE_OK : sql_fail(s, "exec");
+}
+
+void sql_copy_text(sqlite3_stmt *st, int col, char *out, size_t size)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	snprintf(out, size, "%s", t ? (const char *)t : "");
+}
+
+static int migrate(sqlite3 *db, char *err, size_t err_size)
+{
+	sqlite3_stmt *st;
+	int version = 0;
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	int latest = (int)(sizeof(migrations) / sizeof(migrations[0]));
+	if (version > latest) {
+		snprintf(err, err_size,
+			 "database schema version %d is newer than this dialbookd knows (%d)",
+			 version, latest);
+		return STORE_FAILED;
+	}
+	if (version == latest)
+		return STORE_OK;
+	/* IMMEDIATE: two processes opening a new database migrate one at a time. */
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		goto fail_rollback;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	for (int v = version; v < latest; v++) {
+		if (sqlite3_exec(db, migrations[v], NULL, NULL, NULL) != SQLITE_OK)
+			goto fail_rollback;
+	}
+	char pragma[64];
+	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", latest);
+	if (sqlite3_exec(db, pragma, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto fail_rollback;
+	return STORE_OK;
+fail_rollback:
+	snprintf(err, err_size, "schema migration failed: %s", sqlite3_errmsg(db));
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return STORE_FAILED;
+fail:
+	snprintf(err, err_size, "cannot read the schema version: %s", sqlite3_errmsg(db));
+	return STORE_FAILED;
+}
+
+static void sqlite_close(struct store *base)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	for (int i = 0; i < SQL_COUNT; i++)
+		sqlite3_finalize(s->stmts[i]);
+	sqlite3_close(s->db);
+	free(s);
+}
+
+static const struct store_ops sqlite_ops = {
+    .name = "sqlite",
+    .close = sqlite_close,
+    .org_add = sqlite_org_add,
+    .org_get_by_name = sqlite_org_get_by_name,
+    .org_get = sqlite_org_get,
+    .org_count = sqlite_org_count,
+    .client_add = sqlite_client_add,
+    .client_get = sqlite_client_get,
+    .client_list = sqlite_client_list,
+    .client_revoke = sqlite_client_revoke,
+    .token_add = sqlite_token_add,
+    .token_get = sqlite_token_get,
+    .list_create = sqlite_list_create,
+    .list_get = sqlite_list_get,
+    .list_update = sqlite_list_update,
+    .list_delete = sqlite_list_delete,
+    .list_delete_many = sqlite_list_delete_many,
+    .list_scan = sqlite_list_scan,
+};
+
+int sqlite_store_open(const char *path, struct store **out, char *err, size_t err_size)
+{
+	*out = NULL;
+	struct sqlite_store *s = calloc(1, sizeof(*s));
+	if (!s) {
+		snprintf(err, err_size, "out of memory");
+		return STORE_FAILED;
+	}
+	s->base.ops = &sqlite_ops;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+		snprintf(err, err_size, "cannot open database %s: %s", path,
+			 s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		goto fail;
+	}
+	/* Writers from several threads and processes queue instead of failing. */
+	sqlite3_busy_timeout(s->db, 10000);
+	if (sqlite3_exec(s->db,
+			 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+			 " PRAGMA foreign_keys=ON;",
+			 NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, err_size, "cannot configure database %s: %s", path,
+			 sqlite3_errmsg(s->db));
+		goto fail;
+	}
+	if (migrate(s->db, err, err_size) != STORE_OK)
+		goto fail;
+	*out = &s->base;
+	return STORE_OK;
+fail:
+	sqlite_close(&s->base);
+	return STORE_FAILED;
+}

@@ -1,0 +1,103 @@
+/* The store: a backend-neutral table of functions. Handlers and the CLI
+ * commands of dialbookd talk to this interface only; SQL lives in the
+ * backends (sqlite/ now, postgres/ next). A `struct store` is one
+ * connection, used by one thread at a time. */
+#ifndef DIALBOOK_STORE_H
+#define DIALBOOK_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "auth/permissions.h"
+#include "common/text.h"
+#include "model/contactlist.h"
+
+enum store_status {
+	STORE_OK = 0,
+	STORE_NOT_FOUND = -1,
+	STORE_CONFLICT = -2, /* a unique key (e.g. a name) is taken */
+	STORE_STALE = -3,    /* the version given is not the stored one */
+	STORE_LIMIT = -4,    /* a count limit would be exceeded */
+	STORE_FAILED = -5,   /* the backend failed; details were logged */
+};
+
+const char *store_status_name(int status);
+
+#define ORG_NAME_MAX 128
+
+struct org {
+	char id[UUID_STR_LEN];
+	char name[ORG_NAME_MAX + 1];
+	char home_division_id[UUID_STR_LEN];
+};
+
+struct oauth_client {
+	char id[UUID_STR_LEN];
+	char org_id[UUID_STR_LEN];
+	char org_name[ORG_NAME_MAX + 1];
+	char name[257];
+	char grants[1024];    /* as given: comma-separated grant strings */
+	char secret_hash[65]; /* hex of a keyless BLAKE2b-256 */
+	int64_t date_created; /* ms */
+	bool revoked;
+};
+
+struct token_info {
+	char client_id[UUID_STR_LEN];
+	char org_id[UUID_STR_LEN];
+	permission_set permissions;
+	int64_t expires_at; /* ms */
+};
+
+struct store;
+
+typedef int (*store_client_cb)(const struct oauth_client *c, void *ctx);
+/* The record is lent for the duration of the call. Return non-zero to stop. */
+typedef int (*store_list_cb)(const struct contact_list *cl, void *ctx);
+
+struct store_ops {
+	const char *name;
+	void (*close)(struct store *s);
+
+	int (*org_add)(struct store *s, const char *name, struct org *out);
+	int (*org_get_by_name)(struct store *s, const char *name, struct org *out);
+	int (*org_get)(struct store *s, const char *id, struct org *out);
+	int (*org_count)(struct store *s, int64_t *out);
+
+	int (*client_add)(struct store *s, const struct oauth_client *c);
+	int (*client_get)(struct store *s, const char *id, struct oauth_client *out);
+	int (*client_list)(struct store *s, store_client_cb cb, void *ctx);
+	/* Also deletes the client's tokens: revocation takes effect at once. */
+	int (*client_revoke)(struct store *s, const char *id);
+
+	/* Tokens are keyed by the hash of the token, never the token. */
+	int (*token_add)(struct store *s, const char *hash, const struct token_info *t);
+	int (*token_get)(struct store *s, const char *hash, struct token_info *out);
+
+	/* STORE_CONFLICT: the name is taken; STORE_LIMIT: the org holds max_per_org lists. */
+	int (*list_create)(struct store *s, const struct contact_list *cl, unsigned max_per_org);
+	int (*list_get)(struct store *s, const char *org_id, const char *id,
+			struct contact_list *out);
+	/* Replaces name, doc, version and dateModified when the stored version
+	 * equals expected_version (STORE_STALE otherwise). */
+	int (*list_update)(struct store *s, const struct contact_list *cl,
+			   int64_t expected_version);
+	int (*list_delete)(struct store *s, const char *org_id, const char *id);
+	/* All or nothing: STORE_NOT_FOUND (and nothing deleted) when one id is
+	 * not a list of the org; *missing then names it. */
+	int (*list_delete_many)(struct store *s, const char *org_id, const char *const *ids,
+				size_t n, const char **missing);
+	int (*list_scan)(struct store *s, const char *org_id, store_list_cb cb, void *ctx);
+};
+
+struct store {
+	const struct store_ops *ops;
+};
+
+/* Opens a connection. `location` is a file path (SQLite). On failure
+ * returns STORE_FAILED and writes a reason into err. */
+int store_open(const char *location, struct store **out, char *err, size_t err_size);
+void store_close(struct store *s);
+
+#endif
