@@ -129,7 +129,7 @@ static int parse_json_body(struct api_ctx *c)
 		return problem_set(p, 400, "bad.request",
 				   "The request body is empty; send a JSON object");
 	json_error_t err;
-	c->body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &err);
+	c->body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
 	if (!c->body)
 		return problem_set(p, 400, "bad.request",
 				   "The request could not be understood by the server due to "

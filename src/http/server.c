@@ -16,6 +16,8 @@
 #include <strings.h>
 #include <unistd.h>
 
+#define DISCARD_MAX (64u << 20)
+
 struct http_server {
 	struct MHD_Daemon *daemon;
 	struct http_server_config cfg;
@@ -29,6 +31,7 @@ struct exchange {
 	char client_addr[INET6_ADDRSTRLEN];
 	char *body;
 	size_t body_len, body_cap;
+	size_t received; /* body bytes seen, kept or not */
 	bool answered;
 	int status;
 	double started_ms;
@@ -109,7 +112,7 @@ static enum MHD_Result respond(struct http_server *srv, struct MHD_Connection *c
 	return rc;
 }
 
-static bool append_body(struct exchange *ex, const char *data, size_t size)
+static void append_body(struct exchange *ex, const char *data, size_t size)
 {
 	if (ex->req.body_too_large || ex->body_len + size > ex->req.body_limit) {
 		/* Over the limit: stop keeping it, the answer will be 413. */
@@ -117,7 +120,7 @@ static bool append_body(struct exchange *ex, const char *data, size_t size)
 		free(ex->body);
 		ex->body = NULL;
 		ex->body_len = ex->body_cap = 0;
-		return false;
+		return;
 	}
 	if (ex->body_len + size + 1 > ex->body_cap) {
 		size_t cap = ex->body_cap ? ex->body_cap : 4096;
@@ -134,7 +137,6 @@ static bool append_body(struct exchange *ex, const char *data, size_t size)
 	memcpy(ex->body + ex->body_len, data, size);
 	ex->body_len += size;
 	ex->body[ex->body_len] = '\0';
-	return true;
 }
 
 static struct exchange *exchange_new(struct http_server *srv, struct MHD_Connection *conn,
@@ -184,10 +186,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
-		bool kept = append_body(ex, upload_data, *upload_data_size);
+		/* libmicrohttpd 0.9.75 cannot answer while a body is still arriving,
+		 * so an oversized body is read and dropped, and answered 413 at its
+		 * end; one that goes on past DISCARD_MAX gets the connection closed. */
+		ex->received += *upload_data_size;
+		append_body(ex, upload_data, *upload_data_size);
 		*upload_data_size = 0;
-		if (!kept)
-			return respond(srv, conn, ex);
+		if (ex->req.body_too_large && ex->received > DISCARD_MAX) {
+			log_warn("event=body_abandoned correlation_id=%s bytes=%zu",
+				 ex->correlation_id, ex->received);
+			return MHD_NO;
+		}
 		return MHD_YES;
 	}
 	return respond(srv, conn, ex);

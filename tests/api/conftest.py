@@ -1,0 +1,177 @@
+"""Black-box harness: starts the real dialbookd on a free port with a
+temporary database and talks HTTP to it. The binary comes from $DIALBOOKD
+(set by scripts/run-tests: the normal and the sanitizer build)."""
+import json
+import os
+import re
+import signal
+import subprocess
+import time
+import uuid
+
+import pytest
+import requests
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BINARY = os.environ.get("DIALBOOKD", os.path.join(ROOT, "build", "dialbookd"))
+LISTS = "/api/v2/outbound/contactlists"
+SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+
+
+def run_cli(*args, check=True):
+    """Runs dialbookd as a command (org/client administration)."""
+    proc = subprocess.run([BINARY, *args], capture_output=True, text=True, timeout=60)
+    for mark in SANITIZER_MARKS:
+        assert mark not in proc.stderr, proc.stderr
+    if check:
+        assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+class Server:
+    def __init__(self, tmp_path, *flags, db=None):
+        self.tmp = tmp_path
+        self.db = db or str(tmp_path / "dialbook.db")
+        self.flags = list(flags)
+        self.proc = None
+        self.log_path = None
+        self.base = None
+
+    def start(self):
+        self.log_path = self.tmp / f"dialbookd-{uuid.uuid4().hex[:8]}.log"
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(
+            [BINARY, "--listen", "127.0.0.1:0", "--db", self.db, *self.flags],
+            stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            text = self.log_path.read_text()
+            m = re.search(r"event=listening .*port=(\d+)", text)
+            if m:
+                self.base = f"http://127.0.0.1:{m.group(1)}"
+                return self
+            if self.proc.poll() is not None:
+                raise AssertionError(f"dialbookd exited: {text}")
+            time.sleep(0.02)
+        raise AssertionError("dialbookd did not start: " + self.log_path.read_text())
+
+    def stop(self):
+        """SIGTERM; the server must exit 0 with no sanitizer report."""
+        if not self.proc:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        rc = self.proc.wait(timeout=30)
+        self.log.close()
+        text = self.log_path.read_text()
+        self.proc = None
+        for mark in SANITIZER_MARKS:
+            assert mark not in text, text
+        assert rc == 0, f"dialbookd exited {rc}: {text[-3000:]}"
+        assert "event=stopped" in text
+
+    def log_text(self):
+        return self.log_path.read_text()
+
+    def client(self, org=None, grant="outbound", name="test client"):
+        org = org or "org-" + uuid.uuid4().hex[:10]
+        out = run_cli("client", "add", "--db", self.db, "--org", org, "--name", name,
+                      "--grant", grant)
+        return json.loads(out.stdout)
+
+    def token(self, client, scope=None):
+        data = {"grant_type": "client_credentials"}
+        if scope:
+            data["scope"] = scope
+        r = requests.post(self.base + "/oauth/token",
+                          auth=(client["client_id"], client["client_secret"]), data=data)
+        assert r.status_code == 200, r.text
+        return r.json()["access_token"]
+
+    def session(self, org=None, grant="outbound", scope=None):
+        """A requests session authenticated as a new client of `org`."""
+        c = self.client(org=org, grant=grant)
+        s = Api(self.base, self.token(c, scope))
+        s.client_info = c
+        return s
+
+
+class Api(requests.Session):
+    def __init__(self, base, token):
+        super().__init__()
+        self.base = base
+        self.headers["Authorization"] = "Bearer " + token
+
+    def request(self, method, url, *args, **kwargs):
+        if url.startswith("/"):
+            url = self.base + url
+        return super().request(method, url, *args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    s = Server(tmp_path_factory.mktemp("shared"), "--rate-limit", "0").start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def api(server):
+    """A fresh organization with an `outbound` client: tests never see each other."""
+    return server.session()
+
+
+@pytest.fixture
+def make_server(tmp_path):
+    started = []
+
+    def make(*flags, db=None):
+        s = Server(tmp_path, *flags, db=db).start()
+        started.append(s)
+        return s
+
+    yield make
+    for s in started:
+        s.stop()
+
+
+def assert_error(r, status, code, field=None, error_code=None, contains=None):
+    """The cloud's ErrorBody, with contextId equal to the correlation header."""
+    assert r.status_code == status, r.text
+    body = r.json()
+    assert body["status"] == status
+    assert body["code"] == code, body
+    assert isinstance(body["details"], list)
+    assert isinstance(body["messageParams"], dict)
+    assert body["contextId"] == r.headers["inin-correlation-id"]
+    assert body["message"]
+    if field is not None:
+        assert field in [d.get("fieldName") for d in body["details"]], body
+    if error_code is not None:
+        assert error_code in [d["errorCode"] for d in body["details"]], body
+    if contains is not None:
+        assert contains in body["message"], body["message"]
+    return body
+
+
+def phone_list(name="Spring campaign", **extra):
+    body = {
+        "name": name,
+        "status": "ACTIVE",
+        "columnDefinitions": [
+            {"name": "phone", "type": "phone", "required": True},
+            {"name": "email", "type": "email", "required": False},
+        ],
+    }
+    body.update(extra)
+    return body
+
+
+def cloud_list(name="Cloud list", **extra):
+    body = {
+        "name": name,
+        "columnNames": ["First", "Last", "Cell", "Email"],
+        "phoneColumns": [{"columnName": "Cell", "type": "cell"}],
+        "emailColumns": [{"columnName": "Email", "type": "work"}],
+    }
+    body.update(extra)
+    return body
