@@ -283,7 +283,23 @@ static int disagree(const char *what_differs, struct problem *p)
 
 /* Fills in the cloud view from columnDefinitions, or checks the parts of
  * it the client also sent. */
-static int cloud_from_definitions(json_t *doc, const json_t *defs, struct problem *p)
+/* The entry of `arr` for `column` in the stored list, to keep its labels
+ * and limits when the cloud view is derived again on update. */
+static json_t *previous_entry(const json_t *previous, const char *field, const char *column)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(previous, field), i, v)
+	{
+		const char *name = json_string_value(json_object_get(v, "columnName"));
+		if (name && strcmp(name, column) == 0)
+			return json_deep_copy(v);
+	}
+	return NULL;
+}
+
+static int cloud_from_definitions(json_t *doc, const json_t *defs, const json_t *previous,
+				  struct problem *p)
 {
 	json_t *names = json_array();
 	size_t i;
@@ -319,8 +335,11 @@ static int cloud_from_definitions(json_t *doc, const json_t *defs, struct proble
 		json_t *arr = json_array();
 		json_array_foreach(want, i, v)
 		{
-			json_array_append_new(
-			    arr, json_pack("{s:O,s:s}", "columnName", v, "type", views[k].label));
+			json_t *kept =
+			    previous_entry(previous, views[k].field, json_string_value(v));
+			json_array_append_new(arr, kept ? kept
+							: json_pack("{s:O,s:s}", "columnName", v,
+								    "type", views[k].label));
 		}
 		json_decref(want);
 		json_object_set_new(doc, views[k].field, arr);
@@ -342,8 +361,18 @@ static int cloud_from_definitions(json_t *doc, const json_t *defs, struct proble
 					json_object_set_new(doc, "columnDataTypeSpecifications",
 							    arr);
 				}
-				json_array_append_new(arr, json_pack("{s:s,s:s}", "columnName",
-								     name, "columnDataType", want));
+				json_t *kept =
+				    previous_entry(previous, "columnDataTypeSpecifications", name);
+				if (kept && strcmp(json_string_value(
+						       json_object_get(kept, "columnDataType")),
+						   want) != 0) {
+					json_decref(kept);
+					kept = NULL;
+				}
+				json_array_append_new(
+				    arr, kept ? kept
+					      : json_pack("{s:s,s:s}", "columnName", name,
+							  "columnDataType", want));
 			}
 			continue;
 		}
@@ -367,7 +396,7 @@ static int reconcile_columns(json_t *doc, const struct db_limits *lim,
 				   "columnNames (with phoneColumns/emailColumns) or as "
 				   "columnDefinitions");
 	}
-	if (defs && cloud_from_definitions(doc, defs, p))
+	if (defs && cloud_from_definitions(doc, defs, current ? current->doc : NULL, p))
 		return -1;
 	json_t *names = json_object_get(doc, "columnNames");
 	if (check_column_names(names, lim, p))
@@ -417,6 +446,31 @@ static const char *const record_members[] = {
     "size", "importStatus",  "version",	    "division",	    NULL,
 };
 
+static const char *const cloud_view[] = {"columnNames", "phoneColumns", "emailColumns",
+					 "columnDataTypeSpecifications", NULL};
+
+/* SDKs and Terraform PUT back the whole object they read, so an update
+ * carries both column views and usually only one was edited: the view
+ * equal to the stored one is an echo and gives way to the other. */
+static void drop_echoed_view(json_t *doc, const struct contact_list *current)
+{
+	json_t *defs = json_object_get(doc, "columnDefinitions");
+	if (!defs || !json_object_get(doc, "columnNames"))
+		return;
+	bool defs_echo = json_equal(defs, json_object_get(current->doc, "columnDefinitions"));
+	bool cloud_echo = true;
+	for (const char *const *f = cloud_view; *f; f++) {
+		json_t *given = json_object_get(doc, *f);
+		if (given && !json_equal(given, json_object_get(current->doc, *f)))
+			cloud_echo = false;
+	}
+	if (defs_echo && !cloud_echo)
+		json_object_del(doc, "columnDefinitions");
+	else if (cloud_echo && !defs_echo)
+		for (const char *const *f = cloud_view; *f; f++)
+			json_object_del(doc, *f);
+}
+
 int contact_list_parse(json_t *body, enum field_mode mode, const struct db_limits *lim,
 		       const struct contact_list *current, struct contact_list_input *in,
 		       struct problem *p)
@@ -444,6 +498,8 @@ int contact_list_parse(json_t *body, enum field_mode mode, const struct db_limit
 	for (const char *const *m = record_members; *m; m++)
 		json_object_del(doc, *m);
 
+	if (current)
+		drop_echoed_view(doc, current);
 	if (take_name(doc, lim, p) || reconcile_columns(doc, lim, current, p))
 		goto fail;
 	if (json_object_get(doc, "zipCodeColumnName") &&
