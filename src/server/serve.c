@@ -20,7 +20,7 @@
 static const char serve_help[] =
     "usage: dialbookd [--listen HOST:PORT] [--db PATH] [--profile rest|genesys]\n"
     "                 [--rate-limit N] [--threads N] [--log-level LEVEL]\n"
-    "                 [--dev-client-file FILE]\n"
+    "                 [--token-ttl SECONDS] [--dev-client-file FILE]\n"
     "       dialbookd org add NAME [--db PATH]\n"
     "       dialbookd client add|list|revoke ... (see dialbookd client --help)\n"
     "\n"
@@ -34,6 +34,7 @@ static const char serve_help[] =
     "  --rate-limit N       requests per minute per token (default 300; 0 = off)\n"
     "  --threads N          worker threads (default: the number of cores)\n"
     "  --log-level LEVEL    debug, info (default), warn or error\n"
+    "  --token-ttl SECONDS  lifetime of access tokens (default 86399)\n"
     "  --dev-client-file F  on first start (empty database) create the organization\n"
     "                       \"default\" and a client with grant outbound, and write its\n"
     "                       credentials to F (mode 0600); later starts print them again\n"
@@ -46,6 +47,7 @@ struct serve_args {
 	enum api_profile profile;
 	unsigned rate_limit;
 	unsigned threads;
+	unsigned token_ttl;
 	const char *dev_client_file;
 };
 
@@ -87,6 +89,7 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 	    {"threads", required_argument, NULL, 't'},
 	    {"log-level", required_argument, NULL, 'v'},
 	    {"dev-client-file", required_argument, NULL, 'f'},
+	    {"token-ttl", required_argument, NULL, 'T'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -95,6 +98,7 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 	a->db = DEFAULT_DB;
 	a->profile = PROFILE_REST;
 	a->rate_limit = DB_RATE_LIMIT_PER_MINUTE;
+	a->token_ttl = DB_TOKEN_TTL_SECONDS;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	a->threads = cores > 0 ? (unsigned)cores : 2;
 	opterr = 0;
@@ -139,6 +143,11 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 			break;
 		case 'f':
 			a->dev_client_file = optarg;
+			break;
+		case 'T':
+			if (parse_uint(optarg, 315360000, &a->token_ttl) || a->token_ttl == 0)
+				return usage_error(NULL, "--token-ttl wants seconds (1 or more), got %s",
+						   optarg);
 			break;
 		case 'h':
 			fputs(serve_help, stdout);
@@ -263,6 +272,7 @@ int cmd_serve(int argc, char **argv)
 	struct api_server api = {.profile = a.profile};
 	db_limits_init(&api.limits);
 	api.limits.rate_limit_per_minute = a.rate_limit;
+	api.limits.token_ttl_seconds = a.token_ttl;
 	char err[512];
 	if (store_pool_new(a.db, &api.pool, err, sizeof(err)) != STORE_OK) {
 		log_error("event=startup_failed error=\"%s\"", err);
