@@ -262,6 +262,8 @@ static int compare(const void *pa, const void *pb)
 
 void listing_sort(const struct listing_query *q, struct contact_list *items, size_t n)
 {
+	if (n == 0)
+		return;
 	sorting = q;
 	qsort(items, n, sizeof(*items), compare);
 	sorting = NULL;

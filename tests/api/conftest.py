@@ -15,7 +15,7 @@ import requests
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARY = os.environ.get("DIALBOOKD", os.path.join(ROOT, "build", "dialbookd"))
 LISTS = "/api/v2/outbound/contactlists"
-SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+SANITIZER_MARKS = ("Sanitizer", "runtime error:")
 
 
 def run_cli(*args, check=True):

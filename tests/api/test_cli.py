@@ -1,0 +1,131 @@
+"""dialbookd's command line: serve flags, org and client administration,
+and the development client of `make run`'s first start."""
+import json
+import os
+import re
+import stat
+import subprocess
+import time
+
+import pytest
+import requests
+
+from conftest import BINARY, LISTS, Api, Server, run_cli
+
+
+def test_help_everywhere(tmp_path):
+    for args in (["--help"], ["org", "--help"], ["client", "--help"], ["client", "add", "--help"]):
+        out = run_cli(*args)
+        assert out.stdout.startswith("usage: dialbookd"), args
+        assert out.stderr == ""
+    assert "--rate-limit" in run_cli("--help").stdout
+
+
+@pytest.mark.parametrize("args", [
+    ["--bogus"],
+    ["--listen"],
+    ["--listen", "nocolon"],
+    ["--listen", "127.0.0.1:99999"],
+    ["--profile", "aws"],
+    ["--rate-limit", "-1"],
+    ["--threads", "0"],
+    ["--log-level", "loud"],
+    ["--token-ttl", "x"],
+    ["extra-argument-here"],
+    ["org", "remove", "x"],
+    ["org", "add"],
+    ["client", "add", "--org", "o", "--name", "n"],
+    ["client", "add", "--org", "o", "--name", "n", "--grant", "outbound:typo:add"],
+    ["client", "revoke"],
+    ["client", "frobnicate"],
+    ["client", "list", "--zzz"],
+])
+def test_bad_usage_is_one_line_and_exit_2(tmp_path, args):
+    db = str(tmp_path / "x.db")
+    proc = subprocess.run([BINARY, *args, *(["--db", db] if args[0] in ("org", "client") else [])],
+                          capture_output=True, text=True, timeout=20)
+    assert proc.returncode == 2, (args, proc.stderr)
+    assert proc.stderr.startswith("dialbookd: ")
+    assert proc.stderr.count("\n") == 1, proc.stderr
+    assert proc.stdout == ""
+
+
+def test_client_add_prints_exactly_one_json_object(tmp_path):
+    db = str(tmp_path / "c.db")
+    out = run_cli("client", "add", "--db", db, "--org", "acme", "--name", "ci",
+                  "--grant", "outbound:contactList:view,outbound:contact:*")
+    obj = json.loads(out.stdout)
+    assert set(obj) == {"client_id", "client_secret", "org", "grants"}
+    assert obj["org"] == "acme"
+    assert obj["grants"] == ["outbound:contactList:view", "outbound:contact:*"]
+    listed = json.loads(run_cli("client", "list", "--db", db).stdout)
+    assert [c["client_id"] for c in listed] == [obj["client_id"]]
+    assert "client_secret" not in listed[0] and obj["client_secret"] not in out.stderr
+    assert listed[0]["revoked"] is False
+    run_cli("client", "revoke", obj["client_id"], "--db", db)
+    assert json.loads(run_cli("client", "list", "--db", db).stdout)[0]["revoked"] is True
+    gone = run_cli("client", "revoke", "no-such-client", "--db", db, check=False)
+    assert gone.returncode == 1 and "no client" in gone.stderr
+
+
+def test_org_add(tmp_path):
+    db = str(tmp_path / "o.db")
+    out = run_cli("org", "add", "tenant-a", "--db", db)
+    assert re.match(r"^[0-9a-f-]{36}\n$", out.stdout)
+    again = run_cli("org", "add", "tenant-a", "--db", db, check=False)
+    assert again.returncode == 1 and "already exists" in again.stderr
+    blank = run_cli("org", "add", " ", "--db", db, check=False)
+    assert blank.returncode == 1 and "empty" in blank.stderr
+
+
+def test_admin_commands_work_while_the_server_runs(make_server):
+    srv = make_server()
+    for i in range(5):
+        c = srv.client(org="busy")
+        assert Api(srv.base, srv.token(c)).get(LISTS).status_code == 200
+
+
+def test_unusable_database_is_a_clear_error(tmp_path):
+    bad = tmp_path / "not-a-db"
+    bad.write_bytes(b"this is not sqlite" * 100)
+    proc = subprocess.run([BINARY, "--listen", "127.0.0.1:0", "--db", str(bad)],
+                          capture_output=True, text=True, timeout=20)
+    assert proc.returncode == 3 and "not a database" in proc.stderr
+    proc = subprocess.run([BINARY, "client", "list", "--db", str(tmp_path / "no/such/dir.db")],
+                          capture_output=True, text=True, timeout=20)
+    assert proc.returncode == 3 and "cannot open database" in proc.stderr
+
+
+def test_port_in_use_is_a_clear_error(make_server, tmp_path):
+    srv = make_server()
+    port = srv.base.rsplit(":", 1)[1]
+    proc = subprocess.run([BINARY, "--listen", f"127.0.0.1:{port}", "--db",
+                           str(tmp_path / "other.db")], capture_output=True, text=True, timeout=20)
+    assert proc.returncode == 3 and "cannot listen" in proc.stderr
+
+
+def test_first_start_creates_a_dev_client_and_later_starts_reuse_it(tmp_path):
+    env_file = tmp_path / "dev-client.env"
+    db = str(tmp_path / "dev.db")
+    srv = Server(tmp_path, "--dev-client-file", str(env_file), db=db).start()
+    try:
+        assert stat.S_IMODE(os.stat(env_file).st_mode) == 0o600
+        values = dict(l.split("=", 1) for l in env_file.read_text().splitlines()
+                      if l and not l.startswith("#"))
+        log = srv.log_text()
+        assert values["DIALBOOK_CLIENT_ID"] in log and "curl -s -u" in log
+        assert "import requests" in log
+        r = requests.post(srv.base + "/oauth/token",
+                          auth=(values["DIALBOOK_CLIENT_ID"], values["DIALBOOK_CLIENT_SECRET"]),
+                          data={"grant_type": "client_credentials"})
+        assert r.status_code == 200
+    finally:
+        srv.stop()
+    again = Server(tmp_path, "--dev-client-file", str(env_file), db=db).start()
+    try:
+        assert values["DIALBOOK_CLIENT_SECRET"] in again.log_text()
+        clients = json.loads(run_cli("client", "list", "--db", db).stdout)
+        assert len(clients) == 1 and clients[0]["org"] == "default"
+        assert clients[0]["grants"] == ["outbound"]
+    finally:
+        again.stop()
