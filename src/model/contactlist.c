@@ -26,6 +26,8 @@ void contact_list_input_release(struct contact_list_input *in)
 	if (!in)
 		return;
 	json_decref(in->doc);
+	free(in->id);
+	free(in->division_id);
 	memset(in, 0, sizeof(*in));
 }
 
@@ -484,17 +486,19 @@ int contact_list_parse(json_t *body, enum field_mode mode, const struct db_limit
 	if (field_check(doc, contact_list_fields, mode, WHAT, "", p))
 		goto fail;
 	if (mode == FIELD_UPDATE) {
-		in->id = json_string_value(json_object_get(body, "id"));
-		if (!in->id)
-			in->id = json_string_value(json_object_get(body, "contactListId"));
+		const char *id = json_string_value(json_object_get(doc, "id"));
+		if (!id)
+			id = json_string_value(json_object_get(doc, "contactListId"));
+		in->id = id ? strdup(id) : NULL;
 	}
 	json_t *version = json_object_get(doc, "version");
 	if (version) {
 		in->has_version = true;
 		in->version = json_integer_value(version);
 	}
-	in->division_id =
-	    json_string_value(json_object_get(json_object_get(body, "division"), "id"));
+	const char *division =
+	    json_string_value(json_object_get(json_object_get(doc, "division"), "id"));
+	in->division_id = division ? strdup(division) : NULL;
 	for (const char *const *m = record_members; *m; m++)
 		json_object_del(doc, *m);
 

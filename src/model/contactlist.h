@@ -34,8 +34,8 @@ struct contact_list_input {
 	const char *name; /* lent from doc: trimmed */
 	bool has_version;
 	int64_t version;
-	const char *id;		 /* update only: the body's id or contactListId, lent */
-	const char *division_id; /* lent from the body, NULL when not given */
+	char *id;	   /* update only: the body's id or contactListId, or NULL */
+	char *division_id; /* division.id from the body, or NULL */
 };
 
 void contact_list_input_release(struct contact_list_input *in);

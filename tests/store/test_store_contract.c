@@ -1,0 +1,292 @@
+/* The store contract: what every backend must do, run against each one
+ * (SQLite now; PostgreSQL joins this table when it lands). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/timeutil.h"
+#include "store/store.h"
+
+struct fixture {
+	char dir[64];
+	char path[128];
+	struct store *s;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	snprintf(f->dir, sizeof(f->dir), "/tmp/dialbook-store-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->path, sizeof(f->path), "%s/store.db", f->dir);
+	char err[256];
+	assert_int_equal(store_open(f->path, &f->s, err, sizeof(err)), STORE_OK);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	store_close(f->s);
+	char cmd[160];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
+	assert_int_equal(system(cmd), 0);
+	free(f);
+	return 0;
+}
+
+static struct org add_org(struct store *s, const char *name)
+{
+	struct org o;
+	assert_int_equal(s->ops->org_add(s, name, &o), STORE_OK);
+	return o;
+}
+
+static void make_list(struct contact_list *cl, const struct org *o, const char *name)
+{
+	memset(cl, 0, sizeof(*cl));
+	text_uuid_new(cl->id);
+	snprintf(cl->org_id, sizeof(cl->org_id), "%s", o->id);
+	snprintf(cl->division_id, sizeof(cl->division_id), "%s", o->home_division_id);
+	cl->name = strdup(name);
+	cl->version = 1;
+	cl->date_created = cl->date_modified = time_now_ms();
+	cl->doc = json_pack("{s:s,s:[s]}", "name", name, "columnNames", "a");
+}
+
+static void orgs(void **state)
+{
+	struct store *s = ((struct fixture *)*state)->s;
+	int64_t n = -1;
+	assert_int_equal(s->ops->org_count(s, &n), STORE_OK);
+	assert_int_equal(n, 0);
+	struct org a = add_org(s, "acme"), got;
+	assert_int_equal(s->ops->org_add(s, "acme", &got), STORE_CONFLICT);
+	assert_int_equal(s->ops->org_get_by_name(s, "acme", &got), STORE_OK);
+	assert_string_equal(got.id, a.id);
+	assert_string_equal(got.home_division_id, a.home_division_id);
+	assert_int_equal(s->ops->org_get(s, a.id, &got), STORE_OK);
+	assert_int_equal(s->ops->org_get(s, "nope", &got), STORE_NOT_FOUND);
+	assert_int_equal(s->ops->org_get_by_name(s, "ACME", &got), STORE_NOT_FOUND);
+	assert_int_equal(s->ops->org_count(s, &n), STORE_OK);
+	assert_int_equal(n, 1);
+}
+
+static int count_clients(const struct oauth_client *c, void *ctx)
+{
+	(void)c;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static void clients_and_tokens(void **state)
+{
+	struct store *s = ((struct fixture *)*state)->s;
+	struct org o = add_org(s, "acme");
+	struct oauth_client c = {0}, got;
+	text_uuid_new(c.id);
+	snprintf(c.org_id, sizeof(c.org_id), "%s", o.id);
+	snprintf(c.name, sizeof(c.name), "ci");
+	snprintf(c.grants, sizeof(c.grants), "outbound");
+	snprintf(c.secret_hash, sizeof(c.secret_hash), "%064d", 7);
+	c.date_created = 42;
+	assert_int_equal(s->ops->client_add(s, &c), STORE_OK);
+	assert_int_equal(s->ops->client_add(s, &c), STORE_CONFLICT);
+	assert_int_equal(s->ops->client_get(s, c.id, &got), STORE_OK);
+	assert_string_equal(got.org_name, "acme");
+	assert_string_equal(got.grants, "outbound");
+	assert_string_equal(got.secret_hash, c.secret_hash);
+	assert_false(got.revoked);
+	int n = 0;
+	assert_int_equal(s->ops->client_list(s, count_clients, &n), STORE_OK);
+	assert_int_equal(n, 1);
+
+	struct token_info t = {.permissions = PERM_ALL, .expires_at = time_now_ms() + 60000}, tg;
+	snprintf(t.client_id, sizeof(t.client_id), "%s", c.id);
+	snprintf(t.org_id, sizeof(t.org_id), "%s", o.id);
+	assert_int_equal(s->ops->token_add(s, "hash-1", &t), STORE_OK);
+	assert_int_equal(s->ops->token_get(s, "hash-1", &tg), STORE_OK);
+	assert_int_equal(tg.permissions, PERM_ALL);
+	assert_int_equal(tg.expires_at, t.expires_at);
+	assert_string_equal(tg.org_id, o.id);
+	assert_int_equal(s->ops->token_get(s, "hash-2", &tg), STORE_NOT_FOUND);
+
+	/* Expired tokens are swept when new ones are added. */
+	struct token_info old = t;
+	old.expires_at = time_now_ms() - 1;
+	assert_int_equal(s->ops->token_add(s, "hash-old", &old), STORE_OK);
+	assert_int_equal(s->ops->token_add(s, "hash-3", &t), STORE_OK);
+	assert_int_equal(s->ops->token_get(s, "hash-old", &tg), STORE_NOT_FOUND);
+
+	assert_int_equal(s->ops->client_revoke(s, c.id), STORE_OK);
+	assert_int_equal(s->ops->token_get(s, "hash-1", &tg), STORE_NOT_FOUND);
+	assert_int_equal(s->ops->client_get(s, c.id, &got), STORE_OK);
+	assert_true(got.revoked);
+	assert_int_equal(s->ops->client_revoke(s, "nope"), STORE_NOT_FOUND);
+}
+
+static void lists_create_get_conflict_limit(void **state)
+{
+	struct store *s = ((struct fixture *)*state)->s;
+	struct org o = add_org(s, "acme"), other = add_org(s, "other");
+	struct contact_list a, dup, got, b;
+	make_list(&a, &o, "Spring");
+	assert_int_equal(s->ops->list_create(s, &a, 2), STORE_OK);
+	assert_int_equal(s->ops->list_get(s, o.id, a.id, &got), STORE_OK);
+	assert_string_equal(got.name, "Spring");
+	assert_int_equal(got.version, 1);
+	assert_int_equal(got.date_created, a.date_created);
+	assert_true(json_equal(got.doc, a.doc));
+	contact_list_release(&got);
+	assert_int_equal(s->ops->list_get(s, other.id, a.id, &got), STORE_NOT_FOUND);
+
+	make_list(&dup, &o, "SPRING");
+	assert_int_equal(s->ops->list_create(s, &dup, 2), STORE_CONFLICT);
+	contact_list_release(&dup);
+	make_list(&dup, &other, "spring"); /* another org may use the name */
+	assert_int_equal(s->ops->list_create(s, &dup, 2), STORE_OK);
+	contact_list_release(&dup);
+
+	make_list(&b, &o, "Summer");
+	assert_int_equal(s->ops->list_create(s, &b, 2), STORE_OK);
+	make_list(&dup, &o, "Autumn");
+	assert_int_equal(s->ops->list_create(s, &dup, 2), STORE_LIMIT);
+	assert_int_equal(s->ops->list_get(s, o.id, dup.id, &got), STORE_NOT_FOUND);
+	contact_list_release(&dup);
+	contact_list_release(&a);
+	contact_list_release(&b);
+}
+
+static void lists_update_with_versions(void **state)
+{
+	struct store *s = ((struct fixture *)*state)->s;
+	struct org o = add_org(s, "acme");
+	struct contact_list a, b, got;
+	make_list(&a, &o, "one");
+	make_list(&b, &o, "two");
+	assert_int_equal(s->ops->list_create(s, &a, 10), STORE_OK);
+	assert_int_equal(s->ops->list_create(s, &b, 10), STORE_OK);
+	free(a.name);
+	a.name = strdup("uno");
+	a.version = 2;
+	a.date_modified += 5;
+	assert_int_equal(s->ops->list_update(s, &a, 1), STORE_OK);
+	assert_int_equal(s->ops->list_update(s, &a, 1), STORE_STALE);
+	assert_int_equal(s->ops->list_get(s, o.id, a.id, &got), STORE_OK);
+	assert_string_equal(got.name, "uno");
+	assert_int_equal(got.version, 2);
+	assert_int_equal(got.date_modified, a.date_modified);
+	contact_list_release(&got);
+	free(a.name);
+	a.name = strdup("TWO");
+	a.version = 3;
+	assert_int_equal(s->ops->list_update(s, &a, 2), STORE_CONFLICT);
+	text_uuid_new(a.id);
+	assert_int_equal(s->ops->list_update(s, &a, 2), STORE_NOT_FOUND);
+	contact_list_release(&a);
+	contact_list_release(&b);
+}
+
+static int collect_names(const struct contact_list *cl, void *ctx)
+{
+	json_array_append_new(ctx, json_string(cl->name));
+	return 0;
+}
+
+static void lists_delete_and_scan(void **state)
+{
+	struct store *s = ((struct fixture *)*state)->s;
+	struct org o = add_org(s, "acme"), other = add_org(s, "other");
+	struct contact_list l[3], foreign;
+	const char *names[] = {"a", "b", "c"};
+	for (int i = 0; i < 3; i++) {
+		make_list(&l[i], &o, names[i]);
+		assert_int_equal(s->ops->list_create(s, &l[i], 10), STORE_OK);
+	}
+	make_list(&foreign, &other, "x");
+	assert_int_equal(s->ops->list_create(s, &foreign, 10), STORE_OK);
+
+	const char *missing = NULL;
+	const char *ids[] = {l[0].id, foreign.id};
+	assert_int_equal(s->ops->list_delete_many(s, o.id, ids, 2, &missing), STORE_NOT_FOUND);
+	assert_string_equal(missing, foreign.id);
+	json_t *seen = json_array();
+	assert_int_equal(s->ops->list_scan(s, o.id, collect_names, seen), STORE_OK);
+	assert_int_equal(json_array_size(seen), 3); /* all or nothing */
+	json_decref(seen);
+
+	const char *two[] = {l[0].id, l[1].id};
+	assert_int_equal(s->ops->list_delete_many(s, o.id, two, 2, &missing), STORE_OK);
+	assert_int_equal(s->ops->list_delete(s, o.id, l[2].id), STORE_OK);
+	assert_int_equal(s->ops->list_delete(s, o.id, l[2].id), STORE_NOT_FOUND);
+	assert_int_equal(s->ops->list_delete(s, o.id, foreign.id), STORE_NOT_FOUND);
+	seen = json_array();
+	assert_int_equal(s->ops->list_scan(s, o.id, collect_names, seen), STORE_OK);
+	assert_int_equal(json_array_size(seen), 0);
+	json_decref(seen);
+	seen = json_array();
+	assert_int_equal(s->ops->list_scan(s, other.id, collect_names, seen), STORE_OK);
+	assert_int_equal(json_array_size(seen), 1);
+	json_decref(seen);
+	for (int i = 0; i < 3; i++)
+		contact_list_release(&l[i]);
+	contact_list_release(&foreign);
+}
+
+static void data_survives_reopening(void **state)
+{
+	struct fixture *f = *state;
+	struct org o = add_org(f->s, "acme");
+	struct contact_list a, got;
+	make_list(&a, &o, "kept");
+	assert_int_equal(f->s->ops->list_create(f->s, &a, 10), STORE_OK);
+	store_close(f->s);
+	char err[256];
+	assert_int_equal(store_open(f->path, &f->s, err, sizeof(err)), STORE_OK);
+	assert_int_equal(f->s->ops->list_get(f->s, o.id, a.id, &got), STORE_OK);
+	assert_string_equal(got.name, "kept");
+	contact_list_release(&got);
+	contact_list_release(&a);
+	/* A second connection sees the same data (one connection per thread). */
+	struct store *second;
+	assert_int_equal(store_open(f->path, &second, err, sizeof(err)), STORE_OK);
+	assert_int_equal(second->ops->org_get(second, o.id, &o), STORE_OK);
+	store_close(second);
+}
+
+static void open_refuses_what_is_not_a_database(void **state)
+{
+	struct fixture *f = *state;
+	char path[160], err[256];
+	snprintf(path, sizeof(path), "%s/garbage", f->dir);
+	FILE *g = fopen(path, "w");
+	for (int i = 0; i < 200; i++)
+		fputs("garbage garbage ", g);
+	fclose(g);
+	struct store *s = NULL;
+	assert_int_equal(store_open(path, &s, err, sizeof(err)), STORE_FAILED);
+	assert_null(s);
+	assert_non_null(strstr(err, "not a database"));
+	assert_int_equal(store_open("/nonexistent/dir/x.db", &s, err, sizeof(err)), STORE_FAILED);
+	assert_non_null(strstr(err, "cannot open database"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(orgs, setup, teardown),
+	    cmocka_unit_test_setup_teardown(clients_and_tokens, setup, teardown),
+	    cmocka_unit_test_setup_teardown(lists_create_get_conflict_limit, setup, teardown),
+	    cmocka_unit_test_setup_teardown(lists_update_with_versions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(lists_delete_and_scan, setup, teardown),
+	    cmocka_unit_test_setup_teardown(data_survives_reopening, setup, teardown),
+	    cmocka_unit_test_setup_teardown(open_refuses_what_is_not_a_database, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("store contract (sqlite)", tests, NULL, NULL);
+}
