@@ -44,17 +44,34 @@ static const char *find_column(const json_t *names, const char *name)
 	return NULL;
 }
 
-static bool has_column_entry(const json_t *arr, const char *key, const char *name)
+/* The object of `arr` whose `key` names `column` (case-insensitively), or NULL. */
+static json_t *entry_named(const json_t *arr, const char *key, const char *column)
 {
 	size_t i;
 	json_t *v;
 	json_array_foreach(arr, i, v)
 	{
 		const char *s = json_string_value(json_object_get(v, key));
-		if (s && strcasecmp(s, name) == 0)
-			return true;
+		if (s && strcasecmp(s, column) == 0)
+			return v;
 	}
-	return false;
+	return NULL;
+}
+
+/* The data type a specification gives a column ("NUMERIC"...), or NULL. */
+static const char *spec_type(const json_t *doc, const char *column)
+{
+	return json_string_value(json_object_get(
+	    entry_named(json_object_get(doc, "columnDataTypeSpecifications"), "columnName", column),
+	    "columnDataType"));
+}
+
+/* A copy of the stored list's entry for `column`, to keep its labels and
+ * limits when the cloud view is derived again on update; NULL if none. */
+static json_t *previous_entry(const json_t *previous, const char *field, const char *column)
+{
+	json_t *e = entry_named(json_object_get(previous, field), "columnName", column);
+	return e ? json_deep_copy(e) : NULL;
 }
 
 static int check_column_names(const json_t *names, const struct db_limits *lim, struct problem *p)
@@ -190,25 +207,11 @@ static int check_data_types(json_t *doc, const json_t *names, struct problem *p)
 	return 0;
 }
 
-/* The data type a specification gives a column ("NUMERIC"...), or NULL. */
-static const char *spec_type(const json_t *doc, const char *column)
-{
-	json_t *arr = json_object_get(doc, "columnDataTypeSpecifications");
-	size_t i;
-	json_t *v;
-	json_array_foreach(arr, i, v)
-	{
-		if (strcasecmp(json_string_value(json_object_get(v, "columnName")), column) == 0)
-			return json_string_value(json_object_get(v, "columnDataType"));
-	}
-	return NULL;
-}
-
 static const char *cloud_kind(const json_t *doc, const char *column)
 {
-	if (has_column_entry(json_object_get(doc, "phoneColumns"), "columnName", column))
+	if (entry_named(json_object_get(doc, "phoneColumns"), "columnName", column))
 		return "phone";
-	if (has_column_entry(json_object_get(doc, "emailColumns"), "columnName", column))
+	if (entry_named(json_object_get(doc, "emailColumns"), "columnName", column))
 		return "email";
 	const char *t = spec_type(doc, column);
 	if (t && strcmp(t, "NUMERIC") == 0)
@@ -216,18 +219,6 @@ static const char *cloud_kind(const json_t *doc, const char *column)
 	if (t && strcmp(t, "TIMESTAMP") == 0)
 		return "timestamp";
 	return "text";
-}
-
-static bool definition_required(const json_t *defs, const char *column)
-{
-	size_t i;
-	json_t *v;
-	json_array_foreach(defs, i, v)
-	{
-		if (strcasecmp(json_string_value(json_object_get(v, "name")), column) == 0)
-			return json_is_true(json_object_get(v, "required"));
-	}
-	return false;
 }
 
 /* columnDefinitions from the cloud's view; `required` kept from `previous`. */
@@ -239,9 +230,11 @@ static json_t *definitions_from_cloud(const json_t *doc, const json_t *previous)
 	json_array_foreach(json_object_get(doc, "columnNames"), i, v)
 	{
 		const char *name = json_string_value(v);
-		json_array_append_new(defs, json_pack("{s:s,s:s,s:b}", "name", name, "type",
-						      cloud_kind(doc, name), "required",
-						      definition_required(previous, name)));
+		json_array_append_new(
+		    defs, json_pack("{s:s,s:s,s:b}", "name", name, "type", cloud_kind(doc, name),
+				    "required",
+				    json_is_true(json_object_get(
+					entry_named(previous, "name", name), "required"))));
 	}
 	return defs;
 }
@@ -285,20 +278,6 @@ static int disagree(const char *what_differs, struct problem *p)
 
 /* Fills in the cloud view from columnDefinitions, or checks the parts of
  * it the client also sent. */
-/* The entry of `arr` for `column` in the stored list, to keep its labels
- * and limits when the cloud view is derived again on update. */
-static json_t *previous_entry(const json_t *previous, const char *field, const char *column)
-{
-	size_t i;
-	json_t *v;
-	json_array_foreach(json_object_get(previous, field), i, v)
-	{
-		const char *name = json_string_value(json_object_get(v, "columnName"));
-		if (name && strcmp(name, column) == 0)
-			return json_deep_copy(v);
-	}
-	return NULL;
-}
 
 static int cloud_from_definitions(json_t *doc, const json_t *defs, const json_t *previous,
 				  struct problem *p)
