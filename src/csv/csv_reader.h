@@ -1,0 +1,56 @@
+/* A streaming RFC 4180 reader: one record at a time from a read callback,
+ * memory bounded by the longest record, exact line and column positions
+ * for every field and every error. Pure: it never opens files itself. */
+#ifndef DIALBOOK_CSV_READER_H
+#define DIALBOOK_CSV_READER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define CSV_MAX_RECORD (16u << 20) /* bytes of one record: a bound on memory */
+#define CSV_MAX_FIELDS 4096
+
+struct csv_field {
+	const char *data; /* unescaped, not NUL-terminated; valid until the next call */
+	size_t len;
+	unsigned long line;   /* 1-based physical line where the field starts */
+	unsigned long column; /* 1-based character column where the field starts */
+	bool quoted;
+};
+
+struct csv_record {
+	struct csv_field *fields;
+	size_t count;
+	unsigned long line;  /* first physical line of the record */
+	unsigned long lines; /* physical lines it spans */
+	bool blank;	     /* an empty line: no field at all */
+};
+
+struct csv_error {
+	unsigned long line, column;
+	char message[192];
+};
+
+/* Fills buf with up to size bytes; returns the count, 0 at the end, -1 on error. */
+typedef ssize_t (*csv_read_fn)(void *ctx, char *buf, size_t size);
+
+struct csv_reader;
+
+struct csv_reader *csv_reader_new(csv_read_fn read, void *ctx);
+void csv_reader_free(struct csv_reader *r);
+
+/* Reads the next record. Returns 1 with *out set, 0 at the end of input, or
+ * -1 with *err set. After an error in one record (a stray quote, invalid
+ * UTF-8) reading resumes at the next record; after a fatal one (an
+ * unterminated quote, an oversized record, a read error) it returns 0. */
+int csv_reader_next(struct csv_reader *r, struct csv_record *out, struct csv_error *err);
+
+/* True once the reader has stopped for good after an error. */
+bool csv_reader_failed(const struct csv_reader *r);
+/* Bytes consumed so far (after the BOM), for progress reporting. */
+unsigned long long csv_reader_offset(const struct csv_reader *r);
+/* Whether the input began with a UTF-8 byte order mark (which was skipped). */
+bool csv_reader_had_bom(const struct csv_reader *r);
+
+#endif
