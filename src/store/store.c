@@ -2,6 +2,9 @@
 #include "store/store.h"
 #include "store/sqlite/sqlite_store.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 const char *store_status_name(int status)
 {
 	switch (status) {
@@ -29,4 +32,14 @@ void store_close(struct store *s)
 {
 	if (s)
 		s->ops->close(s);
+}
+
+void contact_record_release(struct contact_record *r)
+{
+	if (!r)
+		return;
+	free(r->id);
+	free(r->packed);
+	free(r->meta);
+	memset(r, 0, sizeof(*r));
 }

@@ -50,8 +50,63 @@ struct token_info {
 	int64_t expires_at; /* ms */
 };
 
+/* A contact as stored: values packed in column order (model/contact.h). */
+struct contact_row {
+	const char *id;
+	const char *packed;
+	size_t packed_len;
+	bool callable;
+	const char *meta; /* JSON text, or NULL */
+	int64_t date_created, date_modified;
+};
+
+/* A contact read back; every pointer is owned (free with contact_record_release). */
+struct contact_record {
+	char *id;
+	char *packed;
+	size_t packed_len;
+	bool callable;
+	char *meta;
+	int64_t date_created, date_modified;
+};
+
+void contact_record_release(struct contact_record *r);
+
+struct contact_limits {
+	int64_t per_list;
+	int64_t per_org;
+};
+
+enum job_state { JOB_PENDING, JOB_RUNNING, JOB_DONE, JOB_FAILED };
+
+struct import_job {
+	char id[UUID_STR_LEN];
+	char org_id[UUID_STR_LEN];
+	char list_id[UUID_STR_LEN];
+	enum job_state state;
+	int64_t total, completed, failed, blank;
+	char failure_reason[64];  /* e.g. MISSING_COLUMNS; empty unless FAILED */
+	char failure_detail[512]; /* what and where, for people */
+	char file_path[512];
+	char rejects_path[512];
+	char contact_id_column[129];
+	int64_t date_created, date_modified;
+};
+
+struct export_job {
+	char id[UUID_STR_LEN];
+	char org_id[UUID_STR_LEN];
+	char list_id[UUID_STR_LEN];
+	enum job_state state;
+	int64_t rows;
+	char file_path[512];
+	char failure_detail[256];
+	int64_t date_created, date_modified;
+};
+
 struct store;
 
+typedef int (*store_contact_cb)(const struct contact_record *c, void *ctx);
 typedef int (*store_client_cb)(const struct oauth_client *c, void *ctx);
 /* The record is lent for the duration of the call. Return non-zero to stop. */
 typedef int (*store_list_cb)(const struct contact_list *cl, void *ctx);
@@ -89,6 +144,36 @@ struct store_ops {
 	int (*list_delete_many)(struct store *s, const char *org_id, const char *const *ids,
 				size_t n, const char **missing);
 	int (*list_scan)(struct store *s, const char *org_id, store_list_cb cb, void *ctx);
+	int (*list_size)(struct store *s, const char *list_id, int64_t *out);
+
+	/* Adds or replaces contacts by id, all in one transaction. STORE_LIMIT
+	 * (nothing written) when the list or the org would pass its limit;
+	 * *added counts the contacts that are new. */
+	int (*contacts_upsert)(struct store *s, const char *org_id, const char *list_id,
+			       const struct contact_row *rows, size_t n,
+			       const struct contact_limits *lim, size_t *added);
+	int (*contact_get)(struct store *s, const char *list_id, const char *id,
+			   struct contact_record *out);
+	int (*contact_delete)(struct store *s, const char *list_id, const char *id);
+	/* Deletes those of the ids that exist; *deleted counts them. */
+	int (*contacts_delete)(struct store *s, const char *list_id, const char *const *ids,
+			       size_t n, size_t *deleted);
+	int (*contacts_clear)(struct store *s, const char *list_id);
+	/* Every contact of the list in id order; the record is lent to cb. */
+	int (*contacts_scan)(struct store *s, const char *list_id, store_contact_cb cb, void *ctx);
+
+	/* STORE_CONFLICT when the list already has an import pending or running. */
+	int (*import_add)(struct store *s, const struct import_job *job);
+	int (*import_update)(struct store *s, const struct import_job *job);
+	int (*import_get)(struct store *s, const char *id, struct import_job *out);
+	int (*import_latest)(struct store *s, const char *list_id, struct import_job *out);
+	/* After a restart: pending and running imports fail with INTERRUPTED. */
+	int (*imports_interrupt)(struct store *s, int64_t *count);
+
+	int (*export_add)(struct store *s, const struct export_job *job);
+	int (*export_update)(struct store *s, const struct export_job *job);
+	int (*export_get)(struct store *s, const char *id, struct export_job *out);
+	int (*export_latest)(struct store *s, const char *list_id, struct export_job *out);
 };
 
 struct store {

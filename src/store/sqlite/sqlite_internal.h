@@ -7,6 +7,14 @@
 
 #include "store/store.h"
 
+#define IMPORT_COLUMNS                                                                             \
+	"id, org_id, list_id, state, total, completed, failed, blank, failure_reason, "            \
+	"failure_detail, file_path, rejects_path, contact_id_column, date_created, "               \
+	"date_modified"
+#define EXPORT_COLUMNS                                                                             \
+	"id, org_id, list_id, state, rows, file_path, failure_detail, date_created, "              \
+	"date_modified"
+
 #define SQL_STATEMENT_TABLE(X)                                                                     \
 	X(ORG_ADD, "INSERT INTO orgs(id, name, home_division_id, date_created) "                   \
 		   "VALUES(?1, ?2, ?3, ?4)")                                                       \
@@ -38,6 +46,47 @@
 		       "date_modified = ?6, doc = ?7 WHERE org_id = ?1 AND id = ?2 "               \
 		       "AND version = ?8")                                                         \
 	X(LIST_DELETE, "DELETE FROM contact_lists WHERE org_id = ?1 AND id = ?2")                  \
+	X(LIST_CONTACTS_DELETE, "DELETE FROM contacts WHERE list_key = (SELECT rowid FROM "        \
+				"contact_lists WHERE org_id = ?1 AND id = ?2)")                    \
+	X(LIST_KEY, "SELECT rowid, size, org_id FROM contact_lists WHERE id = ?1")                 \
+	X(LIST_SIZE_ADD, "UPDATE contact_lists SET size = size + ?2 WHERE rowid = ?1")             \
+	X(ORG_CONTACTS, "SELECT coalesce(sum(size), 0) FROM contact_lists WHERE org_id = ?1")      \
+	X(CONTACT_INSERT, "INSERT OR IGNORE INTO contacts(list_key, id, data, callable, "          \
+			  "meta, date_created, date_modified) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)") \
+	X(CONTACT_REPLACE, "UPDATE contacts SET data = ?3, callable = ?4, meta = ?5, "             \
+			   "date_modified = ?6 WHERE list_key = ?1 AND id = ?2")                   \
+	X(CONTACT_GET, "SELECT id, data, callable, meta, date_created, date_modified FROM "        \
+		       "contacts WHERE list_key = ?1 AND id = ?2")                                 \
+	X(CONTACT_DELETE, "DELETE FROM contacts WHERE list_key = ?1 AND id = ?2")                  \
+	X(CONTACTS_CLEAR, "DELETE FROM contacts WHERE list_key = ?1")                              \
+	X(LIST_SIZE_SET, "UPDATE contact_lists SET size = ?2 WHERE rowid = ?1")                    \
+	X(CONTACTS_SCAN, "SELECT id, data, callable, meta, date_created, date_modified FROM "      \
+			 "contacts WHERE list_key = ?1 ORDER BY id")                               \
+	X(IMPORT_INSERT,                                                                           \
+	  "INSERT INTO import_jobs(id, org_id, list_id, state, total, "                            \
+	  "completed, failed, blank, failure_reason, failure_detail, file_path, "                  \
+	  "rejects_path, contact_id_column, date_created, date_modified) "                         \
+	  "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)")              \
+	X(IMPORT_UPDATE, "UPDATE import_jobs SET state = ?4, total = ?5, completed = ?6, "         \
+			 "failed = ?7, blank = ?8, failure_reason = ?9, failure_detail = ?10, "    \
+			 "date_modified = ?15 WHERE id = ?1")                                      \
+	X(IMPORT_ACTIVE, "SELECT 1 FROM import_jobs WHERE list_id = ?1 AND state IN (0, 1)")       \
+	X(IMPORT_GET, "SELECT " IMPORT_COLUMNS " FROM import_jobs WHERE id = ?1")                  \
+	X(IMPORT_LATEST, "SELECT " IMPORT_COLUMNS " FROM import_jobs WHERE list_id = ?1 "          \
+			 "ORDER BY date_created DESC, rowid DESC LIMIT 1")                         \
+	X(IMPORTS_INTERRUPT, "UPDATE import_jobs SET state = 3, failure_reason = "                 \
+			     "'INTERRUPTED', failure_detail = 'dialbookd stopped while the "       \
+			     "import ran; rows committed before that are kept. Upload the "        \
+			     "file again (with contact-id-name, a re-run is idempotent)', "        \
+			     "date_modified = ?1 WHERE state IN (0, 1)")                           \
+	X(EXPORT_INSERT, "INSERT INTO export_jobs(id, org_id, list_id, state, rows, "              \
+			 "file_path, failure_detail, date_created, date_modified) "                \
+			 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")                             \
+	X(EXPORT_UPDATE, "UPDATE export_jobs SET state = ?4, rows = ?5, failure_detail = ?7, "     \
+			 "date_modified = ?9 WHERE id = ?1")                                       \
+	X(EXPORT_GET, "SELECT " EXPORT_COLUMNS " FROM export_jobs WHERE id = ?1")                  \
+	X(EXPORT_LATEST, "SELECT " EXPORT_COLUMNS " FROM export_jobs WHERE list_id = ?1 "          \
+			 "ORDER BY date_created DESC, rowid DESC LIMIT 1")                         \
 	X(LIST_EXISTS, "SELECT 1 FROM contact_lists WHERE org_id = ?1 AND id = ?2")                \
 	X(LIST_SCAN, "SELECT id, org_id, division_id, name, version, date_created, "               \
 		     "date_modified, doc FROM contact_lists WHERE org_id = ?1 ORDER BY id")        \
@@ -85,5 +134,30 @@ int sqlite_list_delete(struct store *base, const char *org_id, const char *id);
 int sqlite_list_delete_many(struct store *base, const char *org_id, const char *const *ids,
 			    size_t n, const char **missing);
 int sqlite_list_scan(struct store *base, const char *org_id, store_list_cb cb, void *ctx);
+int sqlite_list_size(struct store *base, const char *list_id, int64_t *out);
+
+/* The list's rowid, size and org; STORE_NOT_FOUND when it is gone. */
+int sql_list_key(struct sqlite_store *s, const char *list_id, int64_t *key, int64_t *size,
+		 char org_id[UUID_STR_LEN]);
+int sqlite_contacts_upsert(struct store *base, const char *org_id, const char *list_id,
+			   const struct contact_row *rows, size_t n,
+			   const struct contact_limits *lim, size_t *added);
+int sqlite_contact_get(struct store *base, const char *list_id, const char *id,
+		       struct contact_record *out);
+int sqlite_contact_delete(struct store *base, const char *list_id, const char *id);
+int sqlite_contacts_delete(struct store *base, const char *list_id, const char *const *ids,
+			   size_t n, size_t *deleted);
+int sqlite_contacts_clear(struct store *base, const char *list_id);
+int sqlite_contacts_scan(struct store *base, const char *list_id, store_contact_cb cb, void *ctx);
+
+int sqlite_import_add(struct store *base, const struct import_job *job);
+int sqlite_import_update(struct store *base, const struct import_job *job);
+int sqlite_import_get(struct store *base, const char *id, struct import_job *out);
+int sqlite_import_latest(struct store *base, const char *list_id, struct import_job *out);
+int sqlite_imports_interrupt(struct store *base, int64_t *count);
+int sqlite_export_add(struct store *base, const struct export_job *job);
+int sqlite_export_update(struct store *base, const struct export_job *job);
+int sqlite_export_get(struct store *base, const char *id, struct export_job *out);
+int sqlite_export_latest(struct store *base, const char *list_id, struct export_job *out);
 
 #endif

@@ -149,9 +149,17 @@ out:
 	return rc;
 }
 
+/* Deletes a list and its contacts; the caller holds the transaction. */
 static int delete_one(struct sqlite_store *s, const char *org_id, const char *id)
 {
-	sqlite3_stmt *st = sql_stmt(s, SQL_LIST_DELETE);
+	sqlite3_stmt *st = sql_stmt(s, SQL_LIST_CONTACTS_DELETE);
+	if (!st)
+		return STORE_FAILED;
+	sqlite3_bind_text(st, 1, org_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return sql_fail(s, "list_contacts_delete");
+	st = sql_stmt(s, SQL_LIST_DELETE);
 	if (!st)
 		return STORE_FAILED;
 	sqlite3_bind_text(st, 1, org_id, -1, SQLITE_STATIC);
@@ -166,7 +174,8 @@ static int delete_one(struct sqlite_store *s, const char *org_id, const char *id
 
 int sqlite_list_delete(struct store *base, const char *org_id, const char *id)
 {
-	return delete_one((struct sqlite_store *)base, org_id, id);
+	const char *missing;
+	return sqlite_list_delete_many(base, org_id, &id, 1, &missing);
 }
 
 int sqlite_list_delete_many(struct store *base, const char *org_id, const char *const *ids,

@@ -1,0 +1,403 @@
+/* The contact resource: its field table, the schema compiled from a list,
+ * per-value checks, the JSON codec and the packed storage form. */
+#include "model/contact.h"
+#include "common/text.h"
+#include "common/timeutil.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const struct field contact_fields[] = {
+    {"id", FT_STRING, F_NO_CONTROL | F_NOT_BLANK, .max = 256,
+     .description = "The contact's id: yours, or generated when absent. Adding a contact "
+		    "with an existing id replaces it."},
+    {"name", FT_STRING, 0, .max = 256, .description = "A display name."},
+    {"contactListId", FT_STRING, F_REQUIRED, .max = 64,
+     .description = "The list the contact belongs to; must match the path."},
+    {"data", FT_OBJECT, F_REQUIRED,
+     .description = "Column name to string value. Names match the list's columns "
+		    "case-insensitively; missing columns are empty."},
+    {"callRecords", FT_OBJECT, F_READONLY, .description = "Not kept by dialbook."},
+    {"callable", FT_BOOLEAN, 0,
+     .description = "Whether the contact may be dialled (default true)."},
+    {"phoneNumberStatus", FT_OBJECT, 0, .description = "Phone column name to {callable}."},
+    {"contactableStatus", FT_OBJECT, 0,
+     .description = "Voice, SMS or Email to {contactable, columnStatus}."},
+    {"contactColumnTimeZones", FT_OBJECT, F_READONLY, .description = "Not kept by dialbook."},
+    {"configurationOverrides", FT_OBJECT, F_READONLY, .description = "Not kept by dialbook."},
+    {"dateCreated", FT_STRING, F_READONLY, .description = "ISO-8601 UTC."},
+    {"selfUri", FT_STRING, F_READONLY,
+     .description = "/api/v2/outbound/contactlists/{contactListId}/contacts/{id}"},
+    {0},
+};
+
+void contact_schema_release(struct contact_schema *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->count; i++)
+		free(s->columns[i].name);
+	free(s->columns);
+	memset(s, 0, sizeof(*s));
+}
+
+static json_t *entry_for(const json_t *arr, const char *key, const char *name)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v)
+	{
+		const char *s = json_string_value(json_object_get(v, key));
+		if (s && strcmp(s, name) == 0)
+			return v;
+	}
+	return NULL;
+}
+
+int contact_schema_init(struct contact_schema *s, const json_t *doc, const struct db_limits *lim)
+{
+	memset(s, 0, sizeof(*s));
+	const json_t *defs = json_object_get(doc, "columnDefinitions");
+	size_t n = json_array_size(defs);
+	if (n == 0)
+		return -1;
+	s->columns = calloc(n, sizeof(*s->columns));
+	if (!s->columns)
+		abort();
+	s->count = n;
+	s->trim = !json_is_false(json_object_get(doc, "trimWhitespace"));
+	s->max_value_chars = lim->max_value_chars;
+	const json_t *specs = json_object_get(doc, "columnDataTypeSpecifications");
+	for (size_t i = 0; i < n; i++) {
+		const json_t *d = json_array_get(defs, i);
+		struct column_rule *c = &s->columns[i];
+		const char *name = json_string_value(json_object_get(d, "name"));
+		const char *type = json_string_value(json_object_get(d, "type"));
+		c->name = strdup(name ? name : "");
+		c->required = json_is_true(json_object_get(d, "required"));
+		c->kind = !type				   ? KIND_TEXT
+			  : strcmp(type, "phone") == 0	   ? KIND_PHONE
+			  : strcmp(type, "email") == 0	   ? KIND_EMAIL
+			  : strcmp(type, "numeric") == 0   ? KIND_NUMERIC
+			  : strcmp(type, "timestamp") == 0 ? KIND_TIMESTAMP
+							   : KIND_TEXT;
+		const json_t *spec = entry_for(specs, "columnName", c->name);
+		if (spec) {
+			json_t *v;
+			if ((v = json_object_get(spec, "min")))
+				c->has_min = true, c->min = json_number_value(v);
+			if ((v = json_object_get(spec, "max")))
+				c->has_max = true, c->max = json_number_value(v);
+			if ((v = json_object_get(spec, "maxLength")))
+				c->max_length = (long)json_integer_value(v);
+		}
+	}
+	return 0;
+}
+
+int contact_schema_find(const struct contact_schema *s, const char *name, size_t len)
+{
+	for (size_t i = 0; i < s->count; i++)
+		if (strlen(s->columns[i].name) == len &&
+		    strncasecmp(s->columns[i].name, name, len) == 0)
+			return (int)i;
+	return -1;
+}
+
+size_t contact_value_trim(const struct contact_schema *s, const char **v, size_t len)
+{
+	if (!s->trim)
+		return len;
+	const char *p = *v;
+	while (len && (*p == ' ' || *p == '\t')) {
+		p++;
+		len--;
+	}
+	while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+		len--;
+	*v = p;
+	return len;
+}
+
+/* Quotes a value for a message, cut to a readable length. */
+static void quoted(const char *v, size_t len, char *out, size_t size)
+{
+	size_t n = len > 40 ? 40 : len;
+	snprintf(out, size, "\"%.*s%s\"", (int)n, v, len > 40 ? "..." : "");
+	utf8_trim_partial(out);
+}
+
+int contact_value_check(const struct contact_schema *s, size_t col, const char *v, size_t len,
+			char *why, size_t why_size)
+{
+	const struct column_rule *c = &s->columns[col];
+	char q[64];
+	if (len == 0) {
+		if (!c->required)
+			return 0;
+		snprintf(why, why_size, "required value is blank");
+		return -1;
+	}
+	long chars = utf8_count(v, len);
+	if (chars < 0) {
+		snprintf(why, why_size, "not valid UTF-8");
+		return -1;
+	}
+	if (chars > (long)s->max_value_chars) {
+		snprintf(why, why_size, "value is %ld characters long; the limit is %u", chars,
+			 s->max_value_chars);
+		return -1;
+	}
+	if (c->max_length > 0 && chars > c->max_length) {
+		snprintf(why, why_size, "value is %ld characters long; the column allows %ld",
+			 chars, c->max_length);
+		return -1;
+	}
+	double d;
+	switch (c->kind) {
+	case KIND_TEXT:
+		return 0;
+	case KIND_PHONE:
+		if (contact_is_phone(v, len))
+			return 0;
+		quoted(v, len, q, sizeof(q));
+		snprintf(why, why_size, "not a phone number: %s", q);
+		return -1;
+	case KIND_EMAIL:
+		if (contact_is_email(v, len))
+			return 0;
+		quoted(v, len, q, sizeof(q));
+		snprintf(why, why_size, "not an e-mail address: %s", q);
+		return -1;
+	case KIND_NUMERIC:
+		quoted(v, len, q, sizeof(q));
+		if (!contact_is_number(v, len, &d)) {
+			snprintf(why, why_size, "not a number: %s", q);
+			return -1;
+		}
+		if ((c->has_min && d < c->min) || (c->has_max && d > c->max)) {
+			snprintf(why, why_size, "%s is outside the column's range [%g, %g]", q,
+				 c->has_min ? c->min : -HUGE_VAL, c->has_max ? c->max : HUGE_VAL);
+			return -1;
+		}
+		return 0;
+	case KIND_TIMESTAMP:
+		if (contact_is_timestamp(v, len))
+			return 0;
+		quoted(v, len, q, sizeof(q));
+		snprintf(why, why_size, "not an ISO-8601 timestamp (2024-05-31T09:30:00Z): %s", q);
+		return -1;
+	}
+	return 0;
+}
+
+void contact_release(struct contact *c, size_t ncols)
+{
+	if (!c)
+		return;
+	free(c->id);
+	if (c->values)
+		for (size_t i = 0; i < ncols; i++)
+			free(c->values[i]);
+	free(c->values);
+	json_decref(c->meta);
+	memset(c, 0, sizeof(*c));
+}
+
+static int check_status_maps(json_t *body, const struct contact_schema *s, const char *path,
+			     struct problem *p)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(json_object_get(body, "phoneNumberStatus"), key, v)
+	{
+		int col = contact_schema_find(s, key, strlen(key));
+		if (col < 0 || s->columns[col].kind != KIND_PHONE)
+			return problem_set(p, 400, "invalid.value",
+					   "%sphoneNumberStatus.%.128s is not a phone column of "
+					   "this contact list",
+					   path, key);
+		if (!json_is_object(v) || !json_is_boolean(json_object_get(v, "callable")))
+			return problem_set(p, 400, "invalid.value",
+					   "%sphoneNumberStatus.%.128s must be {\"callable\": "
+					   "true|false}",
+					   path, key);
+	}
+	json_object_foreach(json_object_get(body, "contactableStatus"), key, v)
+	{
+		if (strcmp(key, "Voice") != 0 && strcmp(key, "SMS") != 0 &&
+		    strcmp(key, "Email") != 0)
+			return problem_set(p, 400, "invalid.value",
+					   "%scontactableStatus.%.64s: the media types are Voice, "
+					   "SMS and Email",
+					   path, key);
+		if (!json_is_object(v))
+			return problem_set(p, 400, "invalid.value",
+					   "%scontactableStatus.%s must be an object", path, key);
+	}
+	return 0;
+}
+
+static int parse_data(json_t *data, const struct contact_schema *s, const char *path,
+		      struct contact *out, struct problem *p)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(data, key, v)
+	{
+		size_t klen = strlen(key);
+		int col = contact_schema_find(s, key, klen);
+		char field[256];
+		snprintf(field, sizeof(field), "%sdata.%.128s", path, key);
+		if (col < 0) {
+			problem_add_detail(p, "INVALID_VALUE", field);
+			return problem_set(p, 400, "invalid.value",
+					   "%s: \"%.128s\" is not a column of this contact list",
+					   field, key);
+		}
+		if (out->values[col]) {
+			problem_add_detail(p, "INVALID_VALUE", field);
+			return problem_set(p, 400, "invalid.value",
+					   "%s names the column \"%s\" a second time (column names "
+					   "match case-insensitively)",
+					   field, s->columns[col].name);
+		}
+		if (!json_is_string(v)) {
+			problem_add_detail(p, "INVALID_VALUE", field);
+			return problem_set(p, 400, "invalid.value",
+					   "%s must be a string; send numbers and dates as text",
+					   field);
+		}
+		const char *text = json_string_value(v);
+		size_t len = contact_value_trim(s, &text, json_string_length(v));
+		out->values[col] = text_ndup(text, len);
+	}
+	for (size_t i = 0; i < s->count; i++) {
+		if (!out->values[i])
+			out->values[i] = strdup("");
+		char why[160];
+		if (contact_value_check(s, i, out->values[i], strlen(out->values[i]), why,
+					sizeof(why))) {
+			char field[256];
+			snprintf(field, sizeof(field), "%sdata.%s", path, s->columns[i].name);
+			problem_add_detail(p, "INVALID_VALUE", field);
+			return problem_set(p, 400, "invalid.value", "%s: %s", field, why);
+		}
+	}
+	return 0;
+}
+
+int contact_parse(json_t *body, const struct contact_schema *s, const char *list_id,
+		  const char *path, struct contact *out, struct problem *p)
+{
+	memset(out, 0, sizeof(*out));
+	char prefix[64];
+	snprintf(prefix, sizeof(prefix), "%s%s", path, path[0] ? "." : "");
+	if (field_check(body, contact_fields, FIELD_UPDATE, "a contact", path, p))
+		return -1;
+	const char *given_list = json_string_value(json_object_get(body, "contactListId"));
+	if (strcmp(given_list, list_id) != 0) {
+		char field[96];
+		snprintf(field, sizeof(field), "%scontactListId", prefix);
+		problem_add_detail(p, "INVALID_VALUE", field);
+		return problem_set(p, 400, "invalid.value",
+				   "%s (%.64s) is not the list in the path (%s)", field, given_list,
+				   list_id);
+	}
+	out->values = calloc(s->count, sizeof(char *));
+	if (!out->values)
+		abort();
+	if (check_status_maps(body, s, prefix, p) ||
+	    parse_data(json_object_get(body, "data"), s, prefix, out, p)) {
+		contact_release(out, s->count);
+		return -1;
+	}
+	const char *id = json_string_value(json_object_get(body, "id"));
+	out->id = id ? strdup(id) : NULL;
+	out->callable = !json_is_false(json_object_get(body, "callable"));
+	static const char *const meta_keys[] = {"name", "phoneNumberStatus", "contactableStatus"};
+	for (size_t i = 0; i < 3; i++) {
+		json_t *v = json_object_get(body, meta_keys[i]);
+		if (!v)
+			continue;
+		if (!out->meta)
+			out->meta = json_object();
+		json_object_set(out->meta, meta_keys[i], v);
+	}
+	return 0;
+}
+
+json_t *contact_to_json(const struct contact *c, const struct contact_schema *s,
+			const char *list_id)
+{
+	json_t *data = json_object();
+	for (size_t i = 0; i < s->count; i++)
+		json_object_set_new(data, s->columns[i].name, json_string(c->values[i]));
+	char uri[512], created[32];
+	snprintf(uri, sizeof(uri), "/api/v2/outbound/contactlists/%s/contacts/%s", list_id, c->id);
+	time_format_iso(c->date_created, created, sizeof(created));
+	json_t *computed =
+	    json_pack("{s:s,s:s,s:o,s:b,s:s,s:s}", "id", c->id, "contactListId", list_id, "data",
+		      data, "callable", c->callable, "dateCreated", created, "selfUri", uri);
+	json_t *out = field_encode(contact_fields, c->meta, computed);
+	json_decref(computed);
+	return out;
+}
+
+char *contact_pack(char *const *values, const size_t *lens, size_t n, size_t *out_len)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += lens[i] + 5;
+	unsigned char *buf = malloc(total + 1);
+	if (!buf)
+		abort();
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = lens[i];
+		do {
+			unsigned char byte = len & 0x7F;
+			len >>= 7;
+			buf[o++] = byte | (len ? 0x80 : 0);
+		} while (len);
+		memcpy(buf + o, values[i], lens[i]);
+		o += lens[i];
+	}
+	*out_len = o;
+	return (char *)buf;
+}
+
+int contact_unpack(const char *blob, size_t len, size_t n, char **values)
+{
+	const unsigned char *b = (const unsigned char *)blob;
+	size_t o = 0;
+	memset(values, 0, n * sizeof(*values));
+	for (size_t i = 0; i < n; i++) {
+		size_t vlen = 0;
+		unsigned shift = 0;
+		for (;;) {
+			if (o >= len || shift > 28)
+				goto bad;
+			unsigned char byte = b[o++];
+			vlen |= (size_t)(byte & 0x7F) << shift;
+			if (!(byte & 0x80))
+				break;
+			shift += 7;
+		}
+		if (vlen > len - o)
+			goto bad;
+		values[i] = text_ndup(blob + o, vlen);
+		o += vlen;
+	}
+	if (o == len)
+		return 0;
+bad:
+	for (size_t i = 0; i < n; i++) {
+		free(values[i]);
+		values[i] = NULL;
+	}
+	return -1;
+}

@@ -1,0 +1,183 @@
+/* Value rules: phone numbers, e-mail addresses, numbers and timestamps.
+ * Hand-written scanners: they run once per value of a million-row import. */
+#include "model/contact.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+bool contact_is_phone(const char *v, size_t len)
+{
+	size_t i = 0, digits = 0;
+	bool plus = len > 0 && v[0] == '+';
+	if (plus)
+		i = 1;
+	for (; i < len; i++) {
+		char c = v[i];
+		if (is_digit(c))
+			digits++;
+		else if (c != ' ' && c != '-' && c != '.' && c != '(' && c != ')')
+			return false;
+	}
+	/* E.164 allows 15 digits; national numbers start at 7 (without a country code). */
+	return plus ? digits >= 8 && digits <= 15 : digits >= 7 && digits <= 15;
+}
+
+static bool email_local_char(unsigned char c)
+{
+	return isalnum(c) || c >= 0x80 || strchr("!#$%&'*+/=?^_`{|}~-.", c) != NULL;
+}
+
+bool contact_is_email(const char *v, size_t len)
+{
+	const char *at = memchr(v, '@', len);
+	if (!at || len > 254)
+		return false;
+	size_t local = (size_t)(at - v), dlen = len - local - 1;
+	const char *d = at + 1;
+	if (local == 0 || local > 64 || dlen < 3 || memchr(d, '@', dlen))
+		return false;
+	if (v[0] == '.' || v[local - 1] == '.')
+		return false;
+	for (size_t i = 0; i < local; i++) {
+		if (!email_local_char((unsigned char)v[i]) ||
+		    (v[i] == '.' && i + 1 < local && v[i + 1] == '.'))
+			return false;
+	}
+	/* Domain: dot-separated labels of letters, digits and hyphens (or
+	 * non-ASCII, for internationalised names); at least two labels. */
+	size_t labels = 0, label_len = 0;
+	for (size_t i = 0; i <= dlen; i++) {
+		unsigned char c = i < dlen ? (unsigned char)d[i] : '.';
+		if (c == '.') {
+			if (label_len == 0 || d[i - 1] == '-' || d[i - label_len] == '-')
+				return false;
+			labels++;
+			label_len = 0;
+			continue;
+		}
+		if (!(isalnum(c) || c == '-' || c >= 0x80))
+			return false;
+		if (++label_len > 63)
+			return false;
+	}
+	return labels >= 2;
+}
+
+bool contact_is_number(const char *v, size_t len, double *out)
+{
+	size_t i = 0, digits = 0;
+	if (i < len && (v[i] == '+' || v[i] == '-'))
+		i++;
+	while (i < len && is_digit(v[i])) {
+		i++;
+		digits++;
+	}
+	if (i < len && v[i] == '.') {
+		i++;
+		while (i < len && is_digit(v[i])) {
+			i++;
+			digits++;
+		}
+	}
+	if (digits == 0)
+		return false;
+	if (i < len && (v[i] == 'e' || v[i] == 'E')) {
+		i++;
+		if (i < len && (v[i] == '+' || v[i] == '-'))
+			i++;
+		size_t exp = 0;
+		while (i < len && is_digit(v[i])) {
+			i++;
+			exp++;
+		}
+		if (exp == 0)
+			return false;
+	}
+	if (i != len || len > 64)
+		return false;
+	char buf[72];
+	memcpy(buf, v, len);
+	buf[len] = '\0';
+	errno = 0;
+	double d = strtod(buf, NULL);
+	if (!isfinite(d))
+		return false;
+	if (out)
+		*out = d;
+	return true;
+}
+
+static bool take_digits(const char *v, size_t len, size_t *i, size_t n, int *out)
+{
+	int value = 0;
+	for (size_t k = 0; k < n; k++) {
+		if (*i >= len || !is_digit(v[*i]))
+			return false;
+		value = value * 10 + (v[(*i)++] - '0');
+	}
+	*out = value;
+	return true;
+}
+
+static bool take(const char *v, size_t len, size_t *i, char c)
+{
+	if (*i < len && v[*i] == c) {
+		(*i)++;
+		return true;
+	}
+	return false;
+}
+
+/* ISO 8601: YYYY-MM-DD, optionally THH:MM[:SS[.fraction]] and Z or ±HH:MM
+ * (a space may stand for the T). */
+bool contact_is_timestamp(const char *v, size_t len)
+{
+	static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	size_t i = 0;
+	int y, mo, d, h, mi, s, oh, om;
+	if (!take_digits(v, len, &i, 4, &y) || !take(v, len, &i, '-') ||
+	    !take_digits(v, len, &i, 2, &mo) || !take(v, len, &i, '-') ||
+	    !take_digits(v, len, &i, 2, &d))
+		return false;
+	if (mo < 1 || mo > 12 || d < 1 || d > days[mo - 1])
+		return false;
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (mo == 2 && d == 29 && !leap)
+		return false;
+	if (i == len)
+		return true;
+	if (!take(v, len, &i, 'T') && !take(v, len, &i, ' '))
+		return false;
+	if (!take_digits(v, len, &i, 2, &h) || !take(v, len, &i, ':') ||
+	    !take_digits(v, len, &i, 2, &mi) || h > 23 || mi > 59)
+		return false;
+	if (take(v, len, &i, ':')) {
+		if (!take_digits(v, len, &i, 2, &s) || s > 60)
+			return false;
+		if (take(v, len, &i, '.')) {
+			size_t start = i;
+			while (i < len && is_digit(v[i]))
+				i++;
+			if (i == start || i - start > 9)
+				return false;
+		}
+	}
+	if (i == len || take(v, len, &i, 'Z'))
+		return i == len;
+	if (!take(v, len, &i, '+') && !take(v, len, &i, '-'))
+		return false;
+	if (!take_digits(v, len, &i, 2, &oh) || oh > 23)
+		return false;
+	take(v, len, &i, ':');
+	if (!take_digits(v, len, &i, 2, &om) || om > 59)
+		return false;
+	return i == len;
+}

@@ -1,0 +1,189 @@
+/* Import and export jobs in SQLite. */
+#include "store/sqlite/sqlite_internal.h"
+
+#include <string.h>
+
+#include "common/timeutil.h"
+
+static void bind_import(sqlite3_stmt *st, const struct import_job *j)
+{
+	sqlite3_bind_text(st, 1, j->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, j->org_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, j->list_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, (int)j->state);
+	sqlite3_bind_int64(st, 5, j->total);
+	sqlite3_bind_int64(st, 6, j->completed);
+	sqlite3_bind_int64(st, 7, j->failed);
+	sqlite3_bind_int64(st, 8, j->blank);
+	sqlite3_bind_text(st, 9, j->failure_reason, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, j->failure_detail, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, j->file_path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 12, j->rejects_path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 13, j->contact_id_column, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 14, j->date_created);
+	sqlite3_bind_int64(st, 15, j->date_modified);
+}
+
+static void read_import(sqlite3_stmt *st, struct import_job *j)
+{
+	memset(j, 0, sizeof(*j));
+	sql_copy_text(st, 0, j->id, sizeof(j->id));
+	sql_copy_text(st, 1, j->org_id, sizeof(j->org_id));
+	sql_copy_text(st, 2, j->list_id, sizeof(j->list_id));
+	j->state = (enum job_state)sqlite3_column_int(st, 3);
+	j->total = sqlite3_column_int64(st, 4);
+	j->completed = sqlite3_column_int64(st, 5);
+	j->failed = sqlite3_column_int64(st, 6);
+	j->blank = sqlite3_column_int64(st, 7);
+	sql_copy_text(st, 8, j->failure_reason, sizeof(j->failure_reason));
+	sql_copy_text(st, 9, j->failure_detail, sizeof(j->failure_detail));
+	sql_copy_text(st, 10, j->file_path, sizeof(j->file_path));
+	sql_copy_text(st, 11, j->rejects_path, sizeof(j->rejects_path));
+	sql_copy_text(st, 12, j->contact_id_column, sizeof(j->contact_id_column));
+	j->date_created = sqlite3_column_int64(st, 13);
+	j->date_modified = sqlite3_column_int64(st, 14);
+}
+
+static int step_done(struct sqlite_store *s, sqlite3_stmt *st, const char *what)
+{
+	int step = sqlite3_step(st);
+	sqlite3_reset(st);
+	return step == SQLITE_DONE ? STORE_OK : sql_fail(s, what);
+}
+
+int sqlite_import_add(struct store *base, const struct import_job *job)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	if (sql_exec(s, SQL_BEGIN))
+		return STORE_FAILED;
+	sqlite3_stmt *st = sql_stmt(s, SQL_IMPORT_ACTIVE);
+	int rc = STORE_FAILED;
+	if (st) {
+		sqlite3_bind_text(st, 1, job->list_id, -1, SQLITE_STATIC);
+		int step = sqlite3_step(st);
+		sqlite3_reset(st);
+		rc = step == SQLITE_ROW	   ? STORE_CONFLICT
+		     : step == SQLITE_DONE ? STORE_OK
+					   : sql_fail(s, "import_active");
+	}
+	if (rc == STORE_OK && (st = sql_stmt(s, SQL_IMPORT_INSERT))) {
+		bind_import(st, job);
+		rc = step_done(s, st, "import_add");
+	}
+	if (rc == STORE_OK)
+		return sql_exec(s, SQL_COMMIT);
+	sql_exec(s, SQL_ROLLBACK);
+	return rc;
+}
+
+int sqlite_import_update(struct store *base, const struct import_job *job)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = sql_stmt(s, SQL_IMPORT_UPDATE);
+	if (!st)
+		return STORE_FAILED;
+	bind_import(st, job);
+	return step_done(s, st, "import_update");
+}
+
+static int get_one(struct sqlite_store *s, enum sql_statement id, const char *key, void *out,
+		   void (*read)(sqlite3_stmt *, void *))
+{
+	sqlite3_stmt *st = sql_stmt(s, id);
+	if (!st)
+		return STORE_FAILED;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		read(st, out);
+	sqlite3_reset(st);
+	return step == SQLITE_ROW    ? STORE_OK
+	       : step == SQLITE_DONE ? STORE_NOT_FOUND
+				     : sql_fail(s, "job_get");
+}
+
+static void read_import_cb(sqlite3_stmt *st, void *out)
+{
+	read_import(st, out);
+}
+
+int sqlite_import_get(struct store *base, const char *id, struct import_job *out)
+{
+	return get_one((struct sqlite_store *)base, SQL_IMPORT_GET, id, out, read_import_cb);
+}
+
+int sqlite_import_latest(struct store *base, const char *list_id, struct import_job *out)
+{
+	return get_one((struct sqlite_store *)base, SQL_IMPORT_LATEST, list_id, out,
+		       read_import_cb);
+}
+
+int sqlite_imports_interrupt(struct store *base, int64_t *count)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = sql_stmt(s, SQL_IMPORTS_INTERRUPT);
+	if (!st)
+		return STORE_FAILED;
+	sqlite3_bind_int64(st, 1, time_now_ms());
+	int rc = step_done(s, st, "imports_interrupt");
+	*count = sqlite3_changes(s->db);
+	return rc;
+}
+
+static void bind_export(sqlite3_stmt *st, const struct export_job *j)
+{
+	sqlite3_bind_text(st, 1, j->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, j->org_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, j->list_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, (int)j->state);
+	sqlite3_bind_int64(st, 5, j->rows);
+	sqlite3_bind_text(st, 6, j->file_path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, j->failure_detail, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 8, j->date_created);
+	sqlite3_bind_int64(st, 9, j->date_modified);
+}
+
+static void read_export(sqlite3_stmt *st, void *out)
+{
+	struct export_job *j = out;
+	memset(j, 0, sizeof(*j));
+	sql_copy_text(st, 0, j->id, sizeof(j->id));
+	sql_copy_text(st, 1, j->org_id, sizeof(j->org_id));
+	sql_copy_text(st, 2, j->list_id, sizeof(j->list_id));
+	j->state = (enum job_state)sqlite3_column_int(st, 3);
+	j->rows = sqlite3_column_int64(st, 4);
+	sql_copy_text(st, 5, j->file_path, sizeof(j->file_path));
+	sql_copy_text(st, 6, j->failure_detail, sizeof(j->failure_detail));
+	j->date_created = sqlite3_column_int64(st, 7);
+	j->date_modified = sqlite3_column_int64(st, 8);
+}
+
+int sqlite_export_add(struct store *base, const struct export_job *job)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = sql_stmt(s, SQL_EXPORT_INSERT);
+	if (!st)
+		return STORE_FAILED;
+	bind_export(st, job);
+	return step_done(s, st, "export_add");
+}
+
+int sqlite_export_update(struct store *base, const struct export_job *job)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = sql_stmt(s, SQL_EXPORT_UPDATE);
+	if (!st)
+		return STORE_FAILED;
+	bind_export(st, job);
+	return step_done(s, st, "export_update");
+}
+
+int sqlite_export_get(struct store *base, const char *id, struct export_job *out)
+{
+	return get_one((struct sqlite_store *)base, SQL_EXPORT_GET, id, out, read_export);
+}
+
+int sqlite_export_latest(struct store *base, const char *list_id, struct export_job *out)
+{
+	return get_one((struct sqlite_store *)base, SQL_EXPORT_LATEST, list_id, out, read_export);
+}
