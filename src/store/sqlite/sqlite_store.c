@@ -34,6 +34,28 @@ static const char *const migrations[] = {
     " version INTEGER NOT NULL, date_created INTEGER NOT NULL,"
     " date_modified INTEGER NOT NULL, doc TEXT NOT NULL,"
     " UNIQUE(org_id, name_key));",
+
+    /* Contacts are keyed by the list's rowid: an integer in each of
+     * millions of rows instead of a 36-byte id. */
+    "ALTER TABLE contact_lists ADD COLUMN size INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE contacts("
+    " list_key INTEGER NOT NULL, id TEXT NOT NULL, data BLOB NOT NULL,"
+    " callable INTEGER NOT NULL, meta TEXT, date_created INTEGER NOT NULL,"
+    " date_modified INTEGER NOT NULL, PRIMARY KEY(list_key, id)) WITHOUT ROWID;"
+    "CREATE TABLE import_jobs("
+    " id TEXT PRIMARY KEY, org_id TEXT NOT NULL, list_id TEXT NOT NULL,"
+    " state INTEGER NOT NULL, total INTEGER NOT NULL, completed INTEGER NOT NULL,"
+    " failed INTEGER NOT NULL, blank INTEGER NOT NULL, failure_reason TEXT NOT NULL,"
+    " failure_detail TEXT NOT NULL, file_path TEXT NOT NULL, rejects_path TEXT NOT NULL,"
+    " contact_id_column TEXT NOT NULL, date_created INTEGER NOT NULL,"
+    " date_modified INTEGER NOT NULL);"
+    "CREATE INDEX import_jobs_by_list ON import_jobs(list_id, date_created);"
+    "CREATE TABLE export_jobs("
+    " id TEXT PRIMARY KEY, org_id TEXT NOT NULL, list_id TEXT NOT NULL,"
+    " state INTEGER NOT NULL, rows INTEGER NOT NULL, file_path TEXT NOT NULL,"
+    " failure_detail TEXT NOT NULL, date_created INTEGER NOT NULL,"
+    " date_modified INTEGER NOT NULL);"
+    "CREATE INDEX export_jobs_by_list ON export_jobs(list_id, date_created);",
 };
 
 sqlite3_stmt *sql_stmt(struct sqlite_store *s, enum sql_statement id)
@@ -148,6 +170,22 @@ static const struct store_ops sqlite_ops = {
     .list_delete = sqlite_list_delete,
     .list_delete_many = sqlite_list_delete_many,
     .list_scan = sqlite_list_scan,
+    .list_size = sqlite_list_size,
+    .contacts_upsert = sqlite_contacts_upsert,
+    .contact_get = sqlite_contact_get,
+    .contact_delete = sqlite_contact_delete,
+    .contacts_delete = sqlite_contacts_delete,
+    .contacts_clear = sqlite_contacts_clear,
+    .contacts_scan = sqlite_contacts_scan,
+    .import_add = sqlite_import_add,
+    .import_update = sqlite_import_update,
+    .import_get = sqlite_import_get,
+    .import_latest = sqlite_import_latest,
+    .imports_interrupt = sqlite_imports_interrupt,
+    .export_add = sqlite_export_add,
+    .export_update = sqlite_export_update,
+    .export_get = sqlite_export_get,
+    .export_latest = sqlite_export_latest,
 };
 
 int sqlite_store_open(const char *path, struct store **out, char *err, size_t err_size)
