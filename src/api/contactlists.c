@@ -10,9 +10,9 @@
 #define BASE "/api/v2/outbound/contactlists"
 
 static const char *const list_params[] = {
-    "pageSize",	   "pageNumber",	  "filterType",	      "name",
-    "id",	   "divisionId",	  "sortBy",	      "sortOrder",
-    "includeSize", "includeImportStatus", "allowEmptyResult", NULL,
+	"pageSize",    "pageNumber",	      "filterType",	  "name",
+	"id",	       "divisionId",	      "sortBy",		  "sortOrder",
+	"includeSize", "includeImportStatus", "allowEmptyResult", NULL,
 };
 static const char *const get_params[] = {"includeSize", "includeImportStatus", NULL};
 

@@ -129,7 +129,8 @@ static int parse_json_body(struct api_ctx *c)
 		return problem_set(p, 400, "bad.request",
 				   "The request body is empty; send a JSON object");
 	json_error_t err;
-	c->body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
+	c->body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
+			     &err);
 	if (!c->body)
 		return problem_set(p, 400, "bad.request",
 				   "The request could not be understood by the server due to "
@@ -153,8 +154,8 @@ static int route_and_serve(struct api_ctx *c, const char *token_hash)
 	char scratch[512], allow[64];
 	struct http_request routed = *req;
 	enum route_result rr = router_match(
-	    api_routes, api_route_count, sizeof(api_routes[0]), req->method, req->path, &index,
-	    routed.params, &routed.param_count, scratch, sizeof(scratch), allow, sizeof(allow));
+		api_routes, api_route_count, sizeof(api_routes[0]), req->method, req->path, &index,
+		routed.params, &routed.param_count, scratch, sizeof(scratch), allow, sizeof(allow));
 	if (rr == ROUTE_NOT_FOUND)
 		return problem_set(p, 404, "not.found",
 				   "The requested resource was not found: %s %.200s is not an "
@@ -206,9 +207,9 @@ void api_dispatch(void *ctx, const struct http_request *req, struct http_respons
 	if (!verdict.allowed) {
 		http_response_header(res, "Retry-After", "%u", verdict.reset_s);
 		rc = problem_set(
-		    &c.problem, 429, "too.many.requests",
-		    "Rate limit exceeded the maximum. Retry the request in [%u] seconds",
-		    verdict.reset_s);
+			&c.problem, 429, "too.many.requests",
+			"Rate limit exceeded the maximum. Retry the request in [%u] seconds",
+			verdict.reset_s);
 	} else if (!(c.store = store_pool_get(c.srv->pool))) {
 		rc = api_store_failed(&c);
 	} else {

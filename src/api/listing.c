@@ -10,8 +10,8 @@
 #include <strings.h>
 
 static const char *const filter_names[] = {
-    "Equals",	       "RegEx",	      "Contains",	    "Prefix",	  "LessThan",
-    "LessThanEqualTo", "GreaterThan", "GreaterThanEqualTo", "BeginsWith", "EndsWith",
+	"Equals",	   "RegEx",	  "Contains",		"Prefix",     "LessThan",
+	"LessThanEqualTo", "GreaterThan", "GreaterThanEqualTo", "BeginsWith", "EndsWith",
 };
 
 static int bad_param(struct api_ctx *c, const char *name, const char *value, const char *allowed)
@@ -158,8 +158,9 @@ int listing_refuse_unknown(struct api_ctx *c, const char *const *allowed)
 		}
 		problem_add_detail(&c->problem, "INVALID_PROPERTY", key);
 		return problem_set(
-		    &c->problem, 400, "invalid.value",
-		    "%.64s is not a query parameter of this endpoint; it accepts: %s", key, list);
+			&c->problem, 400, "invalid.value",
+			"%.64s is not a query parameter of this endpoint; it accepts: %s", key,
+			list);
 	}
 	return 0;
 }

@@ -19,7 +19,7 @@ struct credentials {
 };
 
 static int oauth_error(struct api_ctx *c, int status, const char *error, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+	__attribute__((format(printf, 4, 5)));
 
 static int oauth_error(struct api_ctx *c, int status, const char *error, const char *fmt, ...)
 {

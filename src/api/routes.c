@@ -5,15 +5,15 @@
 #define LISTS "/api/v2/outbound/contactlists"
 
 const struct api_route api_routes[] = {
-    {{"POST", "/oauth/token"}, oauth_token, 0, API_PUBLIC},
-    {{"GET", LISTS}, contactlists_list, PERM(CONTACT_LIST_VIEW), 0},
-    {{"POST", LISTS}, contactlists_create, PERM(CONTACT_LIST_ADD), API_JSON_BODY},
-    {{"DELETE", LISTS}, contactlists_delete_many, PERM(CONTACT_LIST_DELETE), 0},
-    {{"GET", LISTS "/divisionviews"}, divisionviews_list, PERM(CONTACT_LIST_SEARCH), 0},
-    {{"GET", LISTS "/divisionviews/{id}"}, divisionviews_get, PERM(CONTACT_LIST_SEARCH), 0},
-    {{"GET", LISTS "/{id}"}, contactlists_get, PERM(CONTACT_LIST_VIEW), 0},
-    {{"PUT", LISTS "/{id}"}, contactlists_update, PERM(CONTACT_LIST_EDIT), API_JSON_BODY},
-    {{"DELETE", LISTS "/{id}"}, contactlists_delete, PERM(CONTACT_LIST_DELETE), 0},
+	{{"POST", "/oauth/token"}, oauth_token, 0, API_PUBLIC},
+	{{"GET", LISTS}, contactlists_list, PERM(CONTACT_LIST_VIEW), 0},
+	{{"POST", LISTS}, contactlists_create, PERM(CONTACT_LIST_ADD), API_JSON_BODY},
+	{{"DELETE", LISTS}, contactlists_delete_many, PERM(CONTACT_LIST_DELETE), 0},
+	{{"GET", LISTS "/divisionviews"}, divisionviews_list, PERM(CONTACT_LIST_SEARCH), 0},
+	{{"GET", LISTS "/divisionviews/{id}"}, divisionviews_get, PERM(CONTACT_LIST_SEARCH), 0},
+	{{"GET", LISTS "/{id}"}, contactlists_get, PERM(CONTACT_LIST_VIEW), 0},
+	{{"PUT", LISTS "/{id}"}, contactlists_update, PERM(CONTACT_LIST_EDIT), API_JSON_BODY},
+	{{"DELETE", LISTS "/{id}"}, contactlists_delete, PERM(CONTACT_LIST_DELETE), 0},
 };
 
 const size_t api_route_count = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -8,7 +8,7 @@
 
 static const char *const names[] = {
 #define X(id, str) str,
-    PERMISSION_TABLE(X)
+	PERMISSION_TABLE(X)
 #undef X
 };
 
@@ -21,13 +21,14 @@ static const struct {
 	const char *scope;
 	permission_set set;
 } scopes[] = {
-    {"outbound", PERM_ALL},
-    {"outbound:readonly", PERM(CONTACT_LIST_VIEW) | PERM(CONTACT_LIST_SEARCH) | PERM(CONTACT_VIEW)},
-    {"outbound:contactlist:write",
-     PERM(CONTACT_LIST_ADD) | PERM(CONTACT_LIST_EDIT) | PERM(CONTACT_LIST_DELETE)},
-    {"outbound:contactlist:read", PERM(CONTACT_LIST_VIEW) | PERM(CONTACT_LIST_SEARCH)},
-    {"outbound:contact:write", PERM(CONTACT_ADD) | PERM(CONTACT_EDIT) | PERM(CONTACT_DELETE)},
-    {"outbound:contact:read", PERM(CONTACT_VIEW)},
+	{"outbound", PERM_ALL},
+	{"outbound:readonly",
+	 PERM(CONTACT_LIST_VIEW) | PERM(CONTACT_LIST_SEARCH) | PERM(CONTACT_VIEW)},
+	{"outbound:contactlist:write",
+	 PERM(CONTACT_LIST_ADD) | PERM(CONTACT_LIST_EDIT) | PERM(CONTACT_LIST_DELETE)},
+	{"outbound:contactlist:read", PERM(CONTACT_LIST_VIEW) | PERM(CONTACT_LIST_SEARCH)},
+	{"outbound:contact:write", PERM(CONTACT_ADD) | PERM(CONTACT_EDIT) | PERM(CONTACT_DELETE)},
+	{"outbound:contact:read", PERM(CONTACT_VIEW)},
 };
 
 /* Splits "a:b:c" into at most three parts; returns how many. */

@@ -23,7 +23,7 @@ enum permission_bit {
 #define X(id, str) PERM_BIT_##id,
 	PERMISSION_TABLE(X)
 #undef X
-	    PERM_COUNT
+		PERM_COUNT
 };
 
 typedef uint32_t permission_set;

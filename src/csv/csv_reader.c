@@ -186,10 +186,11 @@ static enum scan_result scan(struct csv_reader *r, size_t *next, size_t *count,
 					if (!at_eof)
 						return SCAN_MORE;
 					set_error(
-					    err, s->line,
-					    1 + chars_between(b + s->line_start, b + s->start),
-					    "unterminated quoted field: the quote opened here is "
-					    "never closed");
+						err, s->line,
+						1 + chars_between(b + s->line_start, b + s->start),
+						"unterminated quoted field: the quote opened here "
+						"is "
+						"never closed");
 					return SCAN_FATAL;
 				}
 				if (quote + 1 == e && !at_eof)

@@ -50,7 +50,7 @@ struct http_response {
 };
 
 void http_response_header(struct http_response *r, const char *name, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+	__attribute__((format(printf, 3, 4)));
 void http_response_release(struct http_response *r);
 
 /* First value of a query argument, or NULL. */

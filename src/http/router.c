@@ -82,8 +82,8 @@ enum route_result router_match(const void *table, size_t count, size_t stride, c
 			found = true;
 			*index = i;
 		}
-		int w =
-		    snprintf(allow + used, allow_size - used, "%s%s", used ? ", " : "", r->method);
+		int w = snprintf(allow + used, allow_size - used, "%s%s", used ? ", " : "",
+				 r->method);
 		if (w > 0 && (size_t)w < allow_size - used)
 			used += (size_t)w;
 	}

@@ -62,7 +62,7 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
 static void client_address(struct MHD_Connection *conn, char *out, size_t size)
 {
 	const union MHD_ConnectionInfo *ci =
-	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	snprintf(out, size, "?");
 	if (!ci || !ci->client_addr)
 		return;
@@ -97,8 +97,9 @@ static enum MHD_Result respond(struct http_server *srv, struct MHD_Connection *c
 		type = res.raw_type;
 		res.raw = NULL;
 	}
-	struct MHD_Response *r = MHD_create_response_from_buffer(
-	    len, data ? data : (void *)"", data ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, data ? data : (void *)"",
+								 data ? MHD_RESPMEM_MUST_FREE
+								      : MHD_RESPMEM_PERSISTENT);
 	if (type)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	MHD_add_response_header(r, "inin-correlation-id", ex->correlation_id);
@@ -255,12 +256,13 @@ int http_server_start(const struct http_server_config *cfg, struct http_server *
 	if (ai->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	srv->daemon = MHD_start_daemon(
-	    flags, (uint16_t)cfg->port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR,
-	    ai->ai_addr, MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
-	    cfg->max_connections, MHD_OPTION_CONNECTION_TIMEOUT, cfg->connection_timeout_s,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-	    cfg->max_connections / 4 ? cfg->max_connections / 4 : 1, MHD_OPTION_NOTIFY_COMPLETED,
-	    on_completed, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+		flags, (uint16_t)cfg->port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR,
+		ai->ai_addr, MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
+		cfg->max_connections, MHD_OPTION_CONNECTION_TIMEOUT, cfg->connection_timeout_s,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		cfg->max_connections / 4 ? cfg->max_connections / 4 : 1,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
+		NULL, MHD_OPTION_END);
 	freeaddrinfo(ai);
 	if (!srv->daemon) {
 		snprintf(err, err_size,
@@ -277,7 +279,7 @@ int http_server_start(const struct http_server_config *cfg, struct http_server *
 unsigned http_server_port(const struct http_server *s)
 {
 	const union MHD_DaemonInfo *info =
-	    MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+		MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	return info ? info->port : 0;
 }
 

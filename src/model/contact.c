@@ -11,27 +11,27 @@
 #include <strings.h>
 
 const struct field contact_fields[] = {
-    {"id", FT_STRING, F_NO_CONTROL | F_NOT_BLANK, .max = 256,
-     .description = "The contact's id: yours, or generated when absent. Adding a contact "
-		    "with an existing id replaces it."},
-    {"name", FT_STRING, 0, .max = 256, .description = "A display name."},
-    {"contactListId", FT_STRING, F_REQUIRED, .max = 64,
-     .description = "The list the contact belongs to; must match the path."},
-    {"data", FT_OBJECT, F_REQUIRED,
-     .description = "Column name to string value. Names match the list's columns "
-		    "case-insensitively; missing columns are empty."},
-    {"callRecords", FT_OBJECT, F_READONLY, .description = "Not kept by dialbook."},
-    {"callable", FT_BOOLEAN, 0,
-     .description = "Whether the contact may be dialled (default true)."},
-    {"phoneNumberStatus", FT_OBJECT, 0, .description = "Phone column name to {callable}."},
-    {"contactableStatus", FT_OBJECT, 0,
-     .description = "Voice, SMS or Email to {contactable, columnStatus}."},
-    {"contactColumnTimeZones", FT_OBJECT, F_READONLY, .description = "Not kept by dialbook."},
-    {"configurationOverrides", FT_OBJECT, F_READONLY, .description = "Not kept by dialbook."},
-    {"dateCreated", FT_STRING, F_READONLY, .description = "ISO-8601 UTC."},
-    {"selfUri", FT_STRING, F_READONLY,
-     .description = "/api/v2/outbound/contactlists/{contactListId}/contacts/{id}"},
-    {0},
+	{"id", FT_STRING, F_NO_CONTROL | F_NOT_BLANK, .max = 256,
+	 .description = "The contact's id: yours, or generated when absent. Adding a contact "
+			"with an existing id replaces it."},
+	{"name", FT_STRING, 0, .max = 256, .description = "A display name."},
+	{"contactListId", FT_STRING, F_REQUIRED, .max = 64,
+	 .description = "The list the contact belongs to; must match the path."},
+	{"data", FT_OBJECT, F_REQUIRED,
+	 .description = "Column name to string value. Names match the list's columns "
+			"case-insensitively; missing columns are empty."},
+	{"callRecords", FT_OBJECT, F_READONLY, .description = "Not kept by dialbook."},
+	{"callable", FT_BOOLEAN, 0,
+	 .description = "Whether the contact may be dialled (default true)."},
+	{"phoneNumberStatus", FT_OBJECT, 0, .description = "Phone column name to {callable}."},
+	{"contactableStatus", FT_OBJECT, 0,
+	 .description = "Voice, SMS or Email to {contactable, columnStatus}."},
+	{"contactColumnTimeZones", FT_OBJECT, F_READONLY, .description = "Not kept by dialbook."},
+	{"configurationOverrides", FT_OBJECT, F_READONLY, .description = "Not kept by dialbook."},
+	{"dateCreated", FT_STRING, F_READONLY, .description = "ISO-8601 UTC."},
+	{"selfUri", FT_STRING, F_READONLY,
+	 .description = "/api/v2/outbound/contactlists/{contactListId}/contacts/{id}"},
+	{0},
 };
 
 void contact_schema_release(struct contact_schema *s)
@@ -339,9 +339,9 @@ json_t *contact_to_json(const struct contact *c, const struct contact_schema *s,
 	char uri[512], created[32];
 	snprintf(uri, sizeof(uri), "/api/v2/outbound/contactlists/%s/contacts/%s", list_id, c->id);
 	time_format_iso(c->date_created, created, sizeof(created));
-	json_t *computed =
-	    json_pack("{s:s,s:s,s:o,s:b,s:s,s:s}", "id", c->id, "contactListId", list_id, "data",
-		      data, "callable", c->callable, "dateCreated", created, "selfUri", uri);
+	json_t *computed = json_pack("{s:s,s:s,s:o,s:b,s:s,s:s}", "id", c->id, "contactListId",
+				     list_id, "data", data, "callable", c->callable, "dateCreated",
+				     created, "selfUri", uri);
 	json_t *out = field_encode(contact_fields, c->meta, computed);
 	json_decref(computed);
 	return out;

@@ -61,9 +61,10 @@ static json_t *entry_named(const json_t *arr, const char *key, const char *colum
 /* The data type a specification gives a column ("NUMERIC"...), or NULL. */
 static const char *spec_type(const json_t *doc, const char *column)
 {
-	return json_string_value(json_object_get(
-	    entry_named(json_object_get(doc, "columnDataTypeSpecifications"), "columnName", column),
-	    "columnDataType"));
+	return json_string_value(
+		json_object_get(entry_named(json_object_get(doc, "columnDataTypeSpecifications"),
+					    "columnName", column),
+				"columnDataType"));
 }
 
 /* A copy of the stored list's entry for `column`, to keep its labels and
@@ -80,8 +81,8 @@ static int check_column_names(const json_t *names, const struct db_limits *lim, 
 	if (n == 0) {
 		problem_add_detail(p, "INVALID_VALUE", "columnNames");
 		return problem_set(
-		    p, 400, "invalid.value",
-		    "columnNames is empty; a contact list needs at least one column");
+			p, 400, "invalid.value",
+			"columnNames is empty; a contact list needs at least one column");
 	}
 	if (n > lim->max_columns) {
 		problem_add_detail(p, "CONTACT_COLUMNS_LIMIT_EXCEEDED", "columnNames");
@@ -160,7 +161,7 @@ static int check_column_array(json_t *doc, const char *field, const char *time_k
 		for (size_t j = 0; j < i; j++) {
 			const char *a = json_string_value(json_object_get(v, "columnName"));
 			const char *b = json_string_value(
-			    json_object_get(json_array_get(arr, j), "columnName"));
+				json_object_get(json_array_get(arr, j), "columnName"));
 			if (strcmp(a, b) == 0)
 				return problem_set(p, 400, "invalid.value",
 						   "%s[%zu] repeats the column \"%.128s\" of "
@@ -198,7 +199,7 @@ static int check_data_types(json_t *doc, const json_t *names, struct problem *p)
 		for (size_t j = 0; j < i; j++) {
 			const char *a = json_string_value(json_object_get(v, "columnName"));
 			const char *b = json_string_value(
-			    json_object_get(json_array_get(arr, j), "columnName"));
+				json_object_get(json_array_get(arr, j), "columnName"));
 			if (strcmp(a, b) == 0)
 				return problem_set(p, 400, "invalid.value",
 						   "%s repeats the column \"%.128s\"", where, a);
@@ -231,10 +232,10 @@ static json_t *definitions_from_cloud(const json_t *doc, const json_t *previous)
 	{
 		const char *name = json_string_value(v);
 		json_array_append_new(
-		    defs, json_pack("{s:s,s:s,s:b}", "name", name, "type", cloud_kind(doc, name),
-				    "required",
-				    json_is_true(json_object_get(
-					entry_named(previous, "name", name), "required"))));
+			defs, json_pack("{s:s,s:s,s:b}", "name", name, "type",
+					cloud_kind(doc, name), "required",
+					json_is_true(json_object_get(
+						entry_named(previous, "name", name), "required"))));
 	}
 	return defs;
 }
@@ -317,7 +318,7 @@ static int cloud_from_definitions(json_t *doc, const json_t *defs, const json_t 
 		json_array_foreach(want, i, v)
 		{
 			json_t *kept =
-			    previous_entry(previous, views[k].field, json_string_value(v));
+				previous_entry(previous, views[k].field, json_string_value(v));
 			json_array_append_new(arr, kept ? kept
 							: json_pack("{s:O,s:s}", "columnName", v,
 								    "type", views[k].label));
@@ -342,24 +343,24 @@ static int cloud_from_definitions(json_t *doc, const json_t *defs, const json_t 
 					json_object_set_new(doc, "columnDataTypeSpecifications",
 							    arr);
 				}
-				json_t *kept =
-				    previous_entry(previous, "columnDataTypeSpecifications", name);
+				json_t *kept = previous_entry(previous,
+							      "columnDataTypeSpecifications", name);
 				if (kept && strcmp(json_string_value(
-						       json_object_get(kept, "columnDataType")),
+							   json_object_get(kept, "columnDataType")),
 						   want) != 0) {
 					json_decref(kept);
 					kept = NULL;
 				}
 				json_array_append_new(
-				    arr, kept ? kept
-					      : json_pack("{s:s,s:s}", "columnName", name,
-							  "columnDataType", want));
+					arr, kept ? kept
+						  : json_pack("{s:s,s:s}", "columnName", name,
+							      "columnDataType", want));
 			}
 			continue;
 		}
 		const char *have = spec_type(doc, name);
-		bool same =
-		    want ? (have && strcmp(have, want) == 0) : (!have || strcmp(have, "TEXT") == 0);
+		bool same = want ? (have && strcmp(have, want) == 0)
+				 : (!have || strcmp(have, "TEXT") == 0);
 		if (!same)
 			return disagree("columnDataTypeSpecifications", p);
 	}
@@ -395,7 +396,7 @@ static int reconcile_columns(json_t *doc, const struct db_limits *lim,
 		return -1;
 	if (!defs) {
 		json_t *previous =
-		    current ? json_object_get(current->doc, "columnDefinitions") : NULL;
+			current ? json_object_get(current->doc, "columnDefinitions") : NULL;
 		json_object_set_new(doc, "columnDefinitions",
 				    definitions_from_cloud(doc, previous));
 	}
@@ -423,8 +424,8 @@ static int take_name(json_t *doc, const struct db_limits *lim, struct problem *p
 /* Members that never reach the stored document: server-owned, or kept in
  * the record's own columns. */
 static const char *const record_members[] = {
-    "id",   "contactListId", "dateCreated", "dateModified", "selfUri",
-    "size", "importStatus",  "version",	    "division",	    NULL,
+	"id",	"contactListId", "dateCreated", "dateModified", "selfUri",
+	"size", "importStatus",	 "version",	"division",	NULL,
 };
 
 static const char *const cloud_view[] = {"columnNames", "phoneColumns", "emailColumns",
@@ -476,7 +477,7 @@ int contact_list_parse(json_t *body, enum field_mode mode, const struct db_limit
 		in->version = json_integer_value(version);
 	}
 	const char *division =
-	    json_string_value(json_object_get(json_object_get(doc, "division"), "id"));
+		json_string_value(json_object_get(json_object_get(doc, "division"), "id"));
 	in->division_id = division ? strdup(division) : NULL;
 	for (const char *const *m = record_members; *m; m++)
 		json_object_del(doc, *m);
@@ -556,9 +557,10 @@ int contact_list_check_update(const struct contact_list *current,
 	static const struct {
 		const char *field, *code, *what;
 	} fixed[] = {
-	    {"columnNames", "cannot.update.column.names", "Column names are different"},
-	    {"phoneColumns", "cannot.update.phone.columns", "Phone number columns are different"},
-	    {"emailColumns", "cannot.update.email.columns", "Email columns are different"},
+		{"columnNames", "cannot.update.column.names", "Column names are different"},
+		{"phoneColumns", "cannot.update.phone.columns",
+		 "Phone number columns are different"},
+		{"emailColumns", "cannot.update.email.columns", "Email columns are different"},
 	};
 	for (size_t k = 0; k < 3; k++) {
 		const json_t *a = json_object_get(current->doc, fixed[k].field);

@@ -142,8 +142,8 @@ static int refuse_read_only(json_t *obj, const struct field *table, const char *
 		char where[256];
 		join_path(where, sizeof(where), path, f->name);
 		problem_add_detail(p, "INVALID_VALUE", where);
-		int n =
-		    snprintf(names + used, sizeof(names) - used, "%s%s", count ? ", " : "", where);
+		int n = snprintf(names + used, sizeof(names) - used, "%s%s", count ? ", " : "",
+				 where);
 		if (n > 0 && (size_t)n < sizeof(names) - used)
 			used += (size_t)n;
 		count++;
@@ -217,9 +217,9 @@ static int check_string(json_t *v, const struct field *f, const char *where, str
 			used += (size_t)n;
 	}
 	return problem_set(
-	    p, 400, "invalid.value",
-	    "Value [%.100s] is not valid for field type [%s]. Allowable values are: %s", s, where,
-	    allowed);
+		p, 400, "invalid.value",
+		"Value [%.100s] is not valid for field type [%s]. Allowable values are: %s", s,
+		where, allowed);
 }
 
 static int check_array(json_t *v, const struct field *f, enum field_mode mode, const char *what,
@@ -252,10 +252,10 @@ static int check_value(json_t *v, const struct field *f, enum field_mode mode, c
 	if (!check_type(v, f->type)) {
 		problem_add_detail(p, "INVALID_VALUE", where);
 		return problem_set(
-		    p, 400, "invalid.value", "%s must be %s %s, not %s", where,
-		    f->type == FT_ARRAY || f->type == FT_OBJECT || f->type == FT_INTEGER ? "an"
-											 : "a",
-		    field_type_name(f->type), json_kind(v));
+			p, 400, "invalid.value", "%s must be %s %s, not %s", where,
+			f->type == FT_ARRAY || f->type == FT_OBJECT || f->type == FT_INTEGER ? "an"
+											     : "a",
+			field_type_name(f->type), json_kind(v));
 	}
 	switch (f->type) {
 	case FT_STRING:

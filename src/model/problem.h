@@ -18,7 +18,7 @@ void problem_init(struct problem *p);
 void problem_release(struct problem *p);
 /* Records status, code and message; returns -1 so callers can `return problem_set(...)`. */
 int problem_set(struct problem *p, int status, const char *code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+	__attribute__((format(printf, 4, 5)));
 void problem_add_detail(struct problem *p, const char *error_code, const char *field_name);
 /* Adds a top-level member to the body; takes the reference to value. */
 void problem_put(struct problem *p, const char *key, json_t *value);

@@ -10,32 +10,32 @@
 #include <string.h>
 
 static const char org_help[] =
-    "usage: dialbookd org add NAME [--db PATH]\n"
-    "\n"
-    "Creates an organization (a tenant: its lists are invisible to the others).\n"
-    "Prints its id. An existing organization of that name is an error.\n"
-    "\n"
-    "  --db PATH   the database (default " DEFAULT_DB ")\n"
-    "  --help      this text\n";
+	"usage: dialbookd org add NAME [--db PATH]\n"
+	"\n"
+	"Creates an organization (a tenant: its lists are invisible to the others).\n"
+	"Prints its id. An existing organization of that name is an error.\n"
+	"\n"
+	"  --db PATH   the database (default " DEFAULT_DB ")\n"
+	"  --help      this text\n";
 
 static const char client_help[] =
-    "usage: dialbookd client add --org NAME --name NAME --grant G[,G...] [--db PATH]\n"
-    "       dialbookd client list [--db PATH]\n"
-    "       dialbookd client revoke ID [--db PATH]\n"
-    "\n"
-    "add     creates an OAuth client (and the organization if missing) and prints\n"
-    "        {\"client_id\", \"client_secret\", \"org\", \"grants\"}. The secret is shown\n"
-    "        only once: dialbook keeps a hash of it.\n"
-    "list    prints the clients as a JSON array (never their secrets).\n"
-    "revoke  disables a client and its tokens at once.\n"
-    "\n"
-    "Grants: permissions such as outbound:contactList:add, with * wildcards\n"
-    "(outbound:contactList:*), or the scopes outbound, outbound:readonly,\n"
-    "outbound:contactlist:write, outbound:contactlist:read, outbound:contact:write,\n"
-    "outbound:contact:read.\n"
-    "\n"
-    "  --db PATH   the database (default " DEFAULT_DB ")\n"
-    "  --help      this text\n";
+	"usage: dialbookd client add --org NAME --name NAME --grant G[,G...] [--db PATH]\n"
+	"       dialbookd client list [--db PATH]\n"
+	"       dialbookd client revoke ID [--db PATH]\n"
+	"\n"
+	"add     creates an OAuth client (and the organization if missing) and prints\n"
+	"        {\"client_id\", \"client_secret\", \"org\", \"grants\"}. The secret is shown\n"
+	"        only once: dialbook keeps a hash of it.\n"
+	"list    prints the clients as a JSON array (never their secrets).\n"
+	"revoke  disables a client and its tokens at once.\n"
+	"\n"
+	"Grants: permissions such as outbound:contactList:add, with * wildcards\n"
+	"(outbound:contactList:*), or the scopes outbound, outbound:readonly,\n"
+	"outbound:contactlist:write, outbound:contactlist:read, outbound:contact:write,\n"
+	"outbound:contact:read.\n"
+	"\n"
+	"  --db PATH   the database (default " DEFAULT_DB ")\n"
+	"  --help      this text\n";
 
 struct admin_args {
 	const char *db, *org, *name, *grant;
@@ -48,9 +48,9 @@ struct admin_args {
 static int parse(const char *command, const char *help, int argc, char **argv, struct admin_args *a)
 {
 	static const struct option options[] = {
-	    {"db", required_argument, NULL, 'd'},   {"org", required_argument, NULL, 'o'},
-	    {"name", required_argument, NULL, 'n'}, {"grant", required_argument, NULL, 'g'},
-	    {"help", no_argument, NULL, 'h'},	    {NULL, 0, NULL, 0},
+		{"db", required_argument, NULL, 'd'},	{"org", required_argument, NULL, 'o'},
+		{"name", required_argument, NULL, 'n'}, {"grant", required_argument, NULL, 'g'},
+		{"help", no_argument, NULL, 'h'},	{NULL, 0, NULL, 0},
 	};
 	memset(a, 0, sizeof(*a));
 	a->db = DEFAULT_DB;

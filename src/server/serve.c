@@ -18,27 +18,27 @@
 #include <unistd.h>
 
 static const char serve_help[] =
-    "usage: dialbookd [--listen HOST:PORT] [--db PATH] [--profile rest|genesys]\n"
-    "                 [--rate-limit N] [--threads N] [--log-level LEVEL]\n"
-    "                 [--token-ttl SECONDS] [--dev-client-file FILE]\n"
-    "       dialbookd org add NAME [--db PATH]\n"
-    "       dialbookd client add|list|revoke ... (see dialbookd client --help)\n"
-    "\n"
-    "Serves the Genesys Cloud contact-list API.\n"
-    "\n"
-    "  --listen HOST:PORT   address to listen on (default 127.0.0.1:8080; port 0 picks a\n"
-    "                       free one, logged as event=listening)\n"
-    "  --db PATH            SQLite database, created if missing (default " DEFAULT_DB ")\n"
-    "  --profile P          rest (default): creates answer 201 with Location, deletes 204;\n"
-    "                       genesys: status codes exactly as the cloud (200)\n"
-    "  --rate-limit N       requests per minute per token (default 300; 0 = off)\n"
-    "  --threads N          worker threads (default: the number of cores)\n"
-    "  --log-level LEVEL    debug, info (default), warn or error\n"
-    "  --token-ttl SECONDS  lifetime of access tokens (default 86399)\n"
-    "  --dev-client-file F  on first start (empty database) create the organization\n"
-    "                       \"default\" and a client with grant outbound, and write its\n"
-    "                       credentials to F (mode 0600); later starts print them again\n"
-    "  --help               this text\n";
+	"usage: dialbookd [--listen HOST:PORT] [--db PATH] [--profile rest|genesys]\n"
+	"                 [--rate-limit N] [--threads N] [--log-level LEVEL]\n"
+	"                 [--token-ttl SECONDS] [--dev-client-file FILE]\n"
+	"       dialbookd org add NAME [--db PATH]\n"
+	"       dialbookd client add|list|revoke ... (see dialbookd client --help)\n"
+	"\n"
+	"Serves the Genesys Cloud contact-list API.\n"
+	"\n"
+	"  --listen HOST:PORT   address to listen on (default 127.0.0.1:8080; port 0 picks a\n"
+	"                       free one, logged as event=listening)\n"
+	"  --db PATH            SQLite database, created if missing (default " DEFAULT_DB ")\n"
+	"  --profile P          rest (default): creates answer 201 with Location, deletes 204;\n"
+	"                       genesys: status codes exactly as the cloud (200)\n"
+	"  --rate-limit N       requests per minute per token (default 300; 0 = off)\n"
+	"  --threads N          worker threads (default: the number of cores)\n"
+	"  --log-level LEVEL    debug, info (default), warn or error\n"
+	"  --token-ttl SECONDS  lifetime of access tokens (default 86399)\n"
+	"  --dev-client-file F  on first start (empty database) create the organization\n"
+	"                       \"default\" and a client with grant outbound, and write its\n"
+	"                       credentials to F (mode 0600); later starts print them again\n"
+	"  --help               this text\n";
 
 struct serve_args {
 	char host[256];
@@ -82,16 +82,16 @@ static int parse_listen(const char *s, struct serve_args *a)
 static int parse_args(int argc, char **argv, struct serve_args *a)
 {
 	static const struct option options[] = {
-	    {"listen", required_argument, NULL, 'l'},
-	    {"db", required_argument, NULL, 'd'},
-	    {"profile", required_argument, NULL, 'p'},
-	    {"rate-limit", required_argument, NULL, 'r'},
-	    {"threads", required_argument, NULL, 't'},
-	    {"log-level", required_argument, NULL, 'v'},
-	    {"dev-client-file", required_argument, NULL, 'f'},
-	    {"token-ttl", required_argument, NULL, 'T'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+		{"listen", required_argument, NULL, 'l'},
+		{"db", required_argument, NULL, 'd'},
+		{"profile", required_argument, NULL, 'p'},
+		{"rate-limit", required_argument, NULL, 'r'},
+		{"threads", required_argument, NULL, 't'},
+		{"log-level", required_argument, NULL, 'v'},
+		{"dev-client-file", required_argument, NULL, 'f'},
+		{"token-ttl", required_argument, NULL, 'T'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	snprintf(a->host, sizeof(a->host), "127.0.0.1");
 	a->port = 8080;
@@ -126,7 +126,7 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 		case 'r':
 			if (parse_uint(optarg, 100000000, &a->rate_limit))
 				return usage_error(
-				    NULL, "--rate-limit wants a whole number, got %s", optarg);
+					NULL, "--rate-limit wants a whole number, got %s", optarg);
 			break;
 		case 't':
 			if (parse_uint(optarg, 1024, &a->threads) || a->threads == 0)
@@ -146,7 +146,8 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 			break;
 		case 'T':
 			if (parse_uint(optarg, 315360000, &a->token_ttl) || a->token_ttl == 0)
-				return usage_error(NULL, "--token-ttl wants seconds (1 or more), got %s",
+				return usage_error(NULL,
+						   "--token-ttl wants seconds (1 or more), got %s",
 						   optarg);
 			break;
 		case 'h':
@@ -289,14 +290,14 @@ int cmd_serve(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	struct http_server_config hc = {
-	    .host = a.host,
-	    .port = a.port,
-	    .threads = a.threads,
-	    .max_connections = DB_MAX_CONNECTIONS,
-	    .connection_timeout_s = DB_CONNECTION_TIMEOUT_S,
-	    .max_body = api.limits.max_json_body,
-	    .dispatch = api_dispatch,
-	    .dispatch_ctx = &api,
+		.host = a.host,
+		.port = a.port,
+		.threads = a.threads,
+		.max_connections = DB_MAX_CONNECTIONS,
+		.connection_timeout_s = DB_CONNECTION_TIMEOUT_S,
+		.max_body = api.limits.max_json_body,
+		.dispatch = api_dispatch,
+		.dispatch_ctx = &api,
 	};
 	struct http_server *http = NULL;
 	rc = 3;

@@ -260,6 +260,152 @@ static void data_survives_reopening(void **state)
 	store_close(second);
 }
 
+static void every_operation_is_implemented(void **state)
+{
+	struct store *s = ((struct fixture *)*state)->s;
+	/* The ops table is a name followed by function pointers only. */
+	size_t n = (sizeof(*s->ops) - sizeof(const char *)) / sizeof(void (*)(void));
+	const char *base = (const char *)s->ops + sizeof(const char *);
+	for (size_t i = 0; i < n; i++) {
+		void (*fn)(void);
+		memcpy(&fn, base + i * sizeof(fn), sizeof(fn));
+		if (!fn)
+			fail_msg("operation %zu of the %s backend is missing", i, s->ops->name);
+	}
+}
+
+static struct contact_row row(const char *id, const char *packed)
+{
+	return (struct contact_row){.id = id,
+				    .packed = packed,
+				    .packed_len = strlen(packed),
+				    .callable = true,
+				    .date_created = 1,
+				    .date_modified = 2};
+}
+
+static int collect_ids(const struct contact_record *c, void *ctx)
+{
+	json_array_append_new(ctx, json_string(c->id));
+	return 0;
+}
+
+static void contacts_upsert_count_and_limits(void **state)
+{
+	struct store *s = ((struct fixture *)*state)->s;
+	struct org o = add_org(s, "acme"), other = add_org(s, "other");
+	struct contact_list a, b;
+	make_list(&a, &o, "a");
+	make_list(&b, &o, "b");
+	assert_int_equal(s->ops->list_create(s, &a, 10), STORE_OK);
+	assert_int_equal(s->ops->list_create(s, &b, 10), STORE_OK);
+	struct contact_limits lim = {.per_list = 3, .per_org = 4};
+	struct contact_row rows[] = {row("c1", "\x01x"), row("c2", "\x01y")};
+	size_t added;
+	assert_int_equal(s->ops->contacts_upsert(s, o.id, a.id, rows, 2, &lim, &added), STORE_OK);
+	assert_int_equal(added, 2);
+	/* The same ids again: replaced, not added. */
+	rows[0].packed = "\x01z";
+	rows[0].meta = "{\"name\":\"n\"}";
+	rows[0].date_created = 99;
+	assert_int_equal(s->ops->contacts_upsert(s, o.id, a.id, rows, 2, &lim, &added), STORE_OK);
+	assert_int_equal(added, 0);
+	int64_t size;
+	assert_int_equal(s->ops->list_size(s, a.id, &size), STORE_OK);
+	assert_int_equal(size, 2);
+	struct contact_record rec;
+	assert_int_equal(s->ops->contact_get(s, a.id, "c1", &rec), STORE_OK);
+	assert_int_equal(rec.packed_len, 2);
+	assert_memory_equal(rec.packed, "\x01z", 2);
+	assert_string_equal(rec.meta, "{\"name\":\"n\"}");
+	assert_int_equal(rec.date_created, 1); /* kept from the first write */
+	contact_record_release(&rec);
+	assert_int_equal(s->ops->contact_get(s, b.id, "c1", &rec), STORE_NOT_FOUND);
+
+	/* Over the list limit: nothing of the batch is written. */
+	struct contact_row more[] = {row("c3", "\x00"), row("c4", "\x00")};
+	assert_int_equal(s->ops->contacts_upsert(s, o.id, a.id, more, 2, &lim, &added),
+			 STORE_LIMIT);
+	assert_int_equal(s->ops->contact_get(s, a.id, "c3", &rec), STORE_NOT_FOUND);
+	/* Over the org limit (2 in a + 3 in b > 4). */
+	struct contact_row three[] = {row("d1", "\x00"), row("d2", "\x00"), row("d3", "\x00")};
+	assert_int_equal(s->ops->contacts_upsert(s, o.id, b.id, three, 3, &lim, &added),
+			 STORE_LIMIT);
+	assert_int_equal(s->ops->list_size(s, b.id, &size), STORE_OK);
+	assert_int_equal(size, 0);
+	/* Another org cannot write into the list. */
+	assert_int_equal(s->ops->contacts_upsert(s, other.id, a.id, more, 1, &lim, &added),
+			 STORE_NOT_FOUND);
+
+	json_t *ids = json_array();
+	assert_int_equal(s->ops->contacts_scan(s, a.id, collect_ids, ids), STORE_OK);
+	assert_int_equal(json_array_size(ids), 2);
+	assert_string_equal(json_string_value(json_array_get(ids, 0)), "c1");
+	json_decref(ids);
+
+	const char *del[] = {"c1", "nope"};
+	size_t deleted;
+	assert_int_equal(s->ops->contacts_delete(s, a.id, del, 2, &deleted), STORE_OK);
+	assert_int_equal(deleted, 1);
+	assert_int_equal(s->ops->contact_delete(s, a.id, "c1"), STORE_NOT_FOUND);
+	assert_int_equal(s->ops->list_size(s, a.id, &size), STORE_OK);
+	assert_int_equal(size, 1);
+	assert_int_equal(s->ops->contacts_clear(s, a.id), STORE_OK);
+	assert_int_equal(s->ops->list_size(s, a.id, &size), STORE_OK);
+	assert_int_equal(size, 0);
+
+	/* Deleting a list deletes its contacts. */
+	assert_int_equal(s->ops->contacts_upsert(s, o.id, a.id, rows, 2, &lim, &added), STORE_OK);
+	assert_int_equal(s->ops->list_delete(s, o.id, a.id), STORE_OK);
+	assert_int_equal(s->ops->contacts_scan(s, a.id, collect_ids, NULL), STORE_NOT_FOUND);
+	contact_list_release(&a);
+	contact_list_release(&b);
+}
+
+static void import_and_export_jobs(void **state)
+{
+	struct store *s = ((struct fixture *)*state)->s;
+	struct import_job j = {.state = JOB_PENDING, .date_created = 1, .date_modified = 1};
+	text_uuid_new(j.id);
+	snprintf(j.list_id, sizeof(j.list_id), "list-1");
+	snprintf(j.file_path, sizeof(j.file_path), "/tmp/x");
+	assert_int_equal(s->ops->import_add(s, &j), STORE_OK);
+	struct import_job second = j;
+	text_uuid_new(second.id);
+	assert_int_equal(s->ops->import_add(s, &second), STORE_CONFLICT); /* one at a time */
+	j.state = JOB_RUNNING;
+	j.completed = 5;
+	assert_int_equal(s->ops->import_update(s, &j), STORE_OK);
+	struct import_job got;
+	assert_int_equal(s->ops->import_latest(s, "list-1", &got), STORE_OK);
+	assert_string_equal(got.id, j.id);
+	assert_int_equal(got.completed, 5);
+	int64_t n;
+	assert_int_equal(s->ops->imports_interrupt(s, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(s->ops->import_get(s, j.id, &got), STORE_OK);
+	assert_int_equal(got.state, JOB_FAILED);
+	assert_string_equal(got.failure_reason, "INTERRUPTED");
+	second.date_created = 2;
+	assert_int_equal(s->ops->import_add(s, &second), STORE_OK);
+	assert_int_equal(s->ops->import_latest(s, "list-1", &got), STORE_OK);
+	assert_string_equal(got.id, second.id);
+	assert_int_equal(s->ops->import_get(s, "nope", &got), STORE_NOT_FOUND);
+
+	struct export_job e = {.state = JOB_RUNNING, .date_created = 1};
+	text_uuid_new(e.id);
+	snprintf(e.list_id, sizeof(e.list_id), "list-1");
+	assert_int_equal(s->ops->export_add(s, &e), STORE_OK);
+	e.state = JOB_DONE;
+	e.rows = 7;
+	assert_int_equal(s->ops->export_update(s, &e), STORE_OK);
+	struct export_job eg;
+	assert_int_equal(s->ops->export_latest(s, "list-1", &eg), STORE_OK);
+	assert_int_equal(eg.rows, 7);
+	assert_int_equal(eg.state, JOB_DONE);
+	assert_int_equal(s->ops->export_get(s, "nope", &eg), STORE_NOT_FOUND);
+}
+
 static void open_refuses_what_is_not_a_database(void **state)
 {
 	struct fixture *f = *state;
@@ -280,13 +426,17 @@ static void open_refuses_what_is_not_a_database(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(orgs, setup, teardown),
-	    cmocka_unit_test_setup_teardown(clients_and_tokens, setup, teardown),
-	    cmocka_unit_test_setup_teardown(lists_create_get_conflict_limit, setup, teardown),
-	    cmocka_unit_test_setup_teardown(lists_update_with_versions, setup, teardown),
-	    cmocka_unit_test_setup_teardown(lists_delete_and_scan, setup, teardown),
-	    cmocka_unit_test_setup_teardown(data_survives_reopening, setup, teardown),
-	    cmocka_unit_test_setup_teardown(open_refuses_what_is_not_a_database, setup, teardown),
+		cmocka_unit_test_setup_teardown(orgs, setup, teardown),
+		cmocka_unit_test_setup_teardown(clients_and_tokens, setup, teardown),
+		cmocka_unit_test_setup_teardown(lists_create_get_conflict_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(lists_update_with_versions, setup, teardown),
+		cmocka_unit_test_setup_teardown(lists_delete_and_scan, setup, teardown),
+		cmocka_unit_test_setup_teardown(data_survives_reopening, setup, teardown),
+		cmocka_unit_test_setup_teardown(open_refuses_what_is_not_a_database, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(every_operation_is_implemented, setup, teardown),
+		cmocka_unit_test_setup_teardown(contacts_upsert_count_and_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(import_and_export_jobs, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("store contract (sqlite)", tests, NULL, NULL);
 }

@@ -30,13 +30,13 @@ static void grants_map_to_permissions(void **state)
 	assert_int_equal(grant("outbound:*:*"), PERM_ALL);
 	assert_int_equal(grant("outbound:*:view"), PERM(CONTACT_LIST_VIEW) | PERM(CONTACT_VIEW));
 	assert_int_equal(grant("outbound:contact:*"), PERM(CONTACT_ADD) | PERM(CONTACT_VIEW) |
-							  PERM(CONTACT_EDIT) |
-							  PERM(CONTACT_DELETE));
+							      PERM(CONTACT_EDIT) |
+							      PERM(CONTACT_DELETE));
 	assert_int_equal(grant("outbound:readonly"),
 			 PERM(CONTACT_LIST_VIEW) | PERM(CONTACT_LIST_SEARCH) | PERM(CONTACT_VIEW));
 	assert_int_equal(grant("outbound:contactlist:write"), PERM(CONTACT_LIST_ADD) |
-								  PERM(CONTACT_LIST_EDIT) |
-								  PERM(CONTACT_LIST_DELETE));
+								      PERM(CONTACT_LIST_EDIT) |
+								      PERM(CONTACT_LIST_DELETE));
 	assert_int_equal(grant("outbound:contact:read"), PERM(CONTACT_VIEW));
 	permission_set s;
 	assert_int_equal(grant_parse("outbound:contactList", &s), -1);
@@ -58,7 +58,8 @@ static void grant_lists(void **state)
 	assert_int_equal(s,
 			 PERM(CONTACT_VIEW) | PERM(CONTACT_LIST_VIEW) | PERM(CONTACT_LIST_SEARCH));
 	assert_int_equal(
-	    grant_list_parse("outbound:contact:read nope", &s, scratch, sizeof(scratch), &bad), -1);
+		grant_list_parse("outbound:contact:read nope", &s, scratch, sizeof(scratch), &bad),
+		-1);
 	assert_string_equal(bad, "nope");
 	assert_int_equal(grant_list_parse(" , ", &s, scratch, sizeof(scratch), &bad), -1);
 	char missing[256];
@@ -77,7 +78,7 @@ static void secrets_are_random_and_hashes_compare(void **state)
 	assert_int_equal(strlen(a), 43);
 	assert_string_not_equal(a, b);
 	assert_int_equal(
-	    strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), 43);
+		strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), 43);
 	char ha[HASH_HEX_LEN], ha2[HASH_HEX_LEN], hb[HASH_HEX_LEN];
 	credentials_hash(a, strlen(a), ha);
 	credentials_hash(a, strlen(a), ha2);
@@ -163,9 +164,9 @@ struct test_route {
 };
 
 static const struct test_route routes[] = {
-    {{"GET", "/lists"}, 1},	  {{"POST", "/lists"}, 2},
-    {{"GET", "/lists/{id}"}, 3},  {{"PUT", "/lists/{id}"}, 4},
-    {{"GET", "/lists/views"}, 5}, {{"GET", "/lists/{id}/contacts/{cid}"}, 6},
+	{{"GET", "/lists"}, 1},	      {{"POST", "/lists"}, 2},
+	{{"GET", "/lists/{id}"}, 3},  {{"PUT", "/lists/{id}"}, 4},
+	{{"GET", "/lists/views"}, 5}, {{"GET", "/lists/{id}/contacts/{cid}"}, 6},
 };
 
 static int route(const char *method, const char *path, const char **p0, const char **p1,
@@ -176,8 +177,8 @@ static int route(const char *method, const char *path, const char **p0, const ch
 	static char scratch[256];
 	char allow_buf[64];
 	enum route_result r =
-	    router_match(routes, 6, sizeof(routes[0]), method, path, &index, params, &n, scratch,
-			 sizeof(scratch), allow_buf, sizeof(allow_buf));
+		router_match(routes, 6, sizeof(routes[0]), method, path, &index, params, &n,
+			     scratch, sizeof(scratch), allow_buf, sizeof(allow_buf));
 	if (allow)
 		snprintf(allow, 64, "%s", allow_buf);
 	if (r != ROUTE_FOUND)
@@ -215,13 +216,13 @@ static void router_prefers_literals_and_reports_methods(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(grants_map_to_permissions),
-	    cmocka_unit_test(grant_lists),
-	    cmocka_unit_test(secrets_are_random_and_hashes_compare),
-	    cmocka_unit_test(rate_limiter_windows),
-	    cmocka_unit_test(rate_limiter_survives_many_keys),
-	    cmocka_unit_test(form_decoding),
-	    cmocka_unit_test(router_prefers_literals_and_reports_methods),
+		cmocka_unit_test(grants_map_to_permissions),
+		cmocka_unit_test(grant_lists),
+		cmocka_unit_test(secrets_are_random_and_hashes_compare),
+		cmocka_unit_test(rate_limiter_windows),
+		cmocka_unit_test(rate_limiter_survives_many_keys),
+		cmocka_unit_test(form_decoding),
+		cmocka_unit_test(router_prefers_literals_and_reports_methods),
 	};
 	return cmocka_run_group_tests_name("auth and http", tests, NULL, NULL);
 }

@@ -228,14 +228,14 @@ static void read_errors_are_reported(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(plain_records),
-	    cmocka_unit_test(quoting),
-	    cmocka_unit_test(bom_and_blank_lines),
-	    cmocka_unit_test(errors_carry_line_and_column),
-	    cmocka_unit_test(field_positions),
-	    cmocka_unit_test(large_field_and_limits),
-	    cmocka_unit_test(random_bytes_never_crash),
-	    cmocka_unit_test(read_errors_are_reported),
+		cmocka_unit_test(plain_records),
+		cmocka_unit_test(quoting),
+		cmocka_unit_test(bom_and_blank_lines),
+		cmocka_unit_test(errors_carry_line_and_column),
+		cmocka_unit_test(field_positions),
+		cmocka_unit_test(large_field_and_limits),
+		cmocka_unit_test(random_bytes_never_crash),
+		cmocka_unit_test(read_errors_are_reported),
 	};
 	return cmocka_run_group_tests_name("csv reader", tests, NULL, NULL);
 }

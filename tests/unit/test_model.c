@@ -48,8 +48,8 @@ static void read_only_fields_get_one_detail_each(void **state)
 	assert_string_equal(p.code, "invalid.value");
 	assert_int_equal(json_array_size(p.details), 2);
 	assert_string_equal(
-	    json_string_value(json_object_get(json_array_get(p.details, 0), "fieldName")),
-	    "contactListId");
+		json_string_value(json_object_get(json_array_get(p.details, 0), "fieldName")),
+		"contactListId");
 	assert_non_null(strstr(p.message, "remove them"));
 	problem_release(&p);
 }
@@ -118,21 +118,21 @@ static void definitions_derive_the_cloud_view(void **state)
 	struct contact_list_input in;
 	struct problem p;
 	assert_int_equal(
-	    parse("{\"name\":\"  x  \",\"columnDefinitions\":[{\"name\":\"p\",\"type\":"
-		  "\"PHONE\",\"required\":true},{\"name\":\"e\",\"type\":\"email\"},"
-		  "{\"name\":\"n\",\"type\":\"numeric\"}]}",
-		  FIELD_CREATE, NULL, &in, &p),
-	    0);
+		parse("{\"name\":\"  x  \",\"columnDefinitions\":[{\"name\":\"p\",\"type\":"
+		      "\"PHONE\",\"required\":true},{\"name\":\"e\",\"type\":\"email\"},"
+		      "{\"name\":\"n\",\"type\":\"numeric\"}]}",
+		      FIELD_CREATE, NULL, &in, &p),
+		0);
 	assert_string_equal(in.name, "x");
 	json_t *want = json_loads(
-	    "{\"name\":\"x\",\"columnDefinitions\":[{\"name\":\"p\",\"type\":\"phone\","
-	    "\"required\":true},{\"name\":\"e\",\"type\":\"email\",\"required\":false},"
-	    "{\"name\":\"n\",\"type\":\"numeric\",\"required\":false}],\"columnNames\":[\"p\","
-	    "\"e\",\"n\"],\"phoneColumns\":[{\"columnName\":\"p\",\"type\":\"cell\"}],"
-	    "\"emailColumns\":[{\"columnName\":\"e\",\"type\":\"work\"}],"
-	    "\"columnDataTypeSpecifications\":[{\"columnName\":\"n\",\"columnDataType\":"
-	    "\"NUMERIC\"}],\"trimWhitespace\":true,\"status\":\"ACTIVE\"}",
-	    0, NULL);
+		"{\"name\":\"x\",\"columnDefinitions\":[{\"name\":\"p\",\"type\":\"phone\","
+		"\"required\":true},{\"name\":\"e\",\"type\":\"email\",\"required\":false},"
+		"{\"name\":\"n\",\"type\":\"numeric\",\"required\":false}],\"columnNames\":[\"p\","
+		"\"e\",\"n\"],\"phoneColumns\":[{\"columnName\":\"p\",\"type\":\"cell\"}],"
+		"\"emailColumns\":[{\"columnName\":\"e\",\"type\":\"work\"}],"
+		"\"columnDataTypeSpecifications\":[{\"columnName\":\"n\",\"columnDataType\":"
+		"\"NUMERIC\"}],\"trimWhitespace\":true,\"status\":\"ACTIVE\"}",
+		0, NULL);
 	assert_true(json_equal(in.doc, want));
 	json_decref(want);
 	contact_list_input_release(&in);
@@ -146,9 +146,9 @@ static void disagreeing_views_are_refused(void **state)
 		       "\"x\"}]}",
 		       400, "invalid.value", "disagree");
 	expect_refusal(
-	    "{\"name\":\"a\",\"columnDefinitions\":[{\"name\":\"x\",\"type\":\"phone\"}],"
-	    "\"phoneColumns\":[]}",
-	    400, "invalid.value", "phoneColumns");
+		"{\"name\":\"a\",\"columnDefinitions\":[{\"name\":\"x\",\"type\":\"phone\"}],"
+		"\"phoneColumns\":[]}",
+		400, "invalid.value", "phoneColumns");
 }
 
 static void make_current(struct contact_list *cur)
@@ -200,12 +200,14 @@ static void update_rules(void **state)
 	assert_string_equal(p.code, "invalid.value");
 	problem_release(&p);
 	assert_int_equal(
-	    update_status("{\"name\":\"b\",\"version\":3,\"columnNames\":[\"x\"]}", &cur, &p), 400);
+		update_status("{\"name\":\"b\",\"version\":3,\"columnNames\":[\"x\"]}", &cur, &p),
+		400);
 	assert_string_equal(p.code, "cannot.update.column.names");
 	problem_release(&p);
 	assert_int_equal(
-	    update_status("{\"name\":\"b\",\"version\":3,\"columnNames\":[\"x\",\"y\"]}", &cur, &p),
-	    400);
+		update_status("{\"name\":\"b\",\"version\":3,\"columnNames\":[\"x\",\"y\"]}", &cur,
+			      &p),
+		400);
 	assert_string_equal(p.code, "cannot.update.phone.columns");
 	problem_release(&p);
 	/* Read-only fields are accepted on update and the status extension kept. */
@@ -260,16 +262,17 @@ static void every_table_field_round_trips(void **state)
 	struct contact_list_input in;
 	struct problem p;
 	assert_int_equal(
-	    parse("{\"name\":\"a\",\"columnNames\":[\"x\",\"z\"],\"previewModeColumnName\":\"x\","
-		  "\"previewModeAcceptedValues\":[\"y\"],\"attemptLimits\":{\"id\":\"al\"},"
-		  "\"automaticTimeZoneMapping\":true,\"zipCodeColumnName\":\"z\","
-		  "\"retentionType\":\"r\",\"retentionDays\":3,\"timeZone\":\"UTC\","
-		  "\"whatsAppColumns\":[{\"columnName\":\"x\",\"type\":\"t\"}],"
-		  "\"dateExpiration\":\"2030-01-01T00:00:00.000Z\","
-		  "\"columnDataTypeSpecifications\":[{\"columnName\":\"z\",\"columnDataType\":"
-		  "\"TEXT\"}]}",
-		  FIELD_CREATE, NULL, &in, &p),
-	    0);
+		parse("{\"name\":\"a\",\"columnNames\":[\"x\",\"z\"],\"previewModeColumnName\":"
+		      "\"x\","
+		      "\"previewModeAcceptedValues\":[\"y\"],\"attemptLimits\":{\"id\":\"al\"},"
+		      "\"automaticTimeZoneMapping\":true,\"zipCodeColumnName\":\"z\","
+		      "\"retentionType\":\"r\",\"retentionDays\":3,\"timeZone\":\"UTC\","
+		      "\"whatsAppColumns\":[{\"columnName\":\"x\",\"type\":\"t\"}],"
+		      "\"dateExpiration\":\"2030-01-01T00:00:00.000Z\","
+		      "\"columnDataTypeSpecifications\":[{\"columnName\":\"z\",\"columnDataType\":"
+		      "\"TEXT\"}]}",
+		      FIELD_CREATE, NULL, &in, &p),
+		0);
 	struct contact_list cl = {.version = 1, .doc = in.doc, .name = (char *)"a"};
 	json_t *out = contact_list_to_json(&cl, NULL);
 	const char *key;
@@ -334,18 +337,18 @@ int main(void)
 {
 	db_limits_init(&limits);
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(read_only_fields_get_one_detail_each),
-	    cmocka_unit_test(contact_list_id_message_is_the_documented_one),
-	    cmocka_unit_test(unknown_properties_are_named),
-	    cmocka_unit_test(types_lengths_and_enums),
-	    cmocka_unit_test(column_rules),
-	    cmocka_unit_test(definitions_derive_the_cloud_view),
-	    cmocka_unit_test(disagreeing_views_are_refused),
-	    cmocka_unit_test(update_rules),
-	    cmocka_unit_test(encoding_follows_the_table),
-	    cmocka_unit_test(every_table_field_round_trips),
-	    cmocka_unit_test(utf8_and_control_checks),
-	    cmocka_unit_test(problem_body_has_the_cloud_shape),
+		cmocka_unit_test(read_only_fields_get_one_detail_each),
+		cmocka_unit_test(contact_list_id_message_is_the_documented_one),
+		cmocka_unit_test(unknown_properties_are_named),
+		cmocka_unit_test(types_lengths_and_enums),
+		cmocka_unit_test(column_rules),
+		cmocka_unit_test(definitions_derive_the_cloud_view),
+		cmocka_unit_test(disagreeing_views_are_refused),
+		cmocka_unit_test(update_rules),
+		cmocka_unit_test(encoding_follows_the_table),
+		cmocka_unit_test(every_table_field_round_trips),
+		cmocka_unit_test(utf8_and_control_checks),
+		cmocka_unit_test(problem_body_has_the_cloud_shape),
 	};
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);
 }

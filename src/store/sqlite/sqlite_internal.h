@@ -98,7 +98,7 @@ enum sql_statement {
 #define X(id, sql) SQL_##id,
 	SQL_STATEMENT_TABLE(X)
 #undef X
-	    SQL_COUNT
+		SQL_COUNT
 };
 
 struct sqlite_store {

@@ -10,52 +10,52 @@
 
 static const char *const statement_sql[] = {
 #define X(id, sql) sql,
-    SQL_STATEMENT_TABLE(X)
+	SQL_STATEMENT_TABLE(X)
 #undef X
 };
 
 /* Migration N brings the schema from version N to N+1. Append only. */
 static const char *const migrations[] = {
-    "CREATE TABLE orgs("
-    " id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
-    " home_division_id TEXT NOT NULL, date_created INTEGER NOT NULL);"
-    "CREATE TABLE oauth_clients("
-    " id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES orgs(id),"
-    " name TEXT NOT NULL, secret_hash TEXT NOT NULL, grants TEXT NOT NULL,"
-    " date_created INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);"
-    "CREATE TABLE tokens("
-    " hash TEXT PRIMARY KEY, client_id TEXT NOT NULL, org_id TEXT NOT NULL,"
-    " permissions INTEGER NOT NULL, expires_at INTEGER NOT NULL);"
-    "CREATE INDEX tokens_by_expiry ON tokens(expires_at);"
-    "CREATE INDEX tokens_by_client ON tokens(client_id);"
-    "CREATE TABLE contact_lists("
-    " id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES orgs(id),"
-    " division_id TEXT NOT NULL, name TEXT NOT NULL, name_key TEXT NOT NULL,"
-    " version INTEGER NOT NULL, date_created INTEGER NOT NULL,"
-    " date_modified INTEGER NOT NULL, doc TEXT NOT NULL,"
-    " UNIQUE(org_id, name_key));",
+	"CREATE TABLE orgs("
+	" id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+	" home_division_id TEXT NOT NULL, date_created INTEGER NOT NULL);"
+	"CREATE TABLE oauth_clients("
+	" id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES orgs(id),"
+	" name TEXT NOT NULL, secret_hash TEXT NOT NULL, grants TEXT NOT NULL,"
+	" date_created INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE tokens("
+	" hash TEXT PRIMARY KEY, client_id TEXT NOT NULL, org_id TEXT NOT NULL,"
+	" permissions INTEGER NOT NULL, expires_at INTEGER NOT NULL);"
+	"CREATE INDEX tokens_by_expiry ON tokens(expires_at);"
+	"CREATE INDEX tokens_by_client ON tokens(client_id);"
+	"CREATE TABLE contact_lists("
+	" id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES orgs(id),"
+	" division_id TEXT NOT NULL, name TEXT NOT NULL, name_key TEXT NOT NULL,"
+	" version INTEGER NOT NULL, date_created INTEGER NOT NULL,"
+	" date_modified INTEGER NOT NULL, doc TEXT NOT NULL,"
+	" UNIQUE(org_id, name_key));",
 
-    /* Contacts are keyed by the list's rowid: an integer in each of
-     * millions of rows instead of a 36-byte id. */
-    "ALTER TABLE contact_lists ADD COLUMN size INTEGER NOT NULL DEFAULT 0;"
-    "CREATE TABLE contacts("
-    " list_key INTEGER NOT NULL, id TEXT NOT NULL, data BLOB NOT NULL,"
-    " callable INTEGER NOT NULL, meta TEXT, date_created INTEGER NOT NULL,"
-    " date_modified INTEGER NOT NULL, PRIMARY KEY(list_key, id)) WITHOUT ROWID;"
-    "CREATE TABLE import_jobs("
-    " id TEXT PRIMARY KEY, org_id TEXT NOT NULL, list_id TEXT NOT NULL,"
-    " state INTEGER NOT NULL, total INTEGER NOT NULL, completed INTEGER NOT NULL,"
-    " failed INTEGER NOT NULL, blank INTEGER NOT NULL, failure_reason TEXT NOT NULL,"
-    " failure_detail TEXT NOT NULL, file_path TEXT NOT NULL, rejects_path TEXT NOT NULL,"
-    " contact_id_column TEXT NOT NULL, date_created INTEGER NOT NULL,"
-    " date_modified INTEGER NOT NULL);"
-    "CREATE INDEX import_jobs_by_list ON import_jobs(list_id, date_created);"
-    "CREATE TABLE export_jobs("
-    " id TEXT PRIMARY KEY, org_id TEXT NOT NULL, list_id TEXT NOT NULL,"
-    " state INTEGER NOT NULL, rows INTEGER NOT NULL, file_path TEXT NOT NULL,"
-    " failure_detail TEXT NOT NULL, date_created INTEGER NOT NULL,"
-    " date_modified INTEGER NOT NULL);"
-    "CREATE INDEX export_jobs_by_list ON export_jobs(list_id, date_created);",
+	/* Contacts are keyed by the list's rowid: an integer in each of
+	 * millions of rows instead of a 36-byte id. */
+	"ALTER TABLE contact_lists ADD COLUMN size INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE contacts("
+	" list_key INTEGER NOT NULL, id TEXT NOT NULL, data BLOB NOT NULL,"
+	" callable INTEGER NOT NULL, meta TEXT, date_created INTEGER NOT NULL,"
+	" date_modified INTEGER NOT NULL, PRIMARY KEY(list_key, id)) WITHOUT ROWID;"
+	"CREATE TABLE import_jobs("
+	" id TEXT PRIMARY KEY, org_id TEXT NOT NULL, list_id TEXT NOT NULL,"
+	" state INTEGER NOT NULL, total INTEGER NOT NULL, completed INTEGER NOT NULL,"
+	" failed INTEGER NOT NULL, blank INTEGER NOT NULL, failure_reason TEXT NOT NULL,"
+	" failure_detail TEXT NOT NULL, file_path TEXT NOT NULL, rejects_path TEXT NOT NULL,"
+	" contact_id_column TEXT NOT NULL, date_created INTEGER NOT NULL,"
+	" date_modified INTEGER NOT NULL);"
+	"CREATE INDEX import_jobs_by_list ON import_jobs(list_id, date_created);"
+	"CREATE TABLE export_jobs("
+	" id TEXT PRIMARY KEY, org_id TEXT NOT NULL, list_id TEXT NOT NULL,"
+	" state INTEGER NOT NULL, rows INTEGER NOT NULL, file_path TEXT NOT NULL,"
+	" failure_detail TEXT NOT NULL, date_created INTEGER NOT NULL,"
+	" date_modified INTEGER NOT NULL);"
+	"CREATE INDEX export_jobs_by_list ON export_jobs(list_id, date_created);",
 };
 
 sqlite3_stmt *sql_stmt(struct sqlite_store *s, enum sql_statement id)
@@ -152,40 +152,40 @@ static void sqlite_close(struct store *base)
 }
 
 static const struct store_ops sqlite_ops = {
-    .name = "sqlite",
-    .close = sqlite_close,
-    .org_add = sqlite_org_add,
-    .org_get_by_name = sqlite_org_get_by_name,
-    .org_get = sqlite_org_get,
-    .org_count = sqlite_org_count,
-    .client_add = sqlite_client_add,
-    .client_get = sqlite_client_get,
-    .client_list = sqlite_client_list,
-    .client_revoke = sqlite_client_revoke,
-    .token_add = sqlite_token_add,
-    .token_get = sqlite_token_get,
-    .list_create = sqlite_list_create,
-    .list_get = sqlite_list_get,
-    .list_update = sqlite_list_update,
-    .list_delete = sqlite_list_delete,
-    .list_delete_many = sqlite_list_delete_many,
-    .list_scan = sqlite_list_scan,
-    .list_size = sqlite_list_size,
-    .contacts_upsert = sqlite_contacts_upsert,
-    .contact_get = sqlite_contact_get,
-    .contact_delete = sqlite_contact_delete,
-    .contacts_delete = sqlite_contacts_delete,
-    .contacts_clear = sqlite_contacts_clear,
-    .contacts_scan = sqlite_contacts_scan,
-    .import_add = sqlite_import_add,
-    .import_update = sqlite_import_update,
-    .import_get = sqlite_import_get,
-    .import_latest = sqlite_import_latest,
-    .imports_interrupt = sqlite_imports_interrupt,
-    .export_add = sqlite_export_add,
-    .export_update = sqlite_export_update,
-    .export_get = sqlite_export_get,
-    .export_latest = sqlite_export_latest,
+	.name = "sqlite",
+	.close = sqlite_close,
+	.org_add = sqlite_org_add,
+	.org_get_by_name = sqlite_org_get_by_name,
+	.org_get = sqlite_org_get,
+	.org_count = sqlite_org_count,
+	.client_add = sqlite_client_add,
+	.client_get = sqlite_client_get,
+	.client_list = sqlite_client_list,
+	.client_revoke = sqlite_client_revoke,
+	.token_add = sqlite_token_add,
+	.token_get = sqlite_token_get,
+	.list_create = sqlite_list_create,
+	.list_get = sqlite_list_get,
+	.list_update = sqlite_list_update,
+	.list_delete = sqlite_list_delete,
+	.list_delete_many = sqlite_list_delete_many,
+	.list_scan = sqlite_list_scan,
+	.list_size = sqlite_list_size,
+	.contacts_upsert = sqlite_contacts_upsert,
+	.contact_get = sqlite_contact_get,
+	.contact_delete = sqlite_contact_delete,
+	.contacts_delete = sqlite_contacts_delete,
+	.contacts_clear = sqlite_contacts_clear,
+	.contacts_scan = sqlite_contacts_scan,
+	.import_add = sqlite_import_add,
+	.import_update = sqlite_import_update,
+	.import_get = sqlite_import_get,
+	.import_latest = sqlite_import_latest,
+	.imports_interrupt = sqlite_imports_interrupt,
+	.export_add = sqlite_export_add,
+	.export_update = sqlite_export_update,
+	.export_get = sqlite_export_get,
+	.export_latest = sqlite_export_latest,
 };
 
 int sqlite_store_open(const char *path, struct store **out, char *err, size_t err_size)
