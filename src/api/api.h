@@ -13,6 +13,7 @@
 #include "model/problem.h"
 #include "store/pool.h"
 #include "store/store.h"
+#include "model/contactlist.h"
 
 enum api_profile { PROFILE_REST, PROFILE_GENESYS };
 
@@ -60,6 +61,8 @@ void api_dispatch(void *ctx, const struct http_request *req, struct http_respons
 int api_reply(struct api_ctx *c, int status, json_t *body);
 int api_not_found(struct api_ctx *c, const char *what, const char *id);
 int api_store_failed(struct api_ctx *c);
+/* Loads a list of the caller's organization; 404 (never 403) otherwise. */
+int api_load_list(struct api_ctx *c, const char *id, struct contact_list *cl);
 /* Parses a boolean query argument ("true"/"false"); absent gives def. */
 int api_query_bool(struct api_ctx *c, const char *name, bool def, bool *out);
 
@@ -73,5 +76,13 @@ int contactlists_delete(struct api_ctx *c);
 int contactlists_delete_many(struct api_ctx *c);
 int divisionviews_list(struct api_ctx *c);
 int divisionviews_get(struct api_ctx *c);
+int contacts_add(struct api_ctx *c);
+int contacts_get(struct api_ctx *c);
+int contacts_update(struct api_ctx *c);
+int contacts_delete(struct api_ctx *c);
+int contacts_delete_many(struct api_ctx *c);
+int contacts_bulk_get(struct api_ctx *c);
+int contacts_search(struct api_ctx *c);
+int contacts_clear(struct api_ctx *c);
 
 #endif

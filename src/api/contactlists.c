@@ -100,8 +100,7 @@ out:
 	return rc;
 }
 
-/* Loads the list named by the path, answering 404 for another org's. */
-static int load(struct api_ctx *c, const char *id, struct contact_list *cl)
+int api_load_list(struct api_ctx *c, const char *id, struct contact_list *cl)
 {
 	int rc = c->store->ops->list_get(c->store, c->org.id, id, cl);
 	if (rc == STORE_NOT_FOUND)
@@ -119,7 +118,7 @@ static int get_with(struct api_ctx *c, encode_fn encode)
 	    api_query_bool(c, "includeImportStatus", false, &status))
 		return -1;
 	struct contact_list cl;
-	if (load(c, c->req->params[0], &cl))
+	if (api_load_list(c, c->req->params[0], &cl))
 		return -1;
 	struct contact_list_extras x;
 	extras_for(size, status, &x);
@@ -137,7 +136,7 @@ int contactlists_get(struct api_ctx *c)
 int contactlists_update(struct api_ctx *c)
 {
 	struct contact_list cur;
-	if (load(c, c->req->params[0], &cur))
+	if (api_load_list(c, c->req->params[0], &cur))
 		return -1;
 	struct contact_list_input in;
 	int rc = -1;

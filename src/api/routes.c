@@ -14,6 +14,20 @@ const struct api_route api_routes[] = {
 	{{"GET", LISTS "/{id}"}, contactlists_get, PERM(CONTACT_LIST_VIEW), 0},
 	{{"PUT", LISTS "/{id}"}, contactlists_update, PERM(CONTACT_LIST_EDIT), API_JSON_BODY},
 	{{"DELETE", LISTS "/{id}"}, contactlists_delete, PERM(CONTACT_LIST_DELETE), 0},
+	{{"POST", LISTS "/{id}/contacts"}, contacts_add, PERM(CONTACT_ADD), API_JSON_BODY},
+	{{"DELETE", LISTS "/{id}/contacts"}, contacts_delete_many, PERM(CONTACT_DELETE), 0},
+	{{"GET", LISTS "/{id}/contacts/{cid}"}, contacts_get, PERM(CONTACT_VIEW), 0},
+	{{"PUT", LISTS "/{id}/contacts/{cid}"}, contacts_update, PERM(CONTACT_EDIT), API_JSON_BODY},
+	{{"DELETE", LISTS "/{id}/contacts/{cid}"}, contacts_delete, PERM(CONTACT_DELETE), 0},
+	{{"POST", LISTS "/{id}/contacts/bulk"},
+	 contacts_bulk_get,
+	 PERM(CONTACT_VIEW),
+	 API_JSON_BODY},
+	{{"POST", LISTS "/{id}/contacts/search"},
+	 contacts_search,
+	 PERM(CONTACT_VIEW),
+	 API_JSON_BODY},
+	{{"POST", LISTS "/{id}/clear"}, contacts_clear, PERM(CONTACT_DELETE), 0},
 };
 
 const size_t api_route_count = sizeof(api_routes) / sizeof(api_routes[0]);

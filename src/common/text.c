@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <uuid/uuid.h>
 
 long utf8_count(const char *s, size_t len)
@@ -100,6 +101,20 @@ void text_uuid_new(char out[UUID_STR_LEN])
 {
 	uuid_t u;
 	uuid_generate_random(u);
+	uuid_unparse_lower(u, out);
+}
+
+void text_uuid7_new(char out[UUID_STR_LEN])
+{
+	uuid_t u;
+	uuid_generate_random(u); /* random bits; the first 48 become the time */
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	uint64_t ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	for (int i = 0; i < 6; i++)
+		u[i] = (unsigned char)(ms >> (40 - 8 * i));
+	u[6] = (unsigned char)(0x70 | (u[6] & 0x0F));
+	u[8] = (unsigned char)(0x80 | (u[8] & 0x3F));
 	uuid_unparse_lower(u, out);
 }
 

@@ -19,6 +19,9 @@ bool text_equal_fold(const char *a, const char *b);
 /* Writes a new random (version 4) UUID, lower case. */
 void text_uuid_new(char out[UUID_STR_LEN]);
 bool text_is_uuid(const char *s);
+/* A time-ordered UUID (version 7): ids made in a row sort in creation
+ * order, so bulk inserts append to the index instead of scattering. */
+void text_uuid7_new(char out[UUID_STR_LEN]);
 /* Returns a malloc'd copy of the first n bytes; never NULL on success. */
 char *text_ndup(const char *s, size_t n);
 

@@ -1,0 +1,25 @@
+/* Shared by the contact handlers: the list a request works on, compiled
+ * into a schema, and conversion of stored contacts to JSON. */
+#ifndef DIALBOOK_API_CONTACTS_H
+#define DIALBOOK_API_CONTACTS_H
+
+#include "api/api.h"
+#include "model/contact.h"
+
+extern const struct field contact_search_fields[];
+
+struct contact_scope {
+	struct contact_list list;
+	struct contact_schema schema;
+};
+
+/* Loads the list named by the path (params[0]); `writing` refuses an
+ * INACTIVE list with 409. */
+int contact_scope_load(struct api_ctx *c, bool writing, struct contact_scope *sc);
+void contact_scope_release(struct contact_scope *sc);
+int contact_from_record(const struct contact_scope *sc, const struct contact_record *r,
+			struct contact *out);
+/* NULL when the stored record is damaged. */
+json_t *contact_record_json(const struct contact_scope *sc, const struct contact_record *r);
+
+#endif
