@@ -63,6 +63,9 @@ int api_not_found(struct api_ctx *c, const char *what, const char *id);
 int api_store_failed(struct api_ctx *c);
 /* Loads a list of the caller's organization; 404 (never 403) otherwise. */
 int api_load_list(struct api_ctx *c, const char *id, struct contact_list *cl);
+/* The cloud's ImportStatus of a list (its latest import), or NULL when the
+ * store failed. */
+json_t *import_status_json(struct api_ctx *c, const char *list_id);
 /* Parses a boolean query argument ("true"/"false"); absent gives def. */
 int api_query_bool(struct api_ctx *c, const char *name, bool def, bool *out);
 
@@ -84,5 +87,6 @@ int contacts_delete_many(struct api_ctx *c);
 int contacts_bulk_get(struct api_ctx *c);
 int contacts_search(struct api_ctx *c);
 int contacts_clear(struct api_ctx *c);
+int importstatus_get(struct api_ctx *c);
 
 #endif

@@ -365,8 +365,11 @@ static int compare_contacts(const void *pa, const void *pb)
 		if (k->numeric) {
 			bool nx = contact_is_number(x, strlen(x), &dx);
 			bool ny = contact_is_number(y, strlen(y), &dy);
-			/* Values that are not numbers sort after every number. */
-			r = nx && ny ? (dx > dy) - (dx < dy) : (int)ny - (int)nx;
+			/* Values that are not numbers sort after every number,
+			 * whichever the direction. */
+			if (nx != ny)
+				return (int)ny - (int)nx;
+			r = nx ? (dx > dy) - (dx < dy) : 0;
 		} else {
 			r = strcasecmp(x, y);
 		}

@@ -16,14 +16,20 @@ static const char *const list_params[] = {
 };
 static const char *const get_params[] = {"includeSize", "includeImportStatus", NULL};
 
-/* Extras of a read. Contacts and imports arrive with the contacts issue;
- * until then every list is empty and no import has ever run. */
-static void extras_for(bool size, bool import_status, struct contact_list_extras *x)
+/* The size and import status of a read, when asked for. */
+static int extras_for(struct api_ctx *c, const char *list_id, bool size, bool import_status,
+		      struct contact_list_extras *x)
 {
-	x->size = size ? json_integer(0) : NULL;
-	x->import_status = import_status ? json_pack("{s:i,s:i,s:i}", "totalRecords", 0,
-						     "completedRecords", 0, "percentComplete", 100)
-					 : NULL;
+	memset(x, 0, sizeof(*x));
+	int64_t n = 0;
+	if (size) {
+		if (c->store->ops->list_size(c->store, list_id, &n) != STORE_OK)
+			return api_store_failed(c);
+		x->size = json_integer(n);
+	}
+	if (import_status && !(x->import_status = import_status_json(c, list_id)))
+		return api_store_failed(c);
+	return 0;
 }
 
 static void extras_release(struct contact_list_extras *x)
@@ -121,11 +127,12 @@ static int get_with(struct api_ctx *c, encode_fn encode)
 	if (api_load_list(c, c->req->params[0], &cl))
 		return -1;
 	struct contact_list_extras x;
-	extras_for(size, status, &x);
-	api_reply(c, 200, encode(&cl, &x));
+	int rc = extras_for(c, cl.id, size, status, &x);
+	if (rc == 0)
+		api_reply(c, 200, encode(&cl, &x));
 	extras_release(&x);
 	contact_list_release(&cl);
-	return 0;
+	return rc;
 }
 
 int contactlists_get(struct api_ctx *c)
@@ -274,11 +281,15 @@ static int list_with(struct api_ctx *c, const char *base, encode_fn encode)
 		goto out;
 	}
 	json_t *entities = json_array();
-	struct contact_list_extras x;
-	extras_for(q.include_size, q.include_import_status, &x);
-	for (size_t i = first; i < col.count && i < first + q.page_size; i++)
+	for (size_t i = first; i < col.count && i < first + q.page_size; i++) {
+		struct contact_list_extras x;
+		if (extras_for(c, col.items[i].id, q.include_size, q.include_import_status, &x)) {
+			json_decref(entities);
+			goto out;
+		}
 		json_array_append_new(entities, encode(&col.items[i], &x));
-	extras_release(&x);
+		extras_release(&x);
+	}
 	rc = api_reply(c, 200, listing_envelope(c, &q, base, entities, col.count));
 out:
 	for (size_t i = 0; i < col.count; i++)

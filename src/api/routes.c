@@ -28,6 +28,7 @@ const struct api_route api_routes[] = {
 	 PERM(CONTACT_VIEW),
 	 API_JSON_BODY},
 	{{"POST", LISTS "/{id}/clear"}, contacts_clear, PERM(CONTACT_DELETE), 0},
+	{{"GET", LISTS "/{id}/importstatus"}, importstatus_get, PERM(CONTACT_LIST_VIEW), 0},
 };
 
 const size_t api_route_count = sizeof(api_routes) / sizeof(api_routes[0]);

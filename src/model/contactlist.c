@@ -327,7 +327,8 @@ static int cloud_from_definitions(json_t *doc, const json_t *defs, const json_t 
 		json_object_set_new(doc, views[k].field, arr);
 	}
 
-	json_t *specs = json_object_get(doc, "columnDataTypeSpecifications");
+	/* Specifications the client sent must agree with the definitions;
+	 * numeric and timestamp columns without one get one. */
 	json_array_foreach(defs, i, v)
 	{
 		const char *kind = json_string_value(json_object_get(v, "type"));
@@ -335,34 +336,26 @@ static int cloud_from_definitions(json_t *doc, const json_t *defs, const json_t 
 		const char *want = strcmp(kind, "numeric") == 0	    ? "NUMERIC"
 				   : strcmp(kind, "timestamp") == 0 ? "TIMESTAMP"
 								    : NULL;
-		if (!specs) {
-			if (want) {
-				json_t *arr = json_object_get(doc, "columnDataTypeSpecifications");
-				if (!arr) {
-					arr = json_array();
-					json_object_set_new(doc, "columnDataTypeSpecifications",
-							    arr);
-				}
-				json_t *kept = previous_entry(previous,
-							      "columnDataTypeSpecifications", name);
-				if (kept && strcmp(json_string_value(
-							   json_object_get(kept, "columnDataType")),
-						   want) != 0) {
-					json_decref(kept);
-					kept = NULL;
-				}
-				json_array_append_new(
-					arr, kept ? kept
-						  : json_pack("{s:s,s:s}", "columnName", name,
-							      "columnDataType", want));
-			}
+		const char *have = spec_type(doc, name);
+		if (have) {
+			if (want ? strcmp(have, want) != 0 : strcmp(have, "TEXT") != 0)
+				return disagree("columnDataTypeSpecifications", p);
 			continue;
 		}
-		const char *have = spec_type(doc, name);
-		bool same = want ? (have && strcmp(have, want) == 0)
-				 : (!have || strcmp(have, "TEXT") == 0);
-		if (!same)
-			return disagree("columnDataTypeSpecifications", p);
+		if (!want)
+			continue;
+		json_t *arr = json_object_get(doc, "columnDataTypeSpecifications");
+		if (!arr) {
+			arr = json_array();
+			json_object_set_new(doc, "columnDataTypeSpecifications", arr);
+		}
+		json_t *kept = previous_entry(previous, "columnDataTypeSpecifications", name);
+		if (kept &&
+		    strcmp(json_string_value(json_object_get(kept, "columnDataType")), want))
+			json_decref(kept), kept = NULL;
+		json_array_append_new(arr, kept ? kept
+						: json_pack("{s:s,s:s}", "columnName", name,
+							    "columnDataType", want));
 	}
 	return 0;
 }
