@@ -18,12 +18,17 @@
 enum api_profile { PROFILE_REST, PROFILE_GENESYS };
 
 struct rate_limiter;
+struct job_runner;
+
+#define API_UPLOAD_PATH "/uploads/v2/contactlist"
 
 struct api_server {
 	struct store_pool *pool;
 	struct db_limits limits;
 	enum api_profile profile;
 	struct rate_limiter *rate;
+	struct job_runner *jobs;
+	const char *files_dir; /* uploads, rejected rows, exports */
 };
 
 struct api_ctx {
@@ -56,6 +61,11 @@ extern const size_t api_route_count;
 
 /* The http_dispatch_fn of dialbookd; ctx is a struct api_server. */
 void api_dispatch(void *ctx, const struct http_request *req, struct http_response *res);
+/* The http_upload_begin_fn: accepts or refuses an upload at its headers. */
+struct http_upload *api_upload_begin(void *ctx, const struct http_request *req,
+				     struct http_response *res);
+/* Starts an upload for an admitted request (uploads.c). */
+int uploads_begin(struct api_ctx *c, struct http_upload **out);
 
 /* Helpers for handlers. */
 int api_reply(struct api_ctx *c, int status, json_t *body);
@@ -88,5 +98,9 @@ int contacts_bulk_get(struct api_ctx *c);
 int contacts_search(struct api_ctx *c);
 int contacts_clear(struct api_ctx *c);
 int importstatus_get(struct api_ctx *c);
+int uploads_finish(struct api_ctx *c);
+int exports_start(struct api_ctx *c);
+int exports_get(struct api_ctx *c);
+int downloads_get(struct api_ctx *c);
 
 #endif

@@ -146,7 +146,9 @@ static void rate_limit_headers(struct http_response *res, const struct rate_verd
 	http_response_header(res, "inin-ratelimit-reset", "%u", v->reset_s);
 }
 
-static int route_and_serve(struct api_ctx *c, const char *token_hash)
+/* Routing, limits, authentication and permission; then, for an upload's
+ * first bytes, the upload's start, or else the body checks and the handler. */
+static int serve(struct api_ctx *c, const char *token_hash, struct http_upload **begun)
 {
 	const struct http_request *req = c->req;
 	struct problem *p = &c->problem;
@@ -169,62 +171,96 @@ static int route_and_serve(struct api_ctx *c, const char *token_hash)
 	}
 	const struct api_route *route = &api_routes[index];
 	c->req = &routed;
+	int rc = -1;
 	if (req->body_too_large)
-		return problem_set(p, 413, "request.entity.too.large",
-				   "The request is over the size limit. Maximum bytes: %zu",
-				   req->body_limit);
-	if (req->query_overflow)
-		return problem_set(p, 400, "bad.request",
-				   "too many query parameters (the limit is %d)", HTTP_MAX_QUERY);
-	if (!(route->flags & API_PUBLIC)) {
-		if (authenticate(c, token_hash) || authorize(c, route->need))
-			return -1;
-	}
-	if ((route->flags & API_JSON_BODY) && parse_json_body(c))
-		return -1;
-	int rc = route->handler(c);
+		problem_set(p, 413, "request.entity.too.large",
+			    "The request is over the size limit. Maximum bytes: %zu",
+			    req->body_limit);
+	else if (req->query_overflow)
+		problem_set(p, 400, "bad.request", "too many query parameters (the limit is %d)",
+			    HTTP_MAX_QUERY);
+	else if (!(route->flags & API_PUBLIC) &&
+		 (authenticate(c, token_hash) || authorize(c, route->need)))
+		;
+	else if (begun)
+		rc = uploads_begin(c, begun);
+	else if ((route->flags & API_JSON_BODY) && parse_json_body(c))
+		;
+	else
+		rc = route->handler(c);
 	c->req = req;
 	return rc;
 }
 
-void api_dispatch(void *ctx, const struct http_request *req, struct http_response *res)
+/* Rate limiting and the store connection, shared by both entry points.
+ * `count` is false for the completion of an upload counted at its start. */
+static int prelude(struct api_ctx *c, bool count, char token_hash[HASH_HEX_LEN], bool *has_token)
 {
-	struct api_ctx c = {.req = req, .res = res, .srv = ctx};
-	problem_init(&c.problem);
-
+	const struct http_request *req = c->req;
 	const char *token = bearer_token(req);
-	char token_hash[HASH_HEX_LEN];
+	*has_token = token != NULL;
 	if (token)
 		credentials_hash(token, strlen(token), token_hash);
 	char key[80];
 	snprintf(key, sizeof(key), "%s%s",
 		 token ? "t:" : "ip:", token ? token_hash : req->client_addr);
 	struct rate_verdict verdict;
-	rate_limiter_hit(c.srv->rate, key, time_now_ms(), &verdict);
-	rate_limit_headers(res, &verdict);
-
-	int rc;
+	rate_limiter_hit(c->srv->rate, key, time_now_ms(), count, &verdict);
+	rate_limit_headers(c->res, &verdict);
 	if (!verdict.allowed) {
-		http_response_header(res, "Retry-After", "%u", verdict.reset_s);
-		rc = problem_set(
-			&c.problem, 429, "too.many.requests",
+		http_response_header(c->res, "Retry-After", "%u", verdict.reset_s);
+		return problem_set(
+			&c->problem, 429, "too.many.requests",
 			"Rate limit exceeded the maximum. Retry the request in [%u] seconds",
 			verdict.reset_s);
-	} else if (!(c.store = store_pool_get(c.srv->pool))) {
-		rc = api_store_failed(&c);
-	} else {
-		rc = route_and_serve(&c, token ? token_hash : NULL);
 	}
-	if (rc != 0) {
-		if (c.problem.status == 0)
-			api_store_failed(&c);
-		json_decref(res->json);
-		res->status = c.problem.status;
-		res->json = problem_to_json(&c.problem, req->correlation_id);
-		if (c.problem.status >= 500)
-			log_error("event=request_failed correlation_id=%s message=\"%s\"",
-				  req->correlation_id, c.problem.message);
-	}
+	if (!(c->store = store_pool_get(c->srv->pool)))
+		return api_store_failed(c);
+	return 0;
+}
+
+static void answer_problem(struct api_ctx *c)
+{
+	if (c->problem.status == 0)
+		api_store_failed(c);
+	json_decref(c->res->json);
+	c->res->status = c->problem.status;
+	c->res->json = problem_to_json(&c->problem, c->req->correlation_id);
+	if (c->problem.status >= 500)
+		log_error("event=request_failed correlation_id=%s message=\"%s\"",
+			  c->req->correlation_id, c->problem.message);
+}
+
+void api_dispatch(void *ctx, const struct http_request *req, struct http_response *res)
+{
+	struct api_ctx c = {.req = req, .res = res, .srv = ctx};
+	problem_init(&c.problem);
+	char token_hash[HASH_HEX_LEN];
+	bool has_token;
+	if (prelude(&c, req->upload == NULL, token_hash, &has_token) ||
+	    serve(&c, has_token ? token_hash : NULL, NULL))
+		answer_problem(&c);
 	json_decref(c.body);
 	problem_release(&c.problem);
+}
+
+struct http_upload *api_upload_begin(void *ctx, const struct http_request *req,
+				     struct http_response *res)
+{
+	if (strcmp(req->method, "POST") != 0 || strcmp(req->path, API_UPLOAD_PATH) != 0)
+		return NULL; /* an ordinary request */
+	struct api_ctx c = {.req = req, .res = res, .srv = ctx};
+	problem_init(&c.problem);
+	char token_hash[HASH_HEX_LEN];
+	bool has_token;
+	struct http_upload *u = NULL;
+	if (prelude(&c, true, token_hash, &has_token) ||
+	    serve(&c, has_token ? token_hash : NULL, &u)) {
+		answer_problem(&c);
+		u = NULL;
+	} else {
+		memset(res, 0, sizeof(*res)); /* accepted: the body streams in */
+	}
+	problem_release(&c.problem);
+	return u;
 }

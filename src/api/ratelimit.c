@@ -50,7 +50,7 @@ static uint32_t hash(const char *s)
 	return h;
 }
 
-void rate_limiter_hit(struct rate_limiter *rl, const char *key, int64_t now_ms,
+void rate_limiter_hit(struct rate_limiter *rl, const char *key, int64_t now_ms, bool count,
 		      struct rate_verdict *out)
 {
 	pthread_mutex_lock(&rl->lock);
@@ -75,10 +75,11 @@ void rate_limiter_hit(struct rate_limiter *rl, const char *key, int64_t now_ms,
 		chosen->window_start = now_ms;
 		chosen->count = 0;
 	}
-	chosen->count++;
+	if (count)
+		chosen->count++;
 	out->limit = rl->per_minute;
 	out->count = chosen->count;
-	out->allowed = rl->per_minute == 0 || chosen->count <= rl->per_minute;
+	out->allowed = !count || rl->per_minute == 0 || chosen->count <= rl->per_minute;
 	int64_t left = WINDOW_MS - (now_ms - chosen->window_start);
 	out->reset_s = (unsigned)((left + 999) / 1000);
 	pthread_mutex_unlock(&rl->lock);

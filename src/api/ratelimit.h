@@ -17,8 +17,9 @@ struct rate_verdict {
 
 struct rate_limiter *rate_limiter_new(unsigned per_minute);
 void rate_limiter_free(struct rate_limiter *rl);
-/* Counts one request for `key` (a token hash, or a client address). */
-void rate_limiter_hit(struct rate_limiter *rl, const char *key, int64_t now_ms,
+/* Counts one request for `key` (a token hash, or a client address), or only
+ * reports the budget when `count` is false. */
+void rate_limiter_hit(struct rate_limiter *rl, const char *key, int64_t now_ms, bool count,
 		      struct rate_verdict *out);
 
 #endif

@@ -29,6 +29,16 @@ const struct api_route api_routes[] = {
 	 API_JSON_BODY},
 	{{"POST", LISTS "/{id}/clear"}, contacts_clear, PERM(CONTACT_DELETE), 0},
 	{{"GET", LISTS "/{id}/importstatus"}, importstatus_get, PERM(CONTACT_LIST_VIEW), 0},
+	{{"POST", LISTS "/{id}/export"},
+	 exports_start,
+	 PERM(CONTACT_VIEW) | PERM(CONTACT_LIST_VIEW),
+	 0},
+	{{"GET", LISTS "/{id}/export"},
+	 exports_get,
+	 PERM(CONTACT_VIEW) | PERM(CONTACT_LIST_VIEW),
+	 0},
+	{{"GET", "/api/v2/downloads/{id}"}, downloads_get, 0, 0},
+	{{"POST", API_UPLOAD_PATH}, uploads_finish, PERM(CONTACT_ADD), 0},
 };
 
 const size_t api_route_count = sizeof(api_routes) / sizeof(api_routes[0]);

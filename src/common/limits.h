@@ -17,8 +17,9 @@
 #define DB_MAX_CONTACTS_PER_ORG	 5000000
 #define DB_MAX_PAGE_SIZE	 100
 #define DB_DEFAULT_PAGE_SIZE	 25
-#define DB_MAX_BULK_IDS		 100 /* ids in one bulk DELETE */
-#define DB_MAX_SHORT_STRING	 256 /* labels such as a phone column type */
+#define DB_MAX_BULK_IDS		 100	      /* ids in one bulk DELETE */
+#define DB_MAX_UPLOAD_BYTES	 (1ull << 30) /* bytes of a CSV upload */
+#define DB_MAX_SHORT_STRING	 256	      /* labels such as a phone column type */
 #define DB_TOKEN_TTL_SECONDS	 86399
 #define DB_RATE_LIMIT_PER_MINUTE 300
 #define DB_MAX_CONNECTIONS	 1024

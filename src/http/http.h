@@ -15,6 +15,17 @@ struct http_kv {
 	const char *value;
 };
 
+/* A request body streamed to the handler as it arrives (multipart uploads)
+ * instead of being buffered: the handler's state. */
+struct http_upload {
+	/* Each piece of each form part. Returns 0 to go on; -1 stops feeding
+	 * (the handler says why when the request completes). */
+	int (*part)(struct http_upload *u, const char *name, const char *filename, const char *data,
+		    size_t size);
+	/* After the response is sent, or when the connection is dropped. */
+	void (*release)(struct http_upload *u);
+};
+
 struct http_request {
 	const char *method;
 	const char *path; /* without the query string */
@@ -27,6 +38,8 @@ struct http_request {
 	size_t body_len;
 	bool body_too_large; /* over the limit: the body was not kept */
 	size_t body_limit;
+	struct http_upload *upload; /* set on streamed requests */
+	bool upload_malformed;	    /* the multipart body could not be parsed */
 	const char *correlation_id;
 	const char *client_addr;
 	/* Header lookup, case-insensitive; NULL when absent. */
@@ -45,6 +58,9 @@ struct http_response {
 	char *raw;    /* or a raw body, malloc'd and owned */
 	size_t raw_len;
 	const char *raw_type;
+	int fd; /* or a file to send, when fd_size > 0 or fd_used; closed after */
+	bool fd_used;
+	unsigned long long fd_size;
 	struct http_header headers[HTTP_MAX_HEADERS];
 	size_t header_count;
 };
@@ -60,6 +76,12 @@ const char *http_query_get(const struct http_request *req, const char *name);
 typedef void (*http_dispatch_fn)(void *ctx, const struct http_request *req,
 				 struct http_response *res);
 
+/* Asked when a request's headers have arrived: returns an upload to stream
+ * the body into; or NULL, with res->status set to refuse the request at
+ * once (before its body is read), or left 0 for an ordinary request. */
+typedef struct http_upload *(*http_upload_begin_fn)(void *ctx, const struct http_request *req,
+						    struct http_response *res);
+
 struct http_server_config {
 	const char *host;
 	unsigned port; /* 0: any free port */
@@ -67,6 +89,8 @@ struct http_server_config {
 	unsigned max_connections;
 	unsigned connection_timeout_s;
 	size_t max_body;
+	unsigned long long max_upload;
+	http_upload_begin_fn upload_begin;
 	http_dispatch_fn dispatch;
 	void *dispatch_ctx;
 };

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void http_response_header(struct http_response *r, const char *name, const char *fmt, ...)
 {
@@ -22,6 +23,8 @@ void http_response_release(struct http_response *r)
 {
 	json_decref(r->json);
 	free(r->raw);
+	if (r->fd_used)
+		close(r->fd);
 	memset(r, 0, sizeof(*r));
 }
 

@@ -31,7 +31,9 @@ struct exchange {
 	char client_addr[INET6_ADDRSTRLEN];
 	char *body;
 	size_t body_len, body_cap;
-	size_t received; /* body bytes seen, kept or not */
+	unsigned long long received;  /* body bytes seen, kept or not */
+	struct MHD_PostProcessor *pp; /* streamed uploads */
+	bool upload_stopped;	      /* the handler asked to stop feeding it */
 	bool answered;
 	int status;
 	double started_ms;
@@ -75,15 +77,12 @@ static void client_address(struct MHD_Connection *conn, char *out, size_t size)
 			  out, (socklen_t)size);
 }
 
-static enum MHD_Result respond(struct http_server *srv, struct MHD_Connection *conn,
-			       struct exchange *ex)
+/* Hands a response to libmicrohttpd; takes what res owns. */
+static enum MHD_Result queue(struct MHD_Connection *conn, struct exchange *ex,
+			     struct http_response *res_in)
 {
-	struct http_response res;
-	memset(&res, 0, sizeof(res));
-	ex->req.body = ex->body;
-	ex->req.body_len = ex->body_len;
-	srv->cfg.dispatch(srv->cfg.dispatch_ctx, &ex->req, &res);
-
+	struct http_response res = *res_in;
+	memset(res_in, 0, sizeof(*res_in));
 	char *data = NULL;
 	size_t len = 0;
 	const char *type = NULL;
@@ -97,9 +96,16 @@ static enum MHD_Result respond(struct http_server *srv, struct MHD_Connection *c
 		type = res.raw_type;
 		res.raw = NULL;
 	}
-	struct MHD_Response *r = MHD_create_response_from_buffer(len, data ? data : (void *)"",
-								 data ? MHD_RESPMEM_MUST_FREE
-								      : MHD_RESPMEM_PERSISTENT);
+	struct MHD_Response *r;
+	if (res.fd_used) {
+		r = MHD_create_response_from_fd64(res.fd_size, res.fd);
+		res.fd_used = false; /* the response owns the descriptor now */
+		type = res.raw_type;
+	} else {
+		r = MHD_create_response_from_buffer(len, data ? data : (void *)"",
+						    data ? MHD_RESPMEM_MUST_FREE
+							 : MHD_RESPMEM_PERSISTENT);
+	}
 	if (type)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	MHD_add_response_header(r, "inin-correlation-id", ex->correlation_id);
@@ -111,6 +117,56 @@ static enum MHD_Result respond(struct http_server *srv, struct MHD_Connection *c
 	MHD_destroy_response(r);
 	http_response_release(&res);
 	return rc;
+}
+
+static enum MHD_Result respond(struct http_server *srv, struct MHD_Connection *conn,
+			       struct exchange *ex)
+{
+	struct http_response res;
+	memset(&res, 0, sizeof(res));
+	ex->req.body = ex->body;
+	ex->req.body_len = ex->body_len;
+	srv->cfg.dispatch(srv->cfg.dispatch_ctx, &ex->req, &res);
+	return queue(conn, ex, &res);
+}
+
+static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *key,
+			       const char *filename, const char *content_type,
+			       const char *transfer_encoding, const char *data, uint64_t off,
+			       size_t size)
+{
+	(void)kind;
+	(void)content_type;
+	(void)transfer_encoding;
+	(void)off;
+	struct exchange *ex = cls;
+	if (ex->req.upload->part(ex->req.upload, key ? key : "", filename, data, size)) {
+		ex->upload_stopped = true;
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+/* Streams a piece of an upload into the post processor. */
+static void feed_upload(struct exchange *ex, const char *data, size_t size)
+{
+	ex->received += size;
+	if (ex->received > ex->req.body_limit)
+		ex->req.body_too_large = true;
+	if (ex->req.body_too_large || ex->req.upload_malformed || ex->upload_stopped || !ex->pp)
+		return;
+	if (MHD_post_process(ex->pp, data, size) != MHD_YES && !ex->upload_stopped)
+		ex->req.upload_malformed = true;
+}
+
+static void end_upload(struct exchange *ex)
+{
+	if (!ex->pp)
+		return;
+	if (MHD_destroy_post_processor(ex->pp) != MHD_YES && !ex->upload_stopped &&
+	    !ex->req.body_too_large)
+		ex->req.upload_malformed = true; /* e.g. no closing boundary */
+	ex->pp = NULL;
 }
 
 static void append_body(struct exchange *ex, const char *data, size_t size)
@@ -173,9 +229,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		ex = exchange_new(srv, conn, url, method);
 		*con_cls = ex;
 		atomic_fetch_add(&srv->in_flight, 1);
+		if (srv->cfg.upload_begin) {
+			struct http_response early;
+			memset(&early, 0, sizeof(early));
+			ex->req.upload =
+				srv->cfg.upload_begin(srv->cfg.dispatch_ctx, &ex->req, &early);
+			if (early.status) {
+				ex->answered = true;
+				return queue(conn, ex, &early);
+			}
+			if (ex->req.upload) {
+				ex->req.body_limit = srv->cfg.max_upload;
+				ex->pp = MHD_create_post_processor(conn, 64 * 1024, on_part, ex);
+				if (!ex->pp)
+					ex->req.upload_malformed = true;
+			}
+		}
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 							     MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl && strtoull(cl, NULL, 10) > srv->cfg.max_body) {
+		if (cl && strtoull(cl, NULL, 10) > ex->req.body_limit) {
 			/* Refused before a byte of the body is read. */
 			ex->req.body_too_large = true;
 			return respond(srv, conn, ex);
@@ -186,6 +258,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_data_size = 0; /* discard what still arrives */
 		return MHD_YES;
 	}
+	if (*upload_data_size && ex->req.upload) {
+		feed_upload(ex, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return ex->received > ex->req.body_limit + DISCARD_MAX ? MHD_NO : MHD_YES;
+	}
 	if (*upload_data_size) {
 		/* libmicrohttpd 0.9.75 cannot answer while a body is still arriving,
 		 * so an oversized body is read and dropped, and answered 413 at its
@@ -194,12 +271,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		append_body(ex, upload_data, *upload_data_size);
 		*upload_data_size = 0;
 		if (ex->req.body_too_large && ex->received > DISCARD_MAX) {
-			log_warn("event=body_abandoned correlation_id=%s bytes=%zu",
+			log_warn("event=body_abandoned correlation_id=%s bytes=%llu",
 				 ex->correlation_id, ex->received);
 			return MHD_NO;
 		}
 		return MHD_YES;
 	}
+	end_upload(ex);
 	return respond(srv, conn, ex);
 }
 
@@ -216,6 +294,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		 ex->method, ex->path, ex->answered ? ex->status : 0,
 		 time_monotonic_ms() - ex->started_ms, ex->correlation_id, ex->client_addr,
 		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=true");
+	if (ex->pp)
+		MHD_destroy_post_processor(ex->pp);
+	if (ex->req.upload)
+		ex->req.upload->release(ex->req.upload);
 	free(ex->body);
 	free(ex);
 	*con_cls = NULL;

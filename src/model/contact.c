@@ -347,14 +347,17 @@ json_t *contact_to_json(const struct contact *c, const struct contact_schema *s,
 	return out;
 }
 
-char *contact_pack(char *const *values, const size_t *lens, size_t n, size_t *out_len)
+size_t contact_pack_bound(const size_t *lens, size_t n)
 {
 	size_t total = 0;
 	for (size_t i = 0; i < n; i++)
-		total += lens[i] + 5;
-	unsigned char *buf = malloc(total + 1);
-	if (!buf)
-		abort();
+		total += lens[i] + 5; /* a varint of a size_t below 2^35 */
+	return total;
+}
+
+size_t contact_pack_to(char *out, const char *const *values, const size_t *lens, size_t n)
+{
+	unsigned char *buf = (unsigned char *)out;
 	size_t o = 0;
 	for (size_t i = 0; i < n; i++) {
 		size_t len = lens[i];
@@ -366,8 +369,16 @@ char *contact_pack(char *const *values, const size_t *lens, size_t n, size_t *ou
 		memcpy(buf + o, values[i], lens[i]);
 		o += lens[i];
 	}
-	*out_len = o;
-	return (char *)buf;
+	return o;
+}
+
+char *contact_pack(char *const *values, const size_t *lens, size_t n, size_t *out_len)
+{
+	char *buf = malloc(contact_pack_bound(lens, n) + 1);
+	if (!buf)
+		abort();
+	*out_len = contact_pack_to(buf, (const char *const *)values, lens, n);
+	return buf;
 }
 
 int contact_unpack(const char *blob, size_t len, size_t n, char **values)

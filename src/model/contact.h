@@ -75,6 +75,9 @@ json_t *contact_to_json(const struct contact *c, const struct contact_schema *s,
 
 /* Values packed for storage: per column a varint length, then the bytes. */
 char *contact_pack(char *const *values, const size_t *lens, size_t n, size_t *out_len);
+/* The most bytes packing these values can take, and packing into out. */
+size_t contact_pack_bound(const size_t *lens, size_t n);
+size_t contact_pack_to(char *out, const char *const *values, const size_t *lens, size_t n);
 /* Unpacks into n malloc'd strings; -1 when the blob is malformed. */
 int contact_unpack(const char *blob, size_t len, size_t n, char **values);
 

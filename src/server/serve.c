@@ -2,6 +2,7 @@
  * requests finish and close the database cleanly. */
 #include "api/api.h"
 #include "api/ratelimit.h"
+#include "jobs/jobs.h"
 #include "common/log.h"
 #include "server/cli.h"
 #include "server/provision.h"
@@ -20,7 +21,7 @@
 static const char serve_help[] =
 	"usage: dialbookd [--listen HOST:PORT] [--db PATH] [--profile rest|genesys]\n"
 	"                 [--rate-limit N] [--threads N] [--log-level LEVEL]\n"
-	"                 [--token-ttl SECONDS] [--dev-client-file FILE]\n"
+	"                 [--token-ttl SECONDS] [--max-upload-bytes N] [--dev-client-file FILE]\n"
 	"       dialbookd org add NAME [--db PATH]\n"
 	"       dialbookd client add|list|revoke ... (see dialbookd client --help)\n"
 	"\n"
@@ -35,6 +36,7 @@ static const char serve_help[] =
 	"  --threads N          worker threads (default: the number of cores)\n"
 	"  --log-level LEVEL    debug, info (default), warn or error\n"
 	"  --token-ttl SECONDS  lifetime of access tokens (default 86399)\n"
+	"  --max-upload-bytes N largest CSV upload (default 1073741824, 1 GiB)\n"
 	"  --dev-client-file F  on first start (empty database) create the organization\n"
 	"                       \"default\" and a client with grant outbound, and write its\n"
 	"                       credentials to F (mode 0600); later starts print them again\n"
@@ -48,6 +50,7 @@ struct serve_args {
 	unsigned rate_limit;
 	unsigned threads;
 	unsigned token_ttl;
+	unsigned long long max_upload;
 	const char *dev_client_file;
 };
 
@@ -90,6 +93,7 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 		{"log-level", required_argument, NULL, 'v'},
 		{"dev-client-file", required_argument, NULL, 'f'},
 		{"token-ttl", required_argument, NULL, 'T'},
+		{"max-upload-bytes", required_argument, NULL, 'U'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -99,6 +103,7 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 	a->profile = PROFILE_REST;
 	a->rate_limit = DB_RATE_LIMIT_PER_MINUTE;
 	a->token_ttl = DB_TOKEN_TTL_SECONDS;
+	a->max_upload = DB_MAX_UPLOAD_BYTES;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	a->threads = cores > 0 ? (unsigned)cores : 2;
 	opterr = 0;
@@ -150,6 +155,17 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 						   "--token-ttl wants seconds (1 or more), got %s",
 						   optarg);
 			break;
+		case 'U': {
+			char *end;
+			errno = 0;
+			unsigned long long v = strtoull(optarg, &end, 10);
+			if (!*optarg || *end || errno || v == 0 || optarg[0] == '-')
+				return usage_error(
+					NULL, "--max-upload-bytes wants a number of bytes, got %s",
+					optarg);
+			a->max_upload = v;
+			break;
+		}
 		case 'h':
 			fputs(serve_help, stdout);
 			return -1;
@@ -280,6 +296,25 @@ int cmd_serve(int argc, char **argv)
 		return 3;
 	}
 	api.rate = rate_limiter_new(a.rate_limit);
+	/* Uploads, rejected rows and exports sit next to the database. */
+	char files_dir[600];
+	snprintf(files_dir, sizeof(files_dir), "%s.files", a.db);
+	if (mkdir(files_dir, 0700) != 0 && errno != EEXIST) {
+		log_error("event=startup_failed error=\"cannot create %s: %s\"", files_dir,
+			  strerror(errno));
+		store_pool_free(api.pool);
+		rate_limiter_free(api.rate);
+		return 3;
+	}
+	api.files_dir = files_dir;
+	int64_t interrupted = 0;
+	struct store *main_store = store_pool_get(api.pool);
+	if (main_store->ops->jobs_interrupt(main_store, &interrupted) == STORE_OK &&
+	    interrupted > 0)
+		log_warn("event=imports_interrupted count=%lld", (long long)interrupted);
+	static atomic_bool cancel;
+	atomic_store(&cancel, false);
+	struct job_env env = {.limits = &api.limits, .files_dir = files_dir, .cancel = &cancel};
 
 	/* Signals are taken by sigwait below; worker threads inherit the mask. */
 	sigset_t stop;
@@ -296,10 +331,14 @@ int cmd_serve(int argc, char **argv)
 		.max_connections = DB_MAX_CONNECTIONS,
 		.connection_timeout_s = DB_CONNECTION_TIMEOUT_S,
 		.max_body = api.limits.max_json_body,
+		.max_upload = a.max_upload,
+		.upload_begin = api_upload_begin,
 		.dispatch = api_dispatch,
 		.dispatch_ctx = &api,
 	};
 	struct http_server *http = NULL;
+	/* After signals are blocked: the workers inherit the mask. */
+	api.jobs = job_runner_start(api.pool, 2, &env);
 	rc = 3;
 	if (http_server_start(&hc, &http, err, sizeof(err))) {
 		log_error("event=startup_failed error=\"%s\"", err);
@@ -321,6 +360,7 @@ int cmd_serve(int argc, char **argv)
 	rc = 0;
 out:
 	http_server_stop(http, 10000);
+	job_runner_stop(api.jobs);
 	store_pool_free(api.pool);
 	rate_limiter_free(api.rate);
 	if (rc == 0)

@@ -89,7 +89,7 @@ struct import_job {
 	char failure_detail[512]; /* what and where, for people */
 	char file_path[512];
 	char rejects_path[512];
-	char contact_id_column[129];
+	char contact_id_column[4 * 128 + 1]; /* up to 128 characters of UTF-8 */
 	int64_t date_created, date_modified;
 };
 
@@ -167,8 +167,9 @@ struct store_ops {
 	int (*import_update)(struct store *s, const struct import_job *job);
 	int (*import_get)(struct store *s, const char *id, struct import_job *out);
 	int (*import_latest)(struct store *s, const char *list_id, struct import_job *out);
-	/* After a restart: pending and running imports fail with INTERRUPTED. */
-	int (*imports_interrupt)(struct store *s, int64_t *count);
+	/* After a restart: pending and running imports fail with INTERRUPTED
+	 * (*count says how many), unfinished exports fail too. */
+	int (*jobs_interrupt)(struct store *s, int64_t *count);
 
 	int (*export_add)(struct store *s, const struct export_job *job);
 	int (*export_update)(struct store *s, const struct export_job *job);

@@ -381,7 +381,7 @@ static void import_and_export_jobs(void **state)
 	assert_string_equal(got.id, j.id);
 	assert_int_equal(got.completed, 5);
 	int64_t n;
-	assert_int_equal(s->ops->imports_interrupt(s, &n), STORE_OK);
+	assert_int_equal(s->ops->jobs_interrupt(s, &n), STORE_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(s->ops->import_get(s, j.id, &got), STORE_OK);
 	assert_int_equal(got.state, JOB_FAILED);

@@ -96,22 +96,22 @@ static void rate_limiter_windows(void **state)
 	struct rate_limiter *rl = rate_limiter_new(3);
 	struct rate_verdict v;
 	for (int i = 1; i <= 3; i++) {
-		rate_limiter_hit(rl, "t:a", 1000, &v);
+		rate_limiter_hit(rl, "t:a", 1000, true, &v);
 		assert_true(v.allowed);
 		assert_int_equal(v.count, (unsigned)i);
 	}
-	rate_limiter_hit(rl, "t:a", 30000, &v);
+	rate_limiter_hit(rl, "t:a", 30000, true, &v);
 	assert_false(v.allowed);
 	assert_int_equal(v.reset_s, 31);
-	rate_limiter_hit(rl, "t:b", 30000, &v); /* another key, its own budget */
+	rate_limiter_hit(rl, "t:b", 30000, true, &v); /* another key, its own budget */
 	assert_true(v.allowed);
-	rate_limiter_hit(rl, "t:a", 61000, &v); /* a new window */
+	rate_limiter_hit(rl, "t:a", 61000, true, &v); /* a new window */
 	assert_true(v.allowed);
 	assert_int_equal(v.count, 1);
 	rate_limiter_free(rl);
 	rl = rate_limiter_new(0); /* off */
 	for (int i = 0; i < 1000; i++)
-		rate_limiter_hit(rl, "k", 0, &v);
+		rate_limiter_hit(rl, "k", 0, true, &v);
 	assert_true(v.allowed);
 	rate_limiter_free(rl);
 }
@@ -124,7 +124,7 @@ static void rate_limiter_survives_many_keys(void **state)
 	char key[32];
 	for (int i = 0; i < 20000; i++) {
 		snprintf(key, sizeof(key), "ip:%d", i);
-		rate_limiter_hit(rl, key, i, &v);
+		rate_limiter_hit(rl, key, i, true, &v);
 		assert_true(v.allowed);
 	}
 	rate_limiter_free(rl);

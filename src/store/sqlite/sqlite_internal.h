@@ -79,6 +79,9 @@
 			     "import ran; rows committed before that are kept. Upload the "        \
 			     "file again (with contact-id-name, a re-run is idempotent)', "        \
 			     "date_modified = ?1 WHERE state IN (0, 1)")                           \
+	X(EXPORTS_INTERRUPT, "UPDATE export_jobs SET state = 3, failure_detail = 'dialbookd "      \
+			     "stopped during the export; start a new one', date_modified = ?1 "    \
+			     "WHERE state IN (0, 1)")                                              \
 	X(EXPORT_INSERT, "INSERT INTO export_jobs(id, org_id, list_id, state, rows, "              \
 			 "file_path, failure_detail, date_created, date_modified) "                \
 			 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")                             \
@@ -154,7 +157,7 @@ int sqlite_import_add(struct store *base, const struct import_job *job);
 int sqlite_import_update(struct store *base, const struct import_job *job);
 int sqlite_import_get(struct store *base, const char *id, struct import_job *out);
 int sqlite_import_latest(struct store *base, const char *list_id, struct import_job *out);
-int sqlite_imports_interrupt(struct store *base, int64_t *count);
+int sqlite_jobs_interrupt(struct store *base, int64_t *count);
 int sqlite_export_add(struct store *base, const struct export_job *job);
 int sqlite_export_update(struct store *base, const struct export_job *job);
 int sqlite_export_get(struct store *base, const char *id, struct export_job *out);

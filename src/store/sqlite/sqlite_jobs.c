@@ -118,15 +118,19 @@ int sqlite_import_latest(struct store *base, const char *list_id, struct import_
 		       read_import_cb);
 }
 
-int sqlite_imports_interrupt(struct store *base, int64_t *count)
+int sqlite_jobs_interrupt(struct store *base, int64_t *count)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	sqlite3_stmt *st = sql_stmt(s, SQL_IMPORTS_INTERRUPT);
 	if (!st)
 		return STORE_FAILED;
 	sqlite3_bind_int64(st, 1, time_now_ms());
-	int rc = step_done(s, st, "imports_interrupt");
+	int rc = step_done(s, st, "jobs_interrupt");
 	*count = sqlite3_changes(s->db);
+	if (rc == STORE_OK && (st = sql_stmt(s, SQL_EXPORTS_INTERRUPT))) {
+		sqlite3_bind_int64(st, 1, time_now_ms());
+		rc = step_done(s, st, "exports_interrupt");
+	}
 	return rc;
 }
 

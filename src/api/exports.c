@@ -1,0 +1,167 @@
+/* Exports and downloads: POST .../export starts a job, GET .../export says
+ * where the file is once it is ready, GET /api/v2/downloads/{id} streams
+ * it (or an import's rejected rows) to the same organization only. */
+#include "api/listing.h"
+#include "common/log.h"
+#include "common/timeutil.h"
+#include "jobs/jobs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DOWNLOADS "/api/v2/downloads/"
+
+int exports_start(struct api_ctx *c)
+{
+	if (listing_refuse_unknown(c, (const char *const[]){NULL}))
+		return -1;
+	/* The body is optional; when present it must be an object without
+	 * members dialbook does not know (it knows none yet). */
+	if (c->req->body_len) {
+		json_error_t err;
+		json_t *body = json_loadb(c->req->body, c->req->body_len, JSON_DECODE_ANY, &err);
+		if (!body)
+			return problem_set(
+				&c->problem, 400, "bad.request",
+				"The request could not be understood by the server due "
+				"to malformed syntax: %s at line %d, column %d of the JSON "
+				"body",
+				err.text, err.line, err.column);
+		const char *first =
+			json_is_object(body) ? json_object_iter_key(json_object_iter(body)) : NULL;
+		bool ok = json_is_object(body) && !first;
+		char name[64] = "";
+		if (first)
+			snprintf(name, sizeof(name), "%s", first);
+		json_decref(body);
+		if (!ok) {
+			if (name[0])
+				problem_add_detail(&c->problem, "INVALID_PROPERTY", name);
+			return problem_set(&c->problem, 400, "invalid.property",
+					   "the export request takes an empty object {}%s%s",
+					   name[0] ? "; unknown property: " : "", name);
+		}
+	}
+	struct contact_list cl;
+	if (api_load_list(c, c->req->params[0], &cl))
+		return -1;
+	struct export_job job;
+	memset(&job, 0, sizeof(job));
+	text_uuid_new(job.id);
+	snprintf(job.org_id, sizeof(job.org_id), "%s", c->org.id);
+	snprintf(job.list_id, sizeof(job.list_id), "%s", cl.id);
+	snprintf(job.file_path, sizeof(job.file_path), "%s/%s.export.csv", c->srv->files_dir,
+		 job.id);
+	job.state = JOB_RUNNING;
+	job.date_created = job.date_modified = time_now_ms();
+	contact_list_release(&cl);
+	if (c->store->ops->export_add(c->store, &job) != STORE_OK)
+		return api_store_failed(c);
+	job_runner_submit(c->srv->jobs, JOB_EXPORT, job.id);
+	char uri[96];
+	snprintf(uri, sizeof(uri), DOWNLOADS "%s", job.id);
+	return api_reply(c, 200, json_pack("{s:s,s:s}", "id", job.id, "selfUri", uri));
+}
+
+/* The absolute URL of a download, from the Host the client used. */
+static void download_url(struct api_ctx *c, const char *id, char *out, size_t size)
+{
+	const char *host = c->req->header(c->req, "Host");
+	if (host && strlen(host) < 200 &&
+	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") ==
+		    strlen(host))
+		snprintf(out, size, "http://%s" DOWNLOADS "%s", host, id);
+	else
+		snprintf(out, size, DOWNLOADS "%s", id);
+}
+
+int exports_get(struct api_ctx *c)
+{
+	bool download;
+	if (listing_refuse_unknown(c, (const char *const[]){"download", NULL}) ||
+	    api_query_bool(c, "download", false, &download))
+		return -1;
+	struct contact_list cl;
+	if (api_load_list(c, c->req->params[0], &cl))
+		return -1;
+	contact_list_release(&cl);
+	struct export_job job;
+	int rc = c->store->ops->export_latest(c->store, c->req->params[0], &job);
+	if (rc != STORE_OK && rc != STORE_NOT_FOUND)
+		return api_store_failed(c);
+	if (rc == STORE_NOT_FOUND || job.state != JOB_DONE) {
+		const char *why = rc == STORE_NOT_FOUND
+					  ? "no export was started; POST to this path first"
+				  : job.state == JOB_FAILED
+					  ? job.failure_detail
+					  : "the export is still running; try again shortly";
+		return problem_set(&c->problem, 404, "not.found",
+				   "The requested resource was not found: %s", why);
+	}
+	char url[300], when[32];
+	download_url(c, job.id, url, sizeof(url));
+	if (download) {
+		http_response_header(c->res, "Location", "%s", url);
+		return api_reply(c, 303, NULL);
+	}
+	time_format_iso(job.date_modified, when, sizeof(when));
+	return api_reply(c, 200, json_pack("{s:s,s:s}", "uri", url, "exportTimestamp", when));
+}
+
+static int send_file(struct api_ctx *c, const char *path, const char *name)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		if (fd >= 0)
+			close(fd);
+		log_error("event=download_missing path=%s error=\"%s\"", path, strerror(errno));
+		return problem_set(&c->problem, 404, "not.found",
+				   "The requested resource was not found: the file is gone");
+	}
+	c->res->status = 200;
+	c->res->fd = fd;
+	c->res->fd_used = true;
+	c->res->fd_size = (unsigned long long)st.st_size;
+	c->res->raw_type = "text/csv; charset=utf-8";
+	http_response_header(c->res, "Content-Disposition", "attachment; filename=\"%s\"", name);
+	return 0;
+}
+
+int downloads_get(struct api_ctx *c)
+{
+	bool redirect;
+	if (listing_refuse_unknown(
+		    c, (const char *const[]){"issueRedirect", "redirectToAuth", NULL}) ||
+	    api_query_bool(c, "issueRedirect", true, &redirect))
+		return -1;
+	const char *id = c->req->params[0];
+	struct export_job ex;
+	struct import_job im;
+	char name[96];
+	int rc = c->store->ops->export_get(c->store, id, &ex);
+	if (rc == STORE_OK && strcmp(ex.org_id, c->org.id) == 0 && ex.state == JOB_DONE) {
+		if (!redirect) {
+			char url[300];
+			download_url(c, id, url, sizeof(url));
+			return api_reply(c, 200, json_pack("{s:s}", "url", url));
+		}
+		snprintf(name, sizeof(name), "contactlist-%s.csv", ex.list_id);
+		return send_file(c, ex.file_path, name);
+	}
+	if (rc != STORE_OK && rc != STORE_NOT_FOUND)
+		return api_store_failed(c);
+	rc = c->store->ops->import_get(c->store, id, &im);
+	if (rc == STORE_OK && strcmp(im.org_id, c->org.id) == 0 && im.failed > 0 &&
+	    (im.state == JOB_DONE || im.state == JOB_FAILED)) {
+		snprintf(name, sizeof(name), "rejected-rows-%s.csv", im.id);
+		return send_file(c, im.rejects_path, name);
+	}
+	if (rc != STORE_OK && rc != STORE_NOT_FOUND)
+		return api_store_failed(c);
+	return api_not_found(c, "download", id);
+}

@@ -1,0 +1,129 @@
+/* The export job: the list's contacts streamed to a CSV file shaped like the
+ * cloud's exports (UTF-8 BOM, quoted header cells, inin-outbound-id first,
+ * ContactCallable last), so that an export re-imports into a list with the
+ * same columns. Written to a temporary name and renamed when complete. */
+#include "jobs/jobs.h"
+#include "common/log.h"
+#include "common/timeutil.h"
+#include "csv/csv_writer.h"
+#include "model/contact.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct exporter {
+	struct csv_writer w;
+	const struct contact_schema *schema;
+	char **values;
+	int64_t rows;
+	bool damaged;
+	atomic_bool *cancel;
+};
+
+static int write_file(void *ctx, const char *data, size_t len)
+{
+	return fwrite(data, 1, len, ctx) == len ? 0 : -1;
+}
+
+static int write_row(const struct contact_record *r, void *ctx)
+{
+	struct exporter *x = ctx;
+	if (contact_unpack(r->packed, r->packed_len, x->schema->count, x->values)) {
+		x->damaged = true;
+		return 1;
+	}
+	csv_writer_field(&x->w, r->id, strlen(r->id), false);
+	for (size_t i = 0; i < x->schema->count; i++) {
+		csv_writer_field(&x->w, x->values[i], strlen(x->values[i]), false);
+		free(x->values[i]);
+	}
+	csv_writer_field(&x->w, r->callable ? "1" : "0", 1, false);
+	csv_writer_end_row(&x->w);
+	x->rows++;
+	/* Checked now and then: stopping the server ends a long export. */
+	return (x->rows & 0xFFFF) == 0 && atomic_load(x->cancel) ? 1 : 0;
+}
+
+static int export_file(struct store *s, const struct job_env *env, struct export_job *job,
+		       const struct contact_list *list, const char *tmp)
+{
+	struct contact_schema schema;
+	if (contact_schema_init(&schema, list->doc, env->limits))
+		return -1;
+	FILE *f = fopen(tmp, "w");
+	if (!f) {
+		snprintf(job->failure_detail, sizeof(job->failure_detail),
+			 "cannot write %.100s: %s", tmp, strerror(errno));
+		contact_schema_release(&schema);
+		return -1;
+	}
+	struct exporter *x = calloc(1, sizeof(*x));
+	if (!x)
+		abort();
+	x->schema = &schema;
+	x->cancel = env->cancel;
+	x->values = calloc(schema.count, sizeof(char *));
+	if (!x->values)
+		abort();
+	csv_writer_init(&x->w, write_file, f);
+	csv_writer_raw(&x->w, "\xEF\xBB\xBF", 3);
+	csv_writer_field(&x->w, "inin-outbound-id", 16, true);
+	for (size_t i = 0; i < schema.count; i++)
+		csv_writer_field(&x->w, schema.columns[i].name, strlen(schema.columns[i].name),
+				 true);
+	csv_writer_field(&x->w, "ContactCallable", 15, true);
+	csv_writer_end_row(&x->w);
+	int rc = s->ops->contacts_scan(s, list->id, write_row, x);
+	bool cancelled = atomic_load(env->cancel);
+	int wrc = csv_writer_finish(&x->w);
+	if (fclose(f) != 0)
+		wrc = -1;
+	job->rows = x->rows;
+	if (rc != STORE_OK || x->damaged || wrc || cancelled)
+		snprintf(job->failure_detail, sizeof(job->failure_detail), "%s",
+			 cancelled ? "dialbookd stopped during the export; start a new one"
+			 : wrc	   ? "writing the export file failed (disk full?)"
+				   : "reading the contacts failed; see the server log");
+	else
+		rc = 0;
+	free(x->values);
+	free(x);
+	contact_schema_release(&schema);
+	return rc == 0 && !cancelled && !wrc ? 0 : -1;
+}
+
+void export_run(struct store *s, const struct job_env *env, const char *job_id)
+{
+	struct export_job job;
+	if (s->ops->export_get(s, job_id, &job) != STORE_OK) {
+		log_error("event=export_missing export_id=%s", job_id);
+		return;
+	}
+	double started = time_monotonic_ms();
+	struct contact_list list;
+	char tmp[600];
+	snprintf(tmp, sizeof(tmp), "%s.part", job.file_path);
+	int rc = s->ops->list_get(s, job.org_id, job.list_id, &list);
+	if (rc == STORE_OK) {
+		rc = export_file(s, env, &job, &list, tmp);
+		contact_list_release(&list);
+	} else {
+		snprintf(job.failure_detail, sizeof(job.failure_detail),
+			 "the contact list no longer exists");
+	}
+	if (rc == 0 && rename(tmp, job.file_path) != 0)
+		rc = -1;
+	if (rc != 0)
+		unlink(tmp);
+	job.state = rc == 0 ? JOB_DONE : JOB_FAILED;
+	job.date_modified = time_now_ms();
+	if (s->ops->export_update(s, &job) != STORE_OK)
+		log_error("event=export_state_lost export_id=%s", job.id);
+	log_info(
+		"event=export_finished export_id=%s list_id=%s state=%s rows=%lld duration_ms=%.0f",
+		job.id, job.list_id, rc == 0 ? "done" : "failed", (long long)job.rows,
+		time_monotonic_ms() - started);
+}

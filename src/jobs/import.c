@@ -1,0 +1,470 @@
+/* The CSV import job. The file is read once, streaming: the header is
+ * matched to the list's columns, each row is checked by the same contact
+ * validator as the API, good rows are committed in batches and bad ones
+ * written to a rejected-rows CSV with their line and reason. Memory is
+ * bounded by one batch, whatever the file's size. */
+#include "jobs/jobs.h"
+#include "common/log.h"
+#include "common/text.h"
+#include "common/timeutil.h"
+#include "csv/csv_reader.h"
+#include "csv/csv_writer.h"
+#include "model/contact.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define BATCH_ROWS	 5000
+#define MAX_CONTACT_ID	 256
+#define SYSTEM_ID_COLUMN "inin-outbound-id"
+#define SYSTEM_CALLABLE	 "ContactCallable"
+
+struct importer {
+	struct store *s;
+	const struct job_env *env;
+	struct import_job job;
+	struct contact_list list;
+	struct contact_schema schema;
+	int fd;
+	unsigned long long file_size;
+	struct csv_reader *reader;
+
+	size_t file_cols;
+	int *map;	  /* file column -> schema column, or -1 */
+	int id_col;	  /* file column holding contact ids, or -1 */
+	int callable_col; /* file column ContactCallable, or -1 */
+	char **header;	  /* the file's header cells, for the rejects file */
+
+	const char **values; /* per schema column, for the row being read */
+	size_t *lens;
+	struct contact_row rows[BATCH_ROWS];
+	size_t id_off[BATCH_ROWS], packed_off[BATCH_ROWS];
+	size_t nrows;
+	char *arena;
+	size_t arena_len, arena_cap;
+
+	FILE *rejects;
+	struct csv_writer rw;
+	int64_t imported;
+};
+
+static ssize_t read_fd(void *ctx, char *buf, size_t size)
+{
+	struct importer *im = ctx;
+	ssize_t n;
+	do
+		n = read(im->fd, buf, size);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
+static int write_file(void *ctx, const char *data, size_t len)
+{
+	return fwrite(data, 1, len, ctx) == len ? 0 : -1;
+}
+
+static void save(struct importer *im)
+{
+	im->job.date_modified = time_now_ms();
+	if (im->s->ops->import_update(im->s, &im->job) != STORE_OK)
+		log_error("event=import_progress_lost import_id=%s", im->job.id);
+}
+
+static int fail(struct importer *im, const char *reason, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(struct importer *im, const char *reason, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(im->job.failure_detail, sizeof(im->job.failure_detail), fmt, ap);
+	va_end(ap);
+	utf8_trim_partial(im->job.failure_detail);
+	snprintf(im->job.failure_reason, sizeof(im->job.failure_reason), "%s", reason);
+	im->job.state = JOB_FAILED;
+	log_warn("event=import_failed import_id=%s reason=%s", im->job.id, reason);
+	return -1;
+}
+
+/* Room for n more bytes in the batch arena; offsets stay valid across growth. */
+static char *arena_take(struct importer *im, size_t n, size_t *off)
+{
+	if (im->arena_len + n > im->arena_cap) {
+		size_t cap = im->arena_cap ? im->arena_cap : (1u << 20);
+		while (cap < im->arena_len + n)
+			cap *= 2;
+		im->arena = realloc(im->arena, cap);
+		if (!im->arena)
+			abort();
+		im->arena_cap = cap;
+	}
+	*off = im->arena_len;
+	im->arena_len += n;
+	return im->arena + *off;
+}
+
+static void reject(struct importer *im, const struct csv_record *rec, unsigned long line,
+		   unsigned long column, const char *why)
+{
+	im->job.failed++;
+	if (!im->rejects) {
+		im->rejects = fopen(im->job.rejects_path, "w");
+		if (!im->rejects) {
+			log_error("event=rejects_file_failed import_id=%s error=\"%s\"", im->job.id,
+				  strerror(errno));
+			return;
+		}
+		csv_writer_init(&im->rw, write_file, im->rejects);
+		csv_writer_field(&im->rw, "line", 4, false);
+		csv_writer_field(&im->rw, "column", 6, false);
+		csv_writer_field(&im->rw, "reason", 6, false);
+		for (size_t i = 0; i < im->file_cols; i++)
+			csv_writer_field(&im->rw, im->header[i], strlen(im->header[i]), false);
+		csv_writer_end_row(&im->rw);
+	}
+	char num[32];
+	int n = snprintf(num, sizeof(num), "%lu", line);
+	csv_writer_field(&im->rw, num, (size_t)n, false);
+	n = snprintf(num, sizeof(num), "%lu", column);
+	csv_writer_field(&im->rw, num, (size_t)n, false);
+	csv_writer_field(&im->rw, why, strlen(why), false);
+	for (size_t i = 0; rec && i < rec->count; i++)
+		csv_writer_field(&im->rw, rec->fields[i].data, rec->fields[i].len, false);
+	csv_writer_end_row(&im->rw);
+}
+
+static int flush(struct importer *im)
+{
+	if (im->nrows == 0)
+		return 0;
+	for (size_t i = 0; i < im->nrows; i++) {
+		im->rows[i].id = im->arena + im->id_off[i];
+		im->rows[i].packed = im->arena + im->packed_off[i];
+	}
+	struct contact_limits lim = {DB_MAX_CONTACTS_PER_LIST, DB_MAX_CONTACTS_PER_ORG};
+	size_t added;
+	int rc = im->s->ops->contacts_upsert(im->s, im->list.org_id, im->list.id, im->rows,
+					     im->nrows, &lim, &added);
+	if (rc == STORE_LIMIT)
+		return fail(im, "CONTACT_LIMIT_EXCEEDED",
+			    "the next %zu rows would pass the limit of %d contacts a list or %d "
+			    "an organization; the %lld rows before them were imported",
+			    im->nrows, DB_MAX_CONTACTS_PER_LIST, DB_MAX_CONTACTS_PER_ORG,
+			    (long long)im->imported);
+	if (rc == STORE_NOT_FOUND)
+		return fail(im, "LIST_DELETED", "the contact list was deleted during the import");
+	if (rc != STORE_OK)
+		return fail(im, "STORE_ERROR", "the store failed; see the server log");
+	im->imported += (int64_t)im->nrows;
+	im->nrows = 0;
+	im->arena_len = 0;
+	return 0;
+}
+
+static void progress(struct importer *im)
+{
+	unsigned long long done = csv_reader_offset(im->reader);
+	int64_t rows = im->job.completed;
+	/* The total is known at the end; meanwhile it is estimated from the
+	 * share of the file read so far. */
+	im->job.total =
+		done ? (int64_t)((double)rows * (double)im->file_size / (double)done) : rows;
+	if (im->job.total < rows)
+		im->job.total = rows;
+	save(im);
+}
+
+/* Matches the header to the list's columns (DESIGN §3.15). */
+static int read_header(struct importer *im)
+{
+	struct csv_record rec;
+	struct csv_error err;
+	int rc = csv_reader_next(im->reader, &rec, &err);
+	if (rc == 0)
+		return fail(im, "EMPTY_FILE", "the file is empty: it needs a header row");
+	if (rc < 0)
+		return fail(im, "INVALID_HEADER", "line %lu, column %lu: %s", err.line, err.column,
+			    err.message);
+	if (rec.blank)
+		return fail(im, "INVALID_HEADER",
+			    "line 1 is blank: the file must start with its "
+			    "header row");
+	im->file_cols = rec.count;
+	im->map = calloc(rec.count, sizeof(int));
+	im->header = calloc(rec.count, sizeof(char *));
+	if (!im->map || !im->header)
+		abort();
+	for (size_t i = 0; i < rec.count; i++)
+		im->header[i] = text_ndup(rec.fields[i].data, rec.fields[i].len);
+	im->id_col = im->callable_col = -1;
+	const char *id_name = im->job.contact_id_column[0] ? im->job.contact_id_column : NULL;
+	size_t user_cols = 0;
+	for (size_t i = 0; i < rec.count; i++) {
+		const char *name = im->header[i];
+		size_t len = rec.fields[i].len;
+		if (len == 0 || strspn(name, " \t") == len)
+			return fail(im, "INVALID_HEADER",
+				    "line 1, column %zu: a header cell is empty", i + 1);
+		if (utf8_count(name, len) > DB_MAX_COLUMN_NAME_CHARS)
+			return fail(
+				im, "COLUMN_NAME_TOO_LONG",
+				"line 1, column %zu: a column name is longer than %d characters",
+				i + 1, DB_MAX_COLUMN_NAME_CHARS);
+		for (size_t j = 0; j < i; j++)
+			if (strcasecmp(im->header[j], name) == 0)
+				return fail(
+					im, "DUPLICATE_COLUMNS",
+					"line 1: the column \"%.128s\" appears twice (columns %zu "
+					"and %zu; names match case-insensitively)",
+					name, j + 1, i + 1);
+		im->map[i] = contact_schema_find(&im->schema, name, len);
+		bool is_id = id_name && strcasecmp(name, id_name) == 0;
+		if (is_id)
+			im->id_col = (int)i;
+		if (im->map[i] >= 0) {
+			user_cols++;
+		} else if (is_id) {
+			/* an id-only column */
+		} else if (strcasecmp(name, SYSTEM_ID_COLUMN) == 0) {
+			if (!id_name)
+				im->id_col = (int)i;
+		} else if (strcasecmp(name, SYSTEM_CALLABLE) == 0) {
+			im->callable_col = (int)i;
+		} else {
+			user_cols++;
+			if (user_cols <= im->env->limits->max_columns)
+				return fail(im, "UNKNOWN_COLUMNS",
+					    "line 1, column %zu: \"%.128s\" is not a column of the "
+					    "contact list",
+					    i + 1, name);
+		}
+	}
+	if (user_cols > im->env->limits->max_columns)
+		return fail(im, "CONTACT_COLUMNS_LIMIT_EXCEEDED",
+			    "the header has %zu columns; a contact list has at most %u", user_cols,
+			    im->env->limits->max_columns);
+	if (id_name && im->id_col < 0)
+		return fail(im, "MISSING_COLUMNS",
+			    "the contact-id-name column \"%.128s\" is not in the header", id_name);
+	for (size_t k = 0; k < im->schema.count; k++) {
+		if (!im->schema.columns[k].required)
+			continue;
+		bool present = false;
+		for (size_t i = 0; i < rec.count; i++)
+			present |= im->map[i] == (int)k;
+		if (!present)
+			return fail(im, "MISSING_COLUMNS",
+				    "the required column \"%s\" is not in the header",
+				    im->schema.columns[k].name);
+	}
+	return 0;
+}
+
+static bool parse_callable(const char *v, size_t len, bool *out)
+{
+	if (len == 0) {
+		*out = true;
+		return true;
+	}
+	if ((len == 1 && v[0] == '1') || (len == 4 && strncasecmp(v, "true", 4) == 0)) {
+		*out = true;
+		return true;
+	}
+	if ((len == 1 && v[0] == '0') || (len == 5 && strncasecmp(v, "false", 5) == 0)) {
+		*out = false;
+		return true;
+	}
+	return false;
+}
+
+static void process_row(struct importer *im, const struct csv_record *rec, int64_t now)
+{
+	char why[256];
+	if (rec->count != im->file_cols) {
+		snprintf(why, sizeof(why), "the row has %zu fields; the header has %zu", rec->count,
+			 im->file_cols);
+		reject(im, rec, rec->line, 1, why);
+		return;
+	}
+	for (size_t k = 0; k < im->schema.count; k++) {
+		im->values[k] = "";
+		im->lens[k] = 0;
+	}
+	const char *id = NULL;
+	size_t id_len = 0;
+	bool callable = true;
+	for (size_t i = 0; i < rec->count; i++) {
+		const struct csv_field *f = &rec->fields[i];
+		const char *v = f->data;
+		size_t len = f->len;
+		if ((int)i == im->id_col) {
+			id = v;
+			id_len = contact_value_trim(&im->schema, &id, len);
+		}
+		if ((int)i == im->callable_col) {
+			const char *t = v;
+			size_t tl = contact_value_trim(&im->schema, &t, len);
+			if (!parse_callable(t, tl, &callable)) {
+				reject(im, rec, f->line, f->column,
+				       "ContactCallable must be 1, 0, true or false");
+				return;
+			}
+		}
+		int k = im->map[i];
+		if (k < 0)
+			continue;
+		len = contact_value_trim(&im->schema, &v, len);
+		char reason[192];
+		if (contact_value_check(&im->schema, (size_t)k, v, len, reason, sizeof(reason))) {
+			snprintf(why, sizeof(why), "column \"%s\": %s", im->schema.columns[k].name,
+				 reason);
+			reject(im, rec, f->line, f->column, why);
+			return;
+		}
+		im->values[k] = v;
+		im->lens[k] = len;
+	}
+	if (im->id_col >= 0 &&
+	    (id_len == 0 || id_len > MAX_CONTACT_ID || text_has_control(id, id_len))) {
+		const struct csv_field *f = &rec->fields[im->id_col];
+		reject(im, rec, f->line, f->column,
+		       id_len == 0 ? "the contact id is blank"
+				   : "the contact id is longer than 256 characters or holds a "
+				     "control character");
+		return;
+	}
+	size_t n = im->nrows;
+	char *idp = arena_take(im, (im->id_col >= 0 ? id_len : UUID_STR_LEN) + 1, &im->id_off[n]);
+	if (im->id_col >= 0) {
+		memcpy(idp, id, id_len);
+		idp[id_len] = '\0';
+	} else {
+		text_uuid7_new(idp);
+	}
+	size_t bound = contact_pack_bound(im->lens, im->schema.count);
+	char *packed = arena_take(im, bound, &im->packed_off[n]);
+	struct contact_row *row = &im->rows[n];
+	row->packed_len = contact_pack_to(packed, im->values, im->lens, im->schema.count);
+	im->arena_len -= bound - row->packed_len;
+	row->callable = callable;
+	row->meta = NULL;
+	row->date_created = row->date_modified = now;
+	im->nrows++;
+}
+
+static int read_rows(struct importer *im)
+{
+	struct csv_record rec;
+	struct csv_error err;
+	int rc;
+	int64_t now = time_now_ms();
+	while ((rc = csv_reader_next(im->reader, &rec, &err)) != 0) {
+		if (rc < 0) {
+			if (csv_reader_failed(im->reader))
+				return fail(im, "INVALID_FILE",
+					    "line %lu, column %lu: %s; rows before "
+					    "it were imported",
+					    err.line, err.column, err.message);
+			im->job.completed++;
+			reject(im, NULL, err.line, err.column, err.message);
+			continue;
+		}
+		if (rec.blank) {
+			im->job.blank++;
+			continue;
+		}
+		im->job.completed++;
+		process_row(im, &rec, now);
+		if (im->nrows == BATCH_ROWS) {
+			if (flush(im))
+				return -1;
+			if (atomic_load(im->env->cancel))
+				return fail(im, "INTERRUPTED",
+					    "dialbookd stopped during the import; rows before line "
+					    "%lu were imported",
+					    rec.line);
+			progress(im);
+			now = time_now_ms();
+		}
+	}
+	return flush(im);
+}
+
+static void importer_release(struct importer *im)
+{
+	if (im->rejects) {
+		if (csv_writer_finish(&im->rw) || fclose(im->rejects))
+			log_error("event=rejects_file_failed import_id=%s", im->job.id);
+		im->rejects = NULL;
+	}
+	csv_reader_free(im->reader);
+	if (im->fd >= 0)
+		close(im->fd);
+	for (size_t i = 0; im->header && i < im->file_cols; i++)
+		free(im->header[i]);
+	free(im->header);
+	free(im->map);
+	free(im->values);
+	free(im->lens);
+	free(im->arena);
+	contact_schema_release(&im->schema);
+	contact_list_release(&im->list);
+}
+
+static int start(struct importer *im)
+{
+	int rc = im->s->ops->list_get(im->s, im->job.org_id, im->job.list_id, &im->list);
+	if (rc == STORE_NOT_FOUND)
+		return fail(im, "LIST_DELETED", "the contact list no longer exists");
+	if (rc != STORE_OK || contact_schema_init(&im->schema, im->list.doc, im->env->limits))
+		return fail(im, "STORE_ERROR", "the store failed; see the server log");
+	im->values = calloc(im->schema.count, sizeof(char *));
+	im->lens = calloc(im->schema.count, sizeof(size_t));
+	if (!im->values || !im->lens)
+		abort();
+	im->fd = open(im->job.file_path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (im->fd < 0 || fstat(im->fd, &st) != 0)
+		return fail(im, "STORE_ERROR", "the uploaded file is gone: %s", strerror(errno));
+	im->file_size = (unsigned long long)st.st_size;
+	im->reader = csv_reader_new(read_fd, im);
+	return 0;
+}
+
+void import_run(struct store *s, const struct job_env *env, const char *job_id)
+{
+	struct importer *im = calloc(1, sizeof(*im));
+	if (!im)
+		abort();
+	im->s = s;
+	im->env = env;
+	im->fd = -1;
+	if (s->ops->import_get(s, job_id, &im->job) != STORE_OK) {
+		log_error("event=import_missing import_id=%s", job_id);
+		free(im);
+		return;
+	}
+	double started = time_monotonic_ms();
+	im->job.state = JOB_RUNNING;
+	save(im);
+	if (start(im) == 0 && read_header(im) == 0 && read_rows(im) == 0) {
+		im->job.state = JOB_DONE;
+		im->job.total = im->job.completed;
+	}
+	importer_release(im);
+	save(im);
+	unlink(im->job.file_path);
+	log_info("event=import_finished import_id=%s list_id=%s state=%s rows=%lld imported=%lld "
+		 "rejected=%lld blank=%lld duration_ms=%.0f",
+		 im->job.id, im->job.list_id, im->job.state == JOB_DONE ? "done" : "failed",
+		 (long long)im->job.completed, (long long)im->imported, (long long)im->job.failed,
+		 (long long)im->job.blank, time_monotonic_ms() - started);
+	free(im);
+}
