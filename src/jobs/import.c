@@ -25,6 +25,7 @@
 #define MAX_CONTACT_ID	 256
 #define SYSTEM_ID_COLUMN "inin-outbound-id"
 #define SYSTEM_CALLABLE	 "ContactCallable"
+#define UNKNOWN_COLUMN	 (-2) /* a header cell that is not a column of the list */
 
 struct importer {
 	struct store *s;
@@ -239,17 +240,20 @@ static int read_header(struct importer *im)
 			im->callable_col = (int)i;
 		} else {
 			user_cols++;
-			if (user_cols <= im->env->limits->max_columns)
-				return fail(im, "UNKNOWN_COLUMNS",
-					    "line 1, column %zu: \"%.128s\" is not a column of the "
-					    "contact list",
-					    i + 1, name);
+			im->map[i] = UNKNOWN_COLUMN;
 		}
 	}
+	/* Too many columns is the cloud's reason, before naming one unknown. */
 	if (user_cols > im->env->limits->max_columns)
 		return fail(im, "CONTACT_COLUMNS_LIMIT_EXCEEDED",
 			    "the header has %zu columns; a contact list has at most %u", user_cols,
 			    im->env->limits->max_columns);
+	for (size_t i = 0; i < rec.count; i++)
+		if (im->map[i] == UNKNOWN_COLUMN)
+			return fail(im, "UNKNOWN_COLUMNS",
+				    "line 1, column %zu: \"%.128s\" is not a column of the contact "
+				    "list",
+				    i + 1, im->header[i]);
 	if (id_name && im->id_col < 0)
 		return fail(im, "MISSING_COLUMNS",
 			    "the contact-id-name column \"%.128s\" is not in the header", id_name);
@@ -368,10 +372,11 @@ static int read_rows(struct importer *im)
 	while ((rc = csv_reader_next(im->reader, &rec, &err)) != 0) {
 		if (rc < 0) {
 			if (csv_reader_failed(im->reader))
-				return fail(im, "INVALID_FILE",
-					    "line %lu, column %lu: %s; rows before "
-					    "it were imported",
-					    err.line, err.column, err.message);
+				return flush(im) ? -1
+						 : fail(im, "INVALID_FILE",
+							"line %lu, column %lu: %s; rows before "
+							"it were imported",
+							err.line, err.column, err.message);
 			im->job.completed++;
 			reject(im, NULL, err.line, err.column, err.message);
 			continue;
