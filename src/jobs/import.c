@@ -464,8 +464,8 @@ void import_run(struct store *s, const struct job_env *env, const char *job_id)
 		im->job.total = im->job.completed;
 	}
 	importer_release(im);
+	unlink(im->job.file_path); /* before the final state, which clients wait for */
 	save(im);
-	unlink(im->job.file_path);
 	log_info("event=import_finished import_id=%s list_id=%s state=%s rows=%lld imported=%lld "
 		 "rejected=%lld blank=%lld duration_ms=%.0f",
 		 im->job.id, im->job.list_id, im->job.state == JOB_DONE ? "done" : "failed",
