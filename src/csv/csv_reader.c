@@ -282,11 +282,21 @@ static size_t utf8_invalid_at(const char *s, size_t len)
 static int finish(struct csv_reader *r, size_t count, struct csv_error *err)
 {
 	char *b = r->buf;
+	/* Columns are counted on from the previous field of the same line,
+	 * so a record costs one pass, not one per field. */
+	size_t from = SIZE_MAX;
+	unsigned long column = 1;
 	for (size_t i = 0; i < count; i++) {
 		struct span *s = &r->spans[i];
 		struct csv_field *f = &r->fields[i];
 		f->line = s->line;
-		f->column = 1 + chars_between(b + s->line_start, b + s->start);
+		if (from == SIZE_MAX || s->line_start > from) {
+			from = s->line_start;
+			column = 1;
+		}
+		column += chars_between(b + from, b + s->start);
+		from = s->start;
+		f->column = column;
 		f->quoted = s->quoted;
 		char *data = b + s->start + (s->quoted ? 1 : 0);
 		size_t len = s->end - s->start - (s->quoted ? 2 : 0);

@@ -9,6 +9,7 @@
 #include "common/timeutil.h"
 #include "csv/csv_reader.h"
 #include "csv/csv_writer.h"
+#include "jobs/import_writer.h"
 #include "model/contact.h"
 
 #include <errno.h>
@@ -21,7 +22,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define BATCH_ROWS	 5000
 #define MAX_CONTACT_ID	 256
 #define SYSTEM_ID_COLUMN "inin-outbound-id"
 #define SYSTEM_CALLABLE	 "ContactCallable"
@@ -45,11 +45,8 @@ struct importer {
 
 	const char **values; /* per schema column, for the row being read */
 	size_t *lens;
-	struct contact_row rows[BATCH_ROWS];
-	size_t id_off[BATCH_ROWS], packed_off[BATCH_ROWS];
-	size_t nrows;
-	char *arena;
-	size_t arena_len, arena_cap;
+	struct import_writer *writer; /* commits batches while this thread reads */
+	struct import_batch *batch;   /* the batch being filled */
 
 	FILE *rejects;
 	struct csv_writer rw;
@@ -94,23 +91,6 @@ static int fail(struct importer *im, const char *reason, const char *fmt, ...)
 	return -1;
 }
 
-/* Room for n more bytes in the batch arena; offsets stay valid across growth. */
-static char *arena_take(struct importer *im, size_t n, size_t *off)
-{
-	if (im->arena_len + n > im->arena_cap) {
-		size_t cap = im->arena_cap ? im->arena_cap : (1u << 20);
-		while (cap < im->arena_len + n)
-			cap *= 2;
-		im->arena = realloc(im->arena, cap);
-		if (!im->arena)
-			abort();
-		im->arena_cap = cap;
-	}
-	*off = im->arena_len;
-	im->arena_len += n;
-	return im->arena + *off;
-}
-
 static void reject(struct importer *im, const struct csv_record *rec, unsigned long line,
 		   unsigned long column, const char *why)
 {
@@ -141,45 +121,22 @@ static void reject(struct importer *im, const struct csv_record *rec, unsigned l
 	csv_writer_end_row(&im->rw);
 }
 
-static int flush(struct importer *im)
+/* Hands the last batch over and waits for the writer; its failure, if any,
+ * becomes the import's. */
+static int finish_writer(struct importer *im)
 {
-	if (im->nrows == 0)
+	if (!im->writer)
 		return 0;
-	for (size_t i = 0; i < im->nrows; i++) {
-		im->rows[i].id = im->arena + im->id_off[i];
-		im->rows[i].packed = im->arena + im->packed_off[i];
-	}
-	struct contact_limits lim = {DB_MAX_CONTACTS_PER_LIST, DB_MAX_CONTACTS_PER_ORG};
-	size_t added;
-	int rc = im->s->ops->contacts_upsert(im->s, im->list.org_id, im->list.id, im->rows,
-					     im->nrows, &lim, &added);
-	if (rc == STORE_LIMIT)
-		return fail(im, "CONTACT_LIMIT_EXCEEDED",
-			    "the next %zu rows would pass the limit of %d contacts a list or %d "
-			    "an organization; the %lld rows before them were imported",
-			    im->nrows, DB_MAX_CONTACTS_PER_LIST, DB_MAX_CONTACTS_PER_ORG,
-			    (long long)im->imported);
-	if (rc == STORE_NOT_FOUND)
-		return fail(im, "LIST_DELETED", "the contact list was deleted during the import");
-	if (rc != STORE_OK)
-		return fail(im, "STORE_ERROR", "the store failed; see the server log");
-	im->imported += (int64_t)im->nrows;
-	im->nrows = 0;
-	im->arena_len = 0;
-	return 0;
-}
-
-static void progress(struct importer *im)
-{
-	unsigned long long done = csv_reader_offset(im->reader);
-	int64_t rows = im->job.completed;
-	/* The total is known at the end; meanwhile it is estimated from the
-	 * share of the file read so far. */
-	im->job.total =
-		done ? (int64_t)((double)rows * (double)im->file_size / (double)done) : rows;
-	if (im->job.total < rows)
-		im->job.total = rows;
-	save(im);
+	struct import_batch *b = im->batch;
+	b->completed = im->job.completed;
+	b->failed = im->job.failed;
+	b->blank = im->job.blank;
+	b->offset = csv_reader_offset(im->reader);
+	char reason[64], detail[512];
+	int rc = import_writer_finish(im->writer, b, &im->imported, reason, detail);
+	im->writer = NULL;
+	im->batch = NULL;
+	return rc ? fail(im, reason, "%s", detail) : 0;
 }
 
 /* Matches the header to the list's columns (DESIGN §3.15). */
@@ -344,8 +301,10 @@ static void process_row(struct importer *im, const struct csv_record *rec, int64
 				     "control character");
 		return;
 	}
-	size_t n = im->nrows;
-	char *idp = arena_take(im, (im->id_col >= 0 ? id_len : UUID_STR_LEN) + 1, &im->id_off[n]);
+	struct import_batch *b = im->batch;
+	size_t n = b->n;
+	char *idp =
+		import_batch_take(b, (im->id_col >= 0 ? id_len : UUID_STR_LEN) + 1, &b->id_off[n]);
 	if (im->id_col >= 0) {
 		memcpy(idp, id, id_len);
 		idp[id_len] = '\0';
@@ -353,14 +312,14 @@ static void process_row(struct importer *im, const struct csv_record *rec, int64
 		text_uuid7_new(idp);
 	}
 	size_t bound = contact_pack_bound(im->lens, im->schema.count);
-	char *packed = arena_take(im, bound, &im->packed_off[n]);
-	struct contact_row *row = &im->rows[n];
+	char *packed = import_batch_take(b, bound, &b->packed_off[n]);
+	struct contact_row *row = &b->rows[n];
 	row->packed_len = contact_pack_to(packed, im->values, im->lens, im->schema.count);
-	im->arena_len -= bound - row->packed_len;
+	b->arena_len -= bound - row->packed_len;
 	row->callable = callable;
 	row->meta = NULL;
 	row->date_created = row->date_modified = now;
-	im->nrows++;
+	b->n++;
 }
 
 static int read_rows(struct importer *im)
@@ -369,14 +328,18 @@ static int read_rows(struct importer *im)
 	struct csv_error err;
 	int rc;
 	int64_t now = time_now_ms();
+	struct contact_limits lim = {DB_MAX_CONTACTS_PER_LIST, DB_MAX_CONTACTS_PER_ORG};
+	im->writer = import_writer_start(im->s, &im->job, im->list.org_id, im->list.id, &lim,
+					 im->file_size);
+	im->batch = import_writer_first(im->writer);
 	while ((rc = csv_reader_next(im->reader, &rec, &err)) != 0) {
 		if (rc < 0) {
 			if (csv_reader_failed(im->reader))
-				return flush(im) ? -1
-						 : fail(im, "INVALID_FILE",
-							"line %lu, column %lu: %s; rows before "
-							"it were imported",
-							err.line, err.column, err.message);
+				return finish_writer(im) ? -1
+							 : fail(im, "INVALID_FILE",
+								"line %lu, column %lu: %s; rows "
+								"before it were imported",
+								err.line, err.column, err.message);
 			im->job.completed++;
 			reject(im, NULL, err.line, err.column, err.message);
 			continue;
@@ -387,23 +350,34 @@ static int read_rows(struct importer *im)
 		}
 		im->job.completed++;
 		process_row(im, &rec, now);
-		if (im->nrows == BATCH_ROWS) {
-			if (flush(im))
-				return -1;
-			if (atomic_load(im->env->cancel))
-				return fail(im, "INTERRUPTED",
-					    "dialbookd stopped during the import; rows before line "
-					    "%lu were imported",
-					    rec.line);
-			progress(im);
-			now = time_now_ms();
+		if (im->batch->n < IMPORT_BATCH_ROWS)
+			continue;
+		struct import_batch *b = im->batch;
+		b->completed = im->job.completed;
+		b->failed = im->job.failed;
+		b->blank = im->job.blank;
+		b->offset = csv_reader_offset(im->reader);
+		if (!(im->batch = import_writer_submit(im->writer, b))) {
+			im->batch = b; /* the writer failed: finish says why */
+			b->n = 0;
+			return finish_writer(im);
 		}
+		if (atomic_load(im->env->cancel)) {
+			if (finish_writer(im))
+				return -1;
+			return fail(im, "INTERRUPTED",
+				    "dialbookd stopped during the import; rows before line %lu "
+				    "were imported",
+				    rec.line + rec.lines);
+		}
+		now = time_now_ms();
 	}
-	return flush(im);
+	return finish_writer(im);
 }
 
 static void importer_release(struct importer *im)
 {
+	finish_writer(im); /* only does something when an error path skipped it */
 	if (im->rejects) {
 		if (csv_writer_finish(&im->rw) || fclose(im->rejects))
 			log_error("event=rejects_file_failed import_id=%s", im->job.id);
@@ -418,7 +392,6 @@ static void importer_release(struct importer *im)
 	free(im->map);
 	free(im->values);
 	free(im->lens);
-	free(im->arena);
 	contact_schema_release(&im->schema);
 	contact_list_release(&im->list);
 }

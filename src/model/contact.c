@@ -141,20 +141,24 @@ int contact_value_check(const struct contact_schema *s, size_t col, const char *
 		snprintf(why, why_size, "required value is blank");
 		return -1;
 	}
-	long chars = utf8_count(v, len);
-	if (chars < 0) {
-		snprintf(why, why_size, "not valid UTF-8");
-		return -1;
-	}
-	if (chars > (long)s->max_value_chars) {
-		snprintf(why, why_size, "value is %ld characters long; the limit is %u", chars,
-			 s->max_value_chars);
-		return -1;
-	}
-	if (c->max_length > 0 && chars > c->max_length) {
-		snprintf(why, why_size, "value is %ld characters long; the column allows %ld",
-			 chars, c->max_length);
-		return -1;
+	/* Callers hand over valid UTF-8 (the CSV reader and jansson check it),
+	 * so characters need counting only when the bytes could pass a limit. */
+	size_t limit = s->max_value_chars;
+	if (c->max_length > 0 && (size_t)c->max_length < limit)
+		limit = (size_t)c->max_length;
+	if (len > limit) {
+		long chars = utf8_count(v, len);
+		if (chars > (long)s->max_value_chars) {
+			snprintf(why, why_size, "value is %ld characters long; the limit is %u",
+				 chars, s->max_value_chars);
+			return -1;
+		}
+		if (c->max_length > 0 && chars > c->max_length) {
+			snprintf(why, why_size,
+				 "value is %ld characters long; the column allows %ld", chars,
+				 c->max_length);
+			return -1;
+		}
 	}
 	double d;
 	switch (c->kind) {

@@ -41,7 +41,7 @@ int contact_schema_find(const struct contact_schema *s, const char *name, size_t
 
 /* Trims a value in place per the schema (returns the new length). */
 size_t contact_value_trim(const struct contact_schema *s, const char **v, size_t len);
-/* Checks one (already trimmed) value of column `col`. Returns 0, or -1 with
+/* Checks one (already trimmed, valid UTF-8) value of column `col`. Returns 0, or -1 with
  * a reason such as `not a phone number: "12ab"` in why. */
 int contact_value_check(const struct contact_schema *s, size_t col, const char *v, size_t len,
 			char *why, size_t why_size);
