@@ -71,11 +71,12 @@ static int contact_limit(struct api_ctx *c)
 {
 	problem_put(&c->problem, "limit",
 		    json_pack("{s:s,s:s,s:I}", "key", "max.contacts", "namespace", "outbound",
-			      "value", (json_int_t)DB_MAX_CONTACTS_PER_LIST));
+			      "value", (json_int_t)c->srv->limits.max_contacts_per_list));
 	return problem_set(&c->problem, 400, "max.entity.count.reached",
-			   "adding these contacts would pass the limit of %d contacts a list or "
-			   "%d an organization; nothing was added",
-			   DB_MAX_CONTACTS_PER_LIST, DB_MAX_CONTACTS_PER_ORG);
+			   "adding these contacts would pass the limit of %lld contacts a list or "
+			   "%lld an organization; nothing was added",
+			   (long long)c->srv->limits.max_contacts_per_list,
+			   (long long)c->srv->limits.max_contacts_per_org);
 }
 
 /* Stores parsed contacts; fills in ids and dates. */
@@ -106,7 +107,8 @@ static int store_contacts(struct api_ctx *c, struct contact_scope *sc, struct co
 		rows[i].date_created = rows[i].date_modified = now;
 		cts[i].date_created = cts[i].date_modified = now;
 	}
-	struct contact_limits lim = {DB_MAX_CONTACTS_PER_LIST, DB_MAX_CONTACTS_PER_ORG};
+	struct contact_limits lim = {c->srv->limits.max_contacts_per_list,
+				     c->srv->limits.max_contacts_per_org};
 	size_t added;
 	int st = c->store->ops->contacts_upsert(c->store, c->org.id, sc->list.id, rows, n, &lim,
 						&added);

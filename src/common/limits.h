@@ -32,6 +32,8 @@ struct db_limits {
 	unsigned max_column_name_chars;
 	unsigned max_value_chars;
 	unsigned max_lists_per_org;
+	int64_t max_contacts_per_list;
+	int64_t max_contacts_per_org;
 	unsigned max_page_size;
 	int64_t token_ttl_seconds;
 	unsigned rate_limit_per_minute; /* 0 = off */

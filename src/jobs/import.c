@@ -328,7 +328,8 @@ static int read_rows(struct importer *im)
 	struct csv_error err;
 	int rc;
 	int64_t now = time_now_ms();
-	struct contact_limits lim = {DB_MAX_CONTACTS_PER_LIST, DB_MAX_CONTACTS_PER_ORG};
+	struct contact_limits lim = {im->env->limits->max_contacts_per_list,
+				     im->env->limits->max_contacts_per_org};
 	im->writer = import_writer_start(im->s, &im->job, im->list.org_id, im->list.id, &lim,
 					 im->file_size);
 	im->batch = import_writer_first(im->writer);

@@ -37,6 +37,8 @@ static const char serve_help[] =
 	"  --log-level LEVEL    debug, info (default), warn or error\n"
 	"  --token-ttl SECONDS  lifetime of access tokens (default 86399)\n"
 	"  --max-upload-bytes N largest CSV upload (default 1073741824, 1 GiB)\n"
+	"  --max-contacts-per-list N, --max-contacts-per-org N\n"
+	"                       contact limits (defaults 1000000 and 5000000, the cloud's)\n"
 	"  --dev-client-file F  on first start (empty database) create the organization\n"
 	"                       \"default\" and a client with grant outbound, and write its\n"
 	"                       credentials to F (mode 0600); later starts print them again\n"
@@ -51,6 +53,7 @@ struct serve_args {
 	unsigned threads;
 	unsigned token_ttl;
 	unsigned long long max_upload;
+	unsigned long long max_per_list, max_per_org;
 	const char *dev_client_file;
 };
 
@@ -62,6 +65,17 @@ static int parse_uint(const char *s, unsigned max, unsigned *out)
 	if (v > max)
 		return -1;
 	*out = (unsigned)v;
+	return 0;
+}
+
+static int parse_count(const char *s, unsigned long long *out)
+{
+	if (!*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 18)
+		return -1;
+	unsigned long long v = strtoull(s, NULL, 10);
+	if (v == 0)
+		return -1;
+	*out = v;
 	return 0;
 }
 
@@ -94,6 +108,8 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 		{"dev-client-file", required_argument, NULL, 'f'},
 		{"token-ttl", required_argument, NULL, 'T'},
 		{"max-upload-bytes", required_argument, NULL, 'U'},
+		{"max-contacts-per-list", required_argument, NULL, 'L'},
+		{"max-contacts-per-org", required_argument, NULL, 'O'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -104,6 +120,8 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 	a->rate_limit = DB_RATE_LIMIT_PER_MINUTE;
 	a->token_ttl = DB_TOKEN_TTL_SECONDS;
 	a->max_upload = DB_MAX_UPLOAD_BYTES;
+	a->max_per_list = DB_MAX_CONTACTS_PER_LIST;
+	a->max_per_org = DB_MAX_CONTACTS_PER_ORG;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	a->threads = cores > 0 ? (unsigned)cores : 2;
 	opterr = 0;
@@ -155,15 +173,18 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 						   "--token-ttl wants seconds (1 or more), got %s",
 						   optarg);
 			break;
-		case 'U': {
-			char *end;
-			errno = 0;
-			unsigned long long v = strtoull(optarg, &end, 10);
-			if (!*optarg || *end || errno || v == 0 || optarg[0] == '-')
-				return usage_error(
-					NULL, "--max-upload-bytes wants a number of bytes, got %s",
-					optarg);
-			a->max_upload = v;
+		case 'U':
+		case 'L':
+		case 'O': {
+			unsigned long long *dst = c == 'U'   ? &a->max_upload
+						  : c == 'L' ? &a->max_per_list
+							     : &a->max_per_org;
+			const char *flag = c == 'U'   ? "--max-upload-bytes"
+					   : c == 'L' ? "--max-contacts-per-list"
+						      : "--max-contacts-per-org";
+			if (parse_count(optarg, dst))
+				return usage_error(NULL, "%s wants a whole number above 0, got %s",
+						   flag, optarg);
 			break;
 		}
 		case 'h':
@@ -290,6 +311,8 @@ int cmd_serve(int argc, char **argv)
 	db_limits_init(&api.limits);
 	api.limits.rate_limit_per_minute = a.rate_limit;
 	api.limits.token_ttl_seconds = a.token_ttl;
+	api.limits.max_contacts_per_list = (int64_t)a.max_per_list;
+	api.limits.max_contacts_per_org = (int64_t)a.max_per_org;
 	char err[512];
 	if (store_pool_new(a.db, &api.pool, err, sizeof(err)) != STORE_OK) {
 		log_error("event=startup_failed error=\"%s\"", err);

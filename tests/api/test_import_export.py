@@ -351,3 +351,21 @@ def test_kill_9_during_an_import_reports_interrupted(make_server, tmp_path):
     st = wait_import(api, lid, timeout=120)
     assert "state" not in st
     assert api.get(f"{LISTS}/{lid}", params={"includeSize": "true"}).json()["size"] == 900000
+
+
+def test_contact_limits_hold_for_the_api_and_imports(make_server):
+    srv = make_server("--max-contacts-per-list", "3", "--max-contacts-per-org", "5")
+    api = srv.session()
+    lids = [api.post(LISTS, json={"name": f"l{i}", "columnDefinitions": [{"name": "id"}]}).json()["id"]
+            for i in range(2)]
+    body = [{"contactListId": lids[0], "data": {"id": str(i)}} for i in range(4)]
+    err = assert_error(api.post(f"{LISTS}/{lids[0]}/contacts", json=body), 400,
+                       "max.entity.count.reached", contains="nothing was added")
+    assert err["limit"]["value"] == 3
+    assert api.post(f"{LISTS}/{lids[0]}/contacts", json=body[:3]).status_code == 200
+    # The org's limit: 3 in the first list, 3 more would make 6 > 5.
+    upload(api, lids[1], b"id\n1\n2\n3\n")
+    st = wait_import(api, lids[1])
+    assert st["state"] == "FAILED" and st["failureReason"] == "CONTACT_LIMIT_EXCEEDED", st
+    sizes = [api.get(f"{LISTS}/{l}", params={"includeSize": "true"}).json()["size"] for l in lids]
+    assert sizes == [3, 0]
