@@ -165,10 +165,18 @@ int contacts_add(struct api_ctx *c)
 	}
 	if (store_contacts(c, &sc, cts, n))
 		goto out;
-	json_t *out = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(out, contact_to_json(&cts[i], &sc.schema, sc.list.id));
-	rc = api_reply(c, 200, out);
+	struct strbuf out = {0};
+	strbuf_addc(&out, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strbuf_addc(&out, ',');
+		contact_write_json(&out, &cts[i], &sc.schema, sc.list.id);
+	}
+	strbuf_addc(&out, ']');
+	c->res->status = 200;
+	c->res->raw = strbuf_detach(&out, &c->res->raw_len);
+	c->res->raw_type = "application/json";
+	rc = 0;
 out:
 	for (size_t i = 0; i < parsed; i++)
 		contact_release(&cts[i], sc.schema.count);

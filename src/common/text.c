@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sodium.h>
 #include <uuid/uuid.h>
 
 long utf8_count(const char *s, size_t len)
@@ -97,17 +98,45 @@ bool text_equal_fold(const char *a, const char *b)
 	return strcasecmp(a, b) == 0;
 }
 
+/* Ids come from a per-thread ChaCha20 stream (libsodium's deterministic
+ * generator) seeded once from the system: libuuid and randombytes_buf cost
+ * a system call per id, and an import makes millions of ids. */
+static void fast_random(unsigned char *out, size_t n)
+{
+	static _Thread_local unsigned char pool[4096 + 32], seed[32];
+	static _Thread_local size_t left;
+	static _Thread_local bool seeded;
+	if (!seeded) {
+		randombytes_buf(seed, sizeof(seed));
+		seeded = true;
+	}
+	if (left < n) {
+		randombytes_buf_deterministic(pool, sizeof(pool), seed);
+		memcpy(seed, pool + 4096, sizeof(seed)); /* the stream's next key */
+		left = 4096;
+	}
+	memcpy(out, pool + 4096 - left, n);
+	left -= n;
+}
+
+static void random_uuid(uuid_t u)
+{
+	fast_random(u, sizeof(uuid_t));
+	u[6] = (unsigned char)(0x40 | (u[6] & 0x0F)); /* version 4 */
+	u[8] = (unsigned char)(0x80 | (u[8] & 0x3F)); /* RFC 4122 variant */
+}
+
 void text_uuid_new(char out[UUID_STR_LEN])
 {
 	uuid_t u;
-	uuid_generate_random(u);
+	random_uuid(u);
 	uuid_unparse_lower(u, out);
 }
 
 void text_uuid7_new(char out[UUID_STR_LEN])
 {
 	uuid_t u;
-	uuid_generate_random(u); /* random bits; the first 48 become the time */
+	random_uuid(u); /* random bits; the first 48 become the time */
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	uint64_t ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;

@@ -20,9 +20,18 @@ double time_monotonic_ms(void)
 
 void time_format_iso(int64_t ms, char *out, size_t size)
 {
+	/* A batch of contacts shares one timestamp: format it once. */
+	static _Thread_local int64_t last_ms = -1;
+	static _Thread_local char last[64];
+	if (ms == last_ms) {
+		snprintf(out, size, "%s", last);
+		return;
+	}
 	time_t secs = (time_t)(ms / 1000);
 	struct tm tm;
 	gmtime_r(&secs, &tm);
-	snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+	snprintf(last, sizeof(last), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+	last_ms = ms;
+	snprintf(out, size, "%s", last);
 }

@@ -337,18 +337,12 @@ int contact_parse(json_t *body, const struct contact_schema *s, const char *list
 json_t *contact_to_json(const struct contact *c, const struct contact_schema *s,
 			const char *list_id)
 {
-	json_t *data = json_object();
-	for (size_t i = 0; i < s->count; i++)
-		json_object_set_new(data, s->columns[i].name, json_string(c->values[i]));
-	char uri[512], created[32];
-	snprintf(uri, sizeof(uri), "/api/v2/outbound/contactlists/%s/contacts/%s", list_id, c->id);
-	time_format_iso(c->date_created, created, sizeof(created));
-	json_t *computed = json_pack("{s:s,s:s,s:o,s:b,s:s,s:s}", "id", c->id, "contactListId",
-				     list_id, "data", data, "callable", c->callable, "dateCreated",
-				     created, "selfUri", uri);
-	json_t *out = field_encode(contact_fields, c->meta, computed);
-	json_decref(computed);
-	return out;
+	/* One encoder: the text writer; jansson only reads its output back. */
+	struct strbuf out = {0};
+	contact_write_json(&out, c, s, list_id);
+	json_t *v = json_loadb(out.data, out.len, 0, NULL);
+	strbuf_release(&out);
+	return v;
 }
 
 size_t contact_pack_bound(const size_t *lens, size_t n)
@@ -374,6 +368,70 @@ size_t contact_pack_to(char *out, const char *const *values, const size_t *lens,
 		o += lens[i];
 	}
 	return o;
+}
+
+static void write_key(struct strbuf *out, const char *key, bool *first)
+{
+	if (!*first)
+		strbuf_addc(out, ',');
+	*first = false;
+	strbuf_add_json_string(out, key, strlen(key));
+	strbuf_addc(out, ':');
+}
+
+void contact_write_json(struct strbuf *out, const struct contact *c, const struct contact_schema *s,
+			const char *list_id)
+{
+	bool first = true;
+	char created[32];
+	strbuf_addc(out, '{');
+	for (const struct field *f = contact_fields; f->name; f++) {
+		const char *k = f->name;
+		json_t *kept = c->meta ? json_object_get(c->meta, k) : NULL;
+		if (kept) {
+			char *text = json_dumps(kept, JSON_COMPACT | JSON_ENCODE_ANY);
+			write_key(out, k, &first);
+			strbuf_adds(out, text);
+			free(text);
+		} else if (strcmp(k, "id") == 0) {
+			write_key(out, k, &first);
+			strbuf_add_json_string(out, c->id, strlen(c->id));
+		} else if (strcmp(k, "contactListId") == 0) {
+			write_key(out, k, &first);
+			strbuf_add_json_string(out, list_id, strlen(list_id));
+		} else if (strcmp(k, "data") == 0) {
+			write_key(out, k, &first);
+			strbuf_addc(out, '{');
+			for (size_t i = 0; i < s->count; i++) {
+				if (i)
+					strbuf_addc(out, ',');
+				strbuf_add_json_string(out, s->columns[i].name,
+						       strlen(s->columns[i].name));
+				strbuf_addc(out, ':');
+				strbuf_add_json_string(out, c->values[i], strlen(c->values[i]));
+			}
+			strbuf_addc(out, '}');
+		} else if (strcmp(k, "callable") == 0) {
+			write_key(out, k, &first);
+			strbuf_adds(out, c->callable ? "true" : "false");
+		} else if (strcmp(k, "dateCreated") == 0) {
+			write_key(out, k, &first);
+			time_format_iso(c->date_created, created, sizeof(created));
+			strbuf_add_json_string(out, created, strlen(created));
+		} else if (strcmp(k, "selfUri") == 0) {
+			write_key(out, k, &first);
+			strbuf_adds(out, "\"/api/v2/outbound/contactlists/");
+			strbuf_adds(out, list_id);
+			strbuf_adds(out, "/contacts/");
+			/* The id is user text: escaped, without its quotes. */
+			size_t at = out->len;
+			strbuf_add_json_string(out, c->id, strlen(c->id));
+			memmove(out->data + at, out->data + at + 1, out->len - at - 1);
+			out->len -= 1;
+			out->data[out->len] = '\0';
+		}
+	}
+	strbuf_addc(out, '}');
 }
 
 char *contact_pack(char *const *values, const size_t *lens, size_t n, size_t *out_len)

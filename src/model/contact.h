@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "common/limits.h"
+#include "common/strbuf.h"
 #include "model/field.h"
 
 extern const struct field contact_fields[];
@@ -71,6 +72,9 @@ int contact_parse(json_t *body, const struct contact_schema *s, const char *list
 
 /* The DialerContact JSON of a stored contact. */
 json_t *contact_to_json(const struct contact *c, const struct contact_schema *s,
+			const char *list_id);
+/* The same JSON, written as text (in table order) straight into out. */
+void contact_write_json(struct strbuf *out, const struct contact *c, const struct contact_schema *s,
 			const char *list_id);
 
 /* Values packed for storage: per column a varint length, then the bytes. */
