@@ -206,7 +206,8 @@ int sqlite_store_open(const char *path, struct store **out, char *err, size_t er
 	/* Writers from several threads and processes queue instead of failing. */
 	sqlite3_busy_timeout(s->db, 10000);
 	if (sqlite3_exec(s->db,
-			 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=16384;"
+			 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA "
+			 "cache_size=-16384; PRAGMA wal_autocheckpoint=16384;"
 			 " PRAGMA foreign_keys=ON;",
 			 NULL, NULL, NULL) != SQLITE_OK) {
 		snprintf(err, err_size, "cannot configure database %s: %s", path,
