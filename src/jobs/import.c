@@ -10,6 +10,7 @@
 #include "csv/csv_reader.h"
 #include "csv/csv_writer.h"
 #include "jobs/import_writer.h"
+#include "csv/contact_csv.h"
 #include "model/contact.h"
 
 #include <errno.h>
@@ -22,11 +23,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAX_CONTACT_ID	 256
-#define SYSTEM_ID_COLUMN "inin-outbound-id"
-#define SYSTEM_CALLABLE	 "ContactCallable"
-#define UNKNOWN_COLUMN	 (-2) /* a header cell that is not a column of the list */
-
 struct importer {
 	struct store *s;
 	const struct job_env *env;
@@ -37,14 +33,7 @@ struct importer {
 	unsigned long long file_size;
 	struct csv_reader *reader;
 
-	size_t file_cols;
-	int *map;	  /* file column -> schema column, or -1 */
-	int id_col;	  /* file column holding contact ids, or -1 */
-	int callable_col; /* file column ContactCallable, or -1 */
-	char **header;	  /* the file's header cells, for the rejects file */
-
-	const char **values; /* per schema column, for the row being read */
-	size_t *lens;
+	struct contact_csv check;     /* the header's mapping, the row checks */
 	struct import_writer *writer; /* commits batches while this thread reads */
 	struct import_batch *batch;   /* the batch being filled */
 
@@ -106,8 +95,9 @@ static void reject(struct importer *im, const struct csv_record *rec, unsigned l
 		csv_writer_field(&im->rw, "line", 4, false);
 		csv_writer_field(&im->rw, "column", 6, false);
 		csv_writer_field(&im->rw, "reason", 6, false);
-		for (size_t i = 0; i < im->file_cols; i++)
-			csv_writer_field(&im->rw, im->header[i], strlen(im->header[i]), false);
+		for (size_t i = 0; i < im->check.file_cols; i++)
+			csv_writer_field(&im->rw, im->check.header[i], strlen(im->check.header[i]),
+					 false);
 		csv_writer_end_row(&im->rw);
 	}
 	char num[32];
@@ -139,7 +129,6 @@ static int finish_writer(struct importer *im)
 	return rc ? fail(im, reason, "%s", detail) : 0;
 }
 
-/* Matches the header to the list's columns (DESIGN §3.15). */
 static int read_header(struct importer *im)
 {
 	struct csv_record rec;
@@ -150,175 +139,42 @@ static int read_header(struct importer *im)
 	if (rc < 0)
 		return fail(im, "INVALID_HEADER", "line %lu, column %lu: %s", err.line, err.column,
 			    err.message);
-	if (rec.blank)
-		return fail(im, "INVALID_HEADER",
-			    "line 1 is blank: the file must start with its "
-			    "header row");
-	im->file_cols = rec.count;
-	im->map = calloc(rec.count, sizeof(int));
-	im->header = calloc(rec.count, sizeof(char *));
-	if (!im->map || !im->header)
-		abort();
-	for (size_t i = 0; i < rec.count; i++)
-		im->header[i] = text_ndup(rec.fields[i].data, rec.fields[i].len);
-	im->id_col = im->callable_col = -1;
+	struct contact_csv_failure why;
 	const char *id_name = im->job.contact_id_column[0] ? im->job.contact_id_column : NULL;
-	size_t user_cols = 0;
-	for (size_t i = 0; i < rec.count; i++) {
-		const char *name = im->header[i];
-		size_t len = rec.fields[i].len;
-		if (len == 0 || strspn(name, " \t") == len)
-			return fail(im, "INVALID_HEADER",
-				    "line 1, column %zu: a header cell is empty", i + 1);
-		if (utf8_count(name, len) > DB_MAX_COLUMN_NAME_CHARS)
-			return fail(
-				im, "COLUMN_NAME_TOO_LONG",
-				"line 1, column %zu: a column name is longer than %d characters",
-				i + 1, DB_MAX_COLUMN_NAME_CHARS);
-		for (size_t j = 0; j < i; j++)
-			if (strcasecmp(im->header[j], name) == 0)
-				return fail(
-					im, "DUPLICATE_COLUMNS",
-					"line 1: the column \"%.128s\" appears twice (columns %zu "
-					"and %zu; names match case-insensitively)",
-					name, j + 1, i + 1);
-		im->map[i] = contact_schema_find(&im->schema, name, len);
-		bool is_id = id_name && strcasecmp(name, id_name) == 0;
-		if (is_id)
-			im->id_col = (int)i;
-		if (im->map[i] >= 0) {
-			user_cols++;
-		} else if (is_id) {
-			/* an id-only column */
-		} else if (strcasecmp(name, SYSTEM_ID_COLUMN) == 0) {
-			if (!id_name)
-				im->id_col = (int)i;
-		} else if (strcasecmp(name, SYSTEM_CALLABLE) == 0) {
-			im->callable_col = (int)i;
-		} else {
-			user_cols++;
-			im->map[i] = UNKNOWN_COLUMN;
-		}
-	}
-	/* Too many columns is the cloud's reason, before naming one unknown. */
-	if (user_cols > im->env->limits->max_columns)
-		return fail(im, "CONTACT_COLUMNS_LIMIT_EXCEEDED",
-			    "the header has %zu columns; a contact list has at most %u", user_cols,
-			    im->env->limits->max_columns);
-	for (size_t i = 0; i < rec.count; i++)
-		if (im->map[i] == UNKNOWN_COLUMN)
-			return fail(im, "UNKNOWN_COLUMNS",
-				    "line 1, column %zu: \"%.128s\" is not a column of the contact "
-				    "list",
-				    i + 1, im->header[i]);
-	if (id_name && im->id_col < 0)
-		return fail(im, "MISSING_COLUMNS",
-			    "the contact-id-name column \"%.128s\" is not in the header", id_name);
-	for (size_t k = 0; k < im->schema.count; k++) {
-		if (!im->schema.columns[k].required)
-			continue;
-		bool present = false;
-		for (size_t i = 0; i < rec.count; i++)
-			present |= im->map[i] == (int)k;
-		if (!present)
-			return fail(im, "MISSING_COLUMNS",
-				    "the required column \"%s\" is not in the header",
-				    im->schema.columns[k].name);
-	}
+	if (contact_csv_header(&im->check, &im->schema, &rec, id_name, im->env->limits->max_columns,
+			       &why))
+		return fail(im, why.reason, "%s", why.detail);
 	return 0;
-}
-
-static bool parse_callable(const char *v, size_t len, bool *out)
-{
-	if (len == 0) {
-		*out = true;
-		return true;
-	}
-	if ((len == 1 && v[0] == '1') || (len == 4 && strncasecmp(v, "true", 4) == 0)) {
-		*out = true;
-		return true;
-	}
-	if ((len == 1 && v[0] == '0') || (len == 5 && strncasecmp(v, "false", 5) == 0)) {
-		*out = false;
-		return true;
-	}
-	return false;
 }
 
 static void process_row(struct importer *im, const struct csv_record *rec, int64_t now)
 {
 	char why[256];
-	if (rec->count != im->file_cols) {
-		snprintf(why, sizeof(why), "the row has %zu fields; the header has %zu", rec->count,
-			 im->file_cols);
-		reject(im, rec, rec->line, 1, why);
-		return;
-	}
-	for (size_t k = 0; k < im->schema.count; k++) {
-		im->values[k] = "";
-		im->lens[k] = 0;
-	}
-	const char *id = NULL;
-	size_t id_len = 0;
-	bool callable = true;
-	for (size_t i = 0; i < rec->count; i++) {
-		const struct csv_field *f = &rec->fields[i];
-		const char *v = f->data;
-		size_t len = f->len;
-		if ((int)i == im->id_col) {
-			id = v;
-			id_len = contact_value_trim(&im->schema, &id, len);
-		}
-		if ((int)i == im->callable_col) {
-			const char *t = v;
-			size_t tl = contact_value_trim(&im->schema, &t, len);
-			if (!parse_callable(t, tl, &callable)) {
-				reject(im, rec, f->line, f->column,
-				       "ContactCallable must be 1, 0, true or false");
-				return;
-			}
-		}
-		int k = im->map[i];
-		if (k < 0)
-			continue;
-		len = contact_value_trim(&im->schema, &v, len);
-		char reason[192];
-		if (contact_value_check(&im->schema, (size_t)k, v, len, reason, sizeof(reason))) {
-			snprintf(why, sizeof(why), "column \"%s\": %s", im->schema.columns[k].name,
-				 reason);
-			reject(im, rec, f->line, f->column, why);
-			return;
-		}
-		im->values[k] = v;
-		im->lens[k] = len;
-	}
-	if (im->id_col >= 0 &&
-	    (id_len == 0 || id_len > MAX_CONTACT_ID || text_has_control(id, id_len))) {
-		const struct csv_field *f = &rec->fields[im->id_col];
-		reject(im, rec, f->line, f->column,
-		       id_len == 0 ? "the contact id is blank"
-				   : "the contact id is longer than 256 characters or holds a "
-				     "control character");
+	int bad;
+	struct contact_csv_row row;
+	if (contact_csv_row(&im->check, rec, &row, &bad, why, sizeof(why))) {
+		const struct csv_field *f = bad >= 0 ? &rec->fields[bad] : NULL;
+		reject(im, rec, f ? f->line : rec->line, f ? f->column : 1, why);
 		return;
 	}
 	struct import_batch *b = im->batch;
 	size_t n = b->n;
-	char *idp =
-		import_batch_take(b, (im->id_col >= 0 ? id_len : UUID_STR_LEN) + 1, &b->id_off[n]);
-	if (im->id_col >= 0) {
-		memcpy(idp, id, id_len);
-		idp[id_len] = '\0';
+	char *idp = import_batch_take(b, (row.id ? row.id_len : UUID_STR_LEN) + 1, &b->id_off[n]);
+	if (row.id) {
+		memcpy(idp, row.id, row.id_len);
+		idp[row.id_len] = '\0';
 	} else {
 		text_uuid7_new(idp);
 	}
-	size_t bound = contact_pack_bound(im->lens, im->schema.count);
+	size_t ncols = im->schema.count;
+	size_t bound = contact_pack_bound(im->check.lens, ncols);
 	char *packed = import_batch_take(b, bound, &b->packed_off[n]);
-	struct contact_row *row = &b->rows[n];
-	row->packed_len = contact_pack_to(packed, im->values, im->lens, im->schema.count);
-	b->arena_len -= bound - row->packed_len;
-	row->callable = callable;
-	row->meta = NULL;
-	row->date_created = row->date_modified = now;
+	struct contact_row *r = &b->rows[n];
+	r->packed_len = contact_pack_to(packed, im->check.values, im->check.lens, ncols);
+	b->arena_len -= bound - r->packed_len;
+	r->callable = row.callable;
+	r->meta = NULL;
+	r->date_created = r->date_modified = now;
 	b->n++;
 }
 
@@ -387,12 +243,7 @@ static void importer_release(struct importer *im)
 	csv_reader_free(im->reader);
 	if (im->fd >= 0)
 		close(im->fd);
-	for (size_t i = 0; im->header && i < im->file_cols; i++)
-		free(im->header[i]);
-	free(im->header);
-	free(im->map);
-	free(im->values);
-	free(im->lens);
+	contact_csv_release(&im->check);
 	contact_schema_release(&im->schema);
 	contact_list_release(&im->list);
 }
@@ -404,10 +255,6 @@ static int start(struct importer *im)
 		return fail(im, "LIST_DELETED", "the contact list no longer exists");
 	if (rc != STORE_OK || contact_schema_init(&im->schema, im->list.doc, im->env->limits))
 		return fail(im, "STORE_ERROR", "the store failed; see the server log");
-	im->values = calloc(im->schema.count, sizeof(char *));
-	im->lens = calloc(im->schema.count, sizeof(size_t));
-	if (!im->values || !im->lens)
-		abort();
 	im->fd = open(im->job.file_path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	if (im->fd < 0 || fstat(im->fd, &st) != 0)

@@ -34,6 +34,7 @@ static const char serve_help[] =
 	"                       genesys: status codes exactly as the cloud (200)\n"
 	"  --rate-limit N       requests per minute per token (default 300; 0 = off)\n"
 	"  --threads N          worker threads (default: the number of cores)\n"
+	"  --jobs N             background import/export threads (default 2)\n"
 	"  --log-level LEVEL    debug, info (default), warn or error\n"
 	"  --token-ttl SECONDS  lifetime of access tokens (default 86399)\n"
 	"  --max-upload-bytes N largest CSV upload (default 1073741824, 1 GiB)\n"
@@ -51,6 +52,7 @@ struct serve_args {
 	enum api_profile profile;
 	unsigned rate_limit;
 	unsigned threads;
+	unsigned jobs;
 	unsigned token_ttl;
 	unsigned long long max_upload;
 	unsigned long long max_per_list, max_per_org;
@@ -104,6 +106,7 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 		{"profile", required_argument, NULL, 'p'},
 		{"rate-limit", required_argument, NULL, 'r'},
 		{"threads", required_argument, NULL, 't'},
+		{"jobs", required_argument, NULL, 'j'},
 		{"log-level", required_argument, NULL, 'v'},
 		{"dev-client-file", required_argument, NULL, 'f'},
 		{"token-ttl", required_argument, NULL, 'T'},
@@ -124,6 +127,7 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 	a->max_per_org = DB_MAX_CONTACTS_PER_ORG;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	a->threads = cores > 0 ? (unsigned)cores : 2;
+	a->jobs = 2;
 	opterr = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, ":", options, NULL)) != -1) {
@@ -155,6 +159,10 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 			if (parse_uint(optarg, 1024, &a->threads) || a->threads == 0)
 				return usage_error(NULL, "--threads wants 1 to 1024, got %s",
 						   optarg);
+			break;
+		case 'j':
+			if (parse_uint(optarg, 64, &a->jobs) || a->jobs == 0)
+				return usage_error(NULL, "--jobs wants 1 to 64, got %s", optarg);
 			break;
 		case 'v':
 			if (log_level_parse(optarg, &level))
@@ -361,7 +369,7 @@ int cmd_serve(int argc, char **argv)
 	};
 	struct http_server *http = NULL;
 	/* After signals are blocked: the workers inherit the mask. */
-	api.jobs = job_runner_start(api.pool, 2, &env);
+	api.jobs = job_runner_start(api.pool, a.jobs, &env);
 	rc = 3;
 	if (http_server_start(&hc, &http, err, sizeof(err))) {
 		log_error("event=startup_failed error=\"%s\"", err);

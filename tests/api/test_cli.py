@@ -29,6 +29,7 @@ def test_help_everywhere(tmp_path):
     ["--profile", "aws"],
     ["--rate-limit", "-1"],
     ["--threads", "0"],
+    ["--jobs", "0"],
     ["--log-level", "loud"],
     ["--token-ttl", "x"],
     ["--max-upload-bytes", "-5"],

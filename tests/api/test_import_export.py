@@ -307,17 +307,21 @@ def test_two_imports_into_different_lists_at_once(api):
         assert api.get(f"{LISTS}/{lid}", params={"includeSize": "true"}).json()["size"] == 20000
 
 
-def test_second_import_into_a_busy_list_is_409(api):
-    lid = api.post(LISTS, json={"name": "busy", "columnDefinitions": [
-        {"name": "id"}, {"name": "phone", "type": "phone"}]}).json()["id"]
+def test_second_import_into_a_busy_list_is_409(make_server):
+    # One job thread: the big import into "first" holds it, so the import
+    # into "busy" stays pending while the second upload to it arrives.
+    srv = make_server("--jobs", "1")
+    api = srv.session()
+    first, busy = [api.post(LISTS, json={"name": n, "columnDefinitions": [
+        {"name": "id"}, {"name": "phone", "type": "phone"}]}).json()["id"] for n in ("first", "busy")]
     big = ("id,phone\n" + "".join(f"{i},5551234567\n" for i in range(900000))).encode()
-    upload(api, lid, big)
-    # Sent while the first import runs (it takes a second or more); the
-    # store contract suite checks the rule without timing.
+    upload(api, first, big)
+    upload(api, busy, b"id,phone\n1,5551234567\n")
     r = api.post("/uploads/v2/contactlist", files={
-        "id": (None, lid), "fileType": (None, "contactlist"), "file": ("a.csv", b"id,phone\n")})
+        "id": (None, busy), "fileType": (None, "contactlist"), "file": ("a.csv", b"id,phone\n")})
     assert_error(r, 409, "general.conflict", contains="already running")
-    assert "state" not in wait_import(api, lid)
+    assert "state" not in wait_import(api, first)
+    assert "state" not in wait_import(api, busy)
 
 
 def test_kill_9_during_an_import_reports_interrupted(make_server, tmp_path):

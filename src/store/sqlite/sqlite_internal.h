@@ -163,4 +163,27 @@ int sqlite_export_update(struct store *base, const struct export_job *job);
 int sqlite_export_get(struct store *base, const char *id, struct export_job *out);
 int sqlite_export_latest(struct store *base, const char *list_id, struct export_job *out);
 
+/* The write operations of the ops table, taking their turn (sqlite_locked.c). */
+int sqlite_locked_org_add(struct store *s, const char *name, struct org *out);
+int sqlite_locked_client_add(struct store *s, const struct oauth_client *c);
+int sqlite_locked_client_revoke(struct store *s, const char *id);
+int sqlite_locked_token_add(struct store *s, const char *hash, const struct token_info *t);
+int sqlite_locked_list_create(struct store *s, const struct contact_list *cl, unsigned max);
+int sqlite_locked_list_update(struct store *s, const struct contact_list *cl, int64_t version);
+int sqlite_locked_list_delete(struct store *s, const char *org_id, const char *id);
+int sqlite_locked_list_delete_many(struct store *s, const char *org_id, const char *const *ids,
+				   size_t n, const char **missing);
+int sqlite_locked_contacts_upsert(struct store *s, const char *org_id, const char *list_id,
+				  const struct contact_row *rows, size_t n,
+				  const struct contact_limits *lim, size_t *added);
+int sqlite_locked_contact_delete(struct store *s, const char *list_id, const char *id);
+int sqlite_locked_contacts_delete(struct store *s, const char *list_id, const char *const *ids,
+				  size_t n, size_t *deleted);
+int sqlite_locked_contacts_clear(struct store *s, const char *list_id);
+int sqlite_locked_import_add(struct store *s, const struct import_job *job);
+int sqlite_locked_import_update(struct store *s, const struct import_job *job);
+int sqlite_locked_jobs_interrupt(struct store *s, int64_t *count);
+int sqlite_locked_export_add(struct store *s, const struct export_job *job);
+int sqlite_locked_export_update(struct store *s, const struct export_job *job);
+
 #endif

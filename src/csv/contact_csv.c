@@ -1,0 +1,188 @@
+/* Header rules are DESIGN §3.15; row rules are the contact validator's. */
+#include "csv/contact_csv.h"
+#include "common/text.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define UNKNOWN_COLUMN (-2) /* a header cell that is not a column of the list */
+
+static int failed(struct contact_csv_failure *why, const char *reason, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int failed(struct contact_csv_failure *why, const char *reason, const char *fmt, ...)
+{
+	snprintf(why->reason, sizeof(why->reason), "%s", reason);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why->detail, sizeof(why->detail), fmt, ap);
+	va_end(ap);
+	utf8_trim_partial(why->detail);
+	return -1;
+}
+
+void contact_csv_release(struct contact_csv *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; c->header && i < c->file_cols; i++)
+		free(c->header[i]);
+	free(c->header);
+	free(c->map);
+	free(c->values);
+	free(c->lens);
+	memset(c, 0, sizeof(*c));
+}
+
+int contact_csv_header(struct contact_csv *c, const struct contact_schema *schema,
+		       const struct csv_record *rec, const char *id_name, unsigned max_columns,
+		       struct contact_csv_failure *why)
+{
+	memset(c, 0, sizeof(*c));
+	c->schema = schema;
+	c->id_col = c->callable_col = -1;
+	if (rec->blank)
+		return failed(why, "INVALID_HEADER",
+			      "line 1 is blank: the file must start with its header row");
+	c->file_cols = rec->count;
+	c->map = calloc(rec->count, sizeof(int));
+	c->header = calloc(rec->count, sizeof(char *));
+	c->values = calloc(schema->count, sizeof(char *));
+	c->lens = calloc(schema->count, sizeof(size_t));
+	if (!c->map || !c->header || !c->values || !c->lens)
+		abort();
+	for (size_t i = 0; i < rec->count; i++)
+		c->header[i] = text_ndup(rec->fields[i].data, rec->fields[i].len);
+	size_t user_cols = 0;
+	for (size_t i = 0; i < rec->count; i++) {
+		const char *name = c->header[i];
+		size_t len = rec->fields[i].len;
+		if (len == 0 || strspn(name, " \t") == len)
+			return failed(why, "INVALID_HEADER",
+				      "line 1, column %lu: a header cell is empty",
+				      rec->fields[i].column);
+		if (utf8_count(name, len) > DB_MAX_COLUMN_NAME_CHARS)
+			return failed(why, "COLUMN_NAME_TOO_LONG",
+				      "line 1, column %lu: a column name is longer than %d "
+				      "characters",
+				      rec->fields[i].column, DB_MAX_COLUMN_NAME_CHARS);
+		for (size_t j = 0; j < i; j++)
+			if (strcasecmp(c->header[j], name) == 0)
+				return failed(why, "DUPLICATE_COLUMNS",
+					      "line 1: the column \"%.128s\" appears twice (fields "
+					      "%zu and %zu; names match case-insensitively)",
+					      name, j + 1, i + 1);
+		c->map[i] = contact_schema_find(schema, name, len);
+		bool is_id = id_name && strcasecmp(name, id_name) == 0;
+		if (is_id)
+			c->id_col = (int)i;
+		if (c->map[i] >= 0) {
+			user_cols++;
+		} else if (is_id) {
+			/* an id-only column */
+		} else if (strcasecmp(name, CONTACT_CSV_ID_COLUMN) == 0) {
+			if (!id_name)
+				c->id_col = (int)i;
+		} else if (strcasecmp(name, CONTACT_CSV_CALLABLE_COLUMN) == 0) {
+			c->callable_col = (int)i;
+		} else {
+			user_cols++;
+			c->map[i] = UNKNOWN_COLUMN;
+		}
+	}
+	/* Too many columns is the cloud's reason, before naming one unknown. */
+	if (user_cols > max_columns)
+		return failed(why, "CONTACT_COLUMNS_LIMIT_EXCEEDED",
+			      "the header has %zu columns; a contact list has at most %u",
+			      user_cols, max_columns);
+	for (size_t i = 0; i < rec->count; i++)
+		if (c->map[i] == UNKNOWN_COLUMN)
+			return failed(why, "UNKNOWN_COLUMNS",
+				      "line 1, column %lu: \"%.128s\" is not a column of the "
+				      "contact list",
+				      rec->fields[i].column, c->header[i]);
+	if (id_name && c->id_col < 0)
+		return failed(why, "MISSING_COLUMNS",
+			      "the contact-id-name column \"%.128s\" is not in the header",
+			      id_name);
+	for (size_t k = 0; k < schema->count; k++) {
+		if (!schema->columns[k].required)
+			continue;
+		bool present = false;
+		for (size_t i = 0; i < rec->count; i++)
+			present |= c->map[i] == (int)k;
+		if (!present)
+			return failed(why, "MISSING_COLUMNS",
+				      "the required column \"%s\" is not in the header",
+				      schema->columns[k].name);
+	}
+	return 0;
+}
+
+static bool parse_callable(const char *v, size_t len, bool *out)
+{
+	if (len == 0 || (len == 1 && v[0] == '1') || (len == 4 && strncasecmp(v, "true", 4) == 0)) {
+		*out = true;
+		return true;
+	}
+	if ((len == 1 && v[0] == '0') || (len == 5 && strncasecmp(v, "false", 5) == 0)) {
+		*out = false;
+		return true;
+	}
+	return false;
+}
+
+int contact_csv_row(struct contact_csv *c, const struct csv_record *rec,
+		    struct contact_csv_row *out, int *bad_field, char *why, size_t why_size)
+{
+	const struct contact_schema *s = c->schema;
+	*bad_field = -1;
+	if (rec->count != c->file_cols) {
+		snprintf(why, why_size, "the row has %zu fields; the header has %zu", rec->count,
+			 c->file_cols);
+		return -1;
+	}
+	for (size_t k = 0; k < s->count; k++) {
+		c->values[k] = "";
+		c->lens[k] = 0;
+	}
+	out->id = NULL;
+	out->id_len = 0;
+	out->callable = true;
+	for (size_t i = 0; i < rec->count; i++) {
+		const char *v = rec->fields[i].data;
+		size_t len = contact_value_trim(s, &v, rec->fields[i].len);
+		if ((int)i == c->id_col) {
+			out->id = v;
+			out->id_len = len;
+			if (len == 0 || len > CONTACT_CSV_MAX_ID || text_has_control(v, len)) {
+				*bad_field = (int)i;
+				snprintf(why, why_size, "%s",
+					 len == 0 ? "the contact id is blank"
+						  : "the contact id is longer than 256 characters "
+						    "or holds a control character");
+				return -1;
+			}
+		}
+		if ((int)i == c->callable_col && !parse_callable(v, len, &out->callable)) {
+			*bad_field = (int)i;
+			snprintf(why, why_size, "ContactCallable must be 1, 0, true or false");
+			return -1;
+		}
+		int k = c->map[i];
+		if (k < 0)
+			continue;
+		char reason[192];
+		if (contact_value_check(s, (size_t)k, v, len, reason, sizeof(reason))) {
+			*bad_field = (int)i;
+			snprintf(why, why_size, "column \"%s\": %s", s->columns[k].name, reason);
+			return -1;
+		}
+		c->values[k] = v;
+		c->lens[k] = len;
+	}
+	return 0;
+}
