@@ -1,6 +1,7 @@
 /* Header rules are DESIGN §3.15; row rules are the contact validator's. */
 #include "csv/contact_csv.h"
 #include "common/text.h"
+#include "csv/csv_writer.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,12 +11,15 @@
 
 #define UNKNOWN_COLUMN (-2) /* a header cell that is not a column of the list */
 
-static int failed(struct contact_csv_failure *why, const char *reason, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static int failed(struct contact_csv_failure *why, const char *reason, unsigned long line,
+		  unsigned long column, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-static int failed(struct contact_csv_failure *why, const char *reason, const char *fmt, ...)
+static int failed(struct contact_csv_failure *why, const char *reason, unsigned long line,
+		  unsigned long column, const char *fmt, ...)
 {
 	snprintf(why->reason, sizeof(why->reason), "%s", reason);
+	why->line = line;
+	why->column = column;
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(why->detail, sizeof(why->detail), fmt, ap);
@@ -45,8 +49,8 @@ int contact_csv_header(struct contact_csv *c, const struct contact_schema *schem
 	c->schema = schema;
 	c->id_col = c->callable_col = -1;
 	if (rec->blank)
-		return failed(why, "INVALID_HEADER",
-			      "line 1 is blank: the file must start with its header row");
+		return failed(why, "INVALID_HEADER", 1, 1,
+			      "the first line is blank: the file must start with its header row");
 	c->file_cols = rec->count;
 	c->map = calloc(rec->count, sizeof(int));
 	c->header = calloc(rec->count, sizeof(char *));
@@ -61,19 +65,17 @@ int contact_csv_header(struct contact_csv *c, const struct contact_schema *schem
 		const char *name = c->header[i];
 		size_t len = rec->fields[i].len;
 		if (len == 0 || strspn(name, " \t") == len)
-			return failed(why, "INVALID_HEADER",
-				      "line 1, column %lu: a header cell is empty",
-				      rec->fields[i].column);
+			return failed(why, "INVALID_HEADER", 1, rec->fields[i].column,
+				      "a header cell is empty");
 		if (utf8_count(name, len) > DB_MAX_COLUMN_NAME_CHARS)
-			return failed(why, "COLUMN_NAME_TOO_LONG",
-				      "line 1, column %lu: a column name is longer than %d "
-				      "characters",
-				      rec->fields[i].column, DB_MAX_COLUMN_NAME_CHARS);
+			return failed(why, "COLUMN_NAME_TOO_LONG", 1, rec->fields[i].column,
+				      "a column name is longer than %d characters",
+				      DB_MAX_COLUMN_NAME_CHARS);
 		for (size_t j = 0; j < i; j++)
 			if (strcasecmp(c->header[j], name) == 0)
-				return failed(why, "DUPLICATE_COLUMNS",
-					      "line 1: the column \"%.128s\" appears twice (fields "
-					      "%zu and %zu; names match case-insensitively)",
+				return failed(why, "DUPLICATE_COLUMNS", 1, rec->fields[i].column,
+					      "the column \"%.128s\" appears twice (fields %zu and "
+					      "%zu; names match case-insensitively)",
 					      name, j + 1, i + 1);
 		c->map[i] = contact_schema_find(schema, name, len);
 		bool is_id = id_name && strcasecmp(name, id_name) == 0;
@@ -95,17 +97,16 @@ int contact_csv_header(struct contact_csv *c, const struct contact_schema *schem
 	}
 	/* Too many columns is the cloud's reason, before naming one unknown. */
 	if (user_cols > max_columns)
-		return failed(why, "CONTACT_COLUMNS_LIMIT_EXCEEDED",
+		return failed(why, "CONTACT_COLUMNS_LIMIT_EXCEEDED", 1, 1,
 			      "the header has %zu columns; a contact list has at most %u",
 			      user_cols, max_columns);
 	for (size_t i = 0; i < rec->count; i++)
 		if (c->map[i] == UNKNOWN_COLUMN)
-			return failed(why, "UNKNOWN_COLUMNS",
-				      "line 1, column %lu: \"%.128s\" is not a column of the "
-				      "contact list",
-				      rec->fields[i].column, c->header[i]);
+			return failed(why, "UNKNOWN_COLUMNS", 1, rec->fields[i].column,
+				      "\"%.128s\" is not a column of the contact list",
+				      c->header[i]);
 	if (id_name && c->id_col < 0)
-		return failed(why, "MISSING_COLUMNS",
+		return failed(why, "MISSING_COLUMNS", 1, 1,
 			      "the contact-id-name column \"%.128s\" is not in the header",
 			      id_name);
 	for (size_t k = 0; k < schema->count; k++) {
@@ -115,11 +116,35 @@ int contact_csv_header(struct contact_csv *c, const struct contact_schema *schem
 		for (size_t i = 0; i < rec->count; i++)
 			present |= c->map[i] == (int)k;
 		if (!present)
-			return failed(why, "MISSING_COLUMNS",
+			return failed(why, "MISSING_COLUMNS", 1, 1,
 				      "the required column \"%s\" is not in the header",
 				      schema->columns[k].name);
 	}
 	return 0;
+}
+
+void contact_csv_rejects_header(struct csv_writer *w, const struct contact_csv *c)
+{
+	csv_writer_field(w, "line", 4, false);
+	csv_writer_field(w, "column", 6, false);
+	csv_writer_field(w, "reason", 6, false);
+	for (size_t i = 0; i < c->file_cols; i++)
+		csv_writer_field(w, c->header[i], strlen(c->header[i]), false);
+	csv_writer_end_row(w);
+}
+
+void contact_csv_rejects_row(struct csv_writer *w, unsigned long line, unsigned long column,
+			     const char *why, const struct csv_record *rec)
+{
+	char num[32];
+	int n = snprintf(num, sizeof(num), "%lu", line);
+	csv_writer_field(w, num, (size_t)n, false);
+	n = snprintf(num, sizeof(num), "%lu", column);
+	csv_writer_field(w, num, (size_t)n, false);
+	csv_writer_field(w, why, strlen(why), false);
+	for (size_t i = 0; rec && i < rec->count; i++)
+		csv_writer_field(w, rec->fields[i].data, rec->fields[i].len, false);
+	csv_writer_end_row(w);
 }
 
 static bool parse_callable(const char *v, size_t len, bool *out)

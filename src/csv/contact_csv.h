@@ -30,7 +30,8 @@ struct contact_csv {
  * and a sentence saying what and where. */
 struct contact_csv_failure {
 	char reason[64];
-	char detail[512];
+	unsigned long line, column; /* where, when it is one place; 0 otherwise */
+	char detail[512];	    /* what, without the place */
 };
 
 /* Matches the header record to the schema. `contact_id_name` may be NULL.
@@ -52,5 +53,13 @@ struct contact_csv_row {
  * (or -1 for the whole row) in *bad_field and the reason in why. */
 int contact_csv_row(struct contact_csv *c, const struct csv_record *rec,
 		    struct contact_csv_row *out, int *bad_field, char *why, size_t why_size);
+
+/* The rejected-rows file, the same from the server and the CLI: a header
+ * of line, column, reason and the file's own header, then one row per
+ * rejected record (rec may be NULL when the record could not be read). */
+struct csv_writer;
+void contact_csv_rejects_header(struct csv_writer *w, const struct contact_csv *c);
+void contact_csv_rejects_row(struct csv_writer *w, unsigned long line, unsigned long column,
+			     const char *why, const struct csv_record *rec);
 
 #endif

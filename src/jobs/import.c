@@ -92,23 +92,9 @@ static void reject(struct importer *im, const struct csv_record *rec, unsigned l
 			return;
 		}
 		csv_writer_init(&im->rw, write_file, im->rejects);
-		csv_writer_field(&im->rw, "line", 4, false);
-		csv_writer_field(&im->rw, "column", 6, false);
-		csv_writer_field(&im->rw, "reason", 6, false);
-		for (size_t i = 0; i < im->check.file_cols; i++)
-			csv_writer_field(&im->rw, im->check.header[i], strlen(im->check.header[i]),
-					 false);
-		csv_writer_end_row(&im->rw);
+		contact_csv_rejects_header(&im->rw, &im->check);
 	}
-	char num[32];
-	int n = snprintf(num, sizeof(num), "%lu", line);
-	csv_writer_field(&im->rw, num, (size_t)n, false);
-	n = snprintf(num, sizeof(num), "%lu", column);
-	csv_writer_field(&im->rw, num, (size_t)n, false);
-	csv_writer_field(&im->rw, why, strlen(why), false);
-	for (size_t i = 0; rec && i < rec->count; i++)
-		csv_writer_field(&im->rw, rec->fields[i].data, rec->fields[i].len, false);
-	csv_writer_end_row(&im->rw);
+	contact_csv_rejects_row(&im->rw, line, column, why, rec);
 }
 
 /* Hands the last batch over and waits for the writer; its failure, if any,
@@ -142,8 +128,12 @@ static int read_header(struct importer *im)
 	struct contact_csv_failure why;
 	const char *id_name = im->job.contact_id_column[0] ? im->job.contact_id_column : NULL;
 	if (contact_csv_header(&im->check, &im->schema, &rec, id_name, im->env->limits->max_columns,
-			       &why))
+			       &why)) {
+		if (why.line)
+			return fail(im, why.reason, "line %lu, column %lu: %s", why.line,
+				    why.column, why.detail);
 		return fail(im, why.reason, "%s", why.detail);
+	}
 	return 0;
 }
 

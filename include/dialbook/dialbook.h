@@ -1,0 +1,160 @@
+/* libdialbook: a client for the Genesys Cloud contact-list API, and for
+ * dialbookd, which speaks the same API.
+ *
+ * Conventions: functions return 0 (DIALBOOK_OK) or a negative
+ * DIALBOOK_E* code; details go to a caller-owned struct dialbook_error,
+ * which may be NULL. Strings returned through `char **` are the caller's
+ * to free() with dialbook_free(). Resource bodies are JSON text, exactly
+ * as the API defines them. A client is not thread-safe: use one per thread.
+ */
+#ifndef DIALBOOK_DIALBOOK_H
+#define DIALBOOK_DIALBOOK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(DIALBOOK_BUILDING)
+#define DIALBOOK_API __attribute__((visibility("default")))
+#else
+#define DIALBOOK_API
+#endif
+
+/* X(name, value, text): every error code, for dialbook_strerror. */
+#define DIALBOOK_ERRNO_MAP(X)                                                        \
+	X(EINVAL, -1, "invalid argument")                                            \
+	X(EHTTP, -2, "the server refused the request")                               \
+	X(ENET, -3, "the server could not be reached")                               \
+	X(EAUTH, -4, "authentication failed")                                        \
+	X(ENOMEM, -5, "out of memory")                                               \
+	X(EIO, -6, "a local file could not be read or written")                      \
+	X(ETIMEOUT, -7, "the operation did not finish in time")                      \
+	X(EPROTO, -8, "the server's answer was not what the API defines")
+
+enum dialbook_status {
+	DIALBOOK_OK = 0,
+#define X(name, value, text) DIALBOOK_##name = value,
+	DIALBOOK_ERRNO_MAP(X)
+#undef X
+};
+
+/* The error text of a code, and its name ("DIALBOOK_EHTTP"). */
+DIALBOOK_API const char *dialbook_strerror(int code);
+DIALBOOK_API const char *dialbook_err_name(int code);
+
+/* What went wrong: for DIALBOOK_EHTTP, the server's ErrorBody fields. */
+struct dialbook_error {
+	int code;             /* the DIALBOOK_E* code */
+	long http_status;     /* 0 when there was no answer */
+	char api_code[64];    /* ErrorBody.code, e.g. "invalid.value" */
+	char message[1024];   /* ErrorBody.message, or a description */
+	char field[128];      /* details[0].fieldName, when there is one */
+	char context_id[64];  /* ErrorBody.contextId: quote it when reporting */
+	long retry_after;     /* seconds, from a 429 */
+};
+
+struct dialbook_options {
+	/* Where: a base URL (a dialbookd: "http://127.0.0.1:8080"), or a
+	 * Genesys Cloud region name such as "us_east_1". One is required. */
+	const char *base_url;
+	const char *region;
+	const char *client_id;
+	const char *client_secret;
+	int max_retries;   /* 0 means the default, 5 */
+	long timeout_ms;   /* per HTTP exchange; 0 means 60000 */
+	/* Called before each retry, e.g. to print "retrying in 2.0 s"; may be NULL. */
+	void (*on_retry)(void *ctx, const struct dialbook_error *why, double wait_s);
+	void *on_retry_ctx;
+};
+
+struct dialbook_client;
+
+DIALBOOK_API int dialbook_client_new(const struct dialbook_options *opt,
+				     struct dialbook_client **out, struct dialbook_error *err);
+DIALBOOK_API void dialbook_client_free(struct dialbook_client *c);
+DIALBOOK_API void dialbook_free(void *p);
+
+/* The API base URL of a region name, or NULL for an unknown one. */
+DIALBOOK_API const char *dialbook_region_api(const char *region);
+
+/* Gets a token now (calls log in by themselves, and renew the token
+ * before it expires). */
+DIALBOOK_API int dialbook_login(struct dialbook_client *c, struct dialbook_error *err);
+/* Seconds the current token has left (0 when there is none). */
+DIALBOOK_API long dialbook_token_seconds_left(const struct dialbook_client *c);
+
+/* Any API call: method, path ("/api/v2/..."), JSON body or NULL. On
+ * success *response (may be NULL) holds the body. Retries on 429 (after
+ * Retry-After), and on 5xx and connection failures when the method is
+ * idempotent, with exponential backoff and jitter. */
+DIALBOOK_API int dialbook_request(struct dialbook_client *c, const char *method,
+				  const char *path, const char *json_body, char **response,
+				  long *http_status, struct dialbook_error *err);
+
+/* Contact lists. Bodies and results are ContactList JSON. */
+DIALBOOK_API int dialbook_list_create(struct dialbook_client *c, const char *list_json,
+				      char **created, struct dialbook_error *err);
+DIALBOOK_API int dialbook_list_get(struct dialbook_client *c, const char *list_id,
+				   char **list_json, struct dialbook_error *err);
+/* A page of the listing; name_filter may be NULL. */
+DIALBOOK_API int dialbook_list_page(struct dialbook_client *c, const char *name_filter,
+				    int page_number, int page_size, char **listing_json,
+				    struct dialbook_error *err);
+DIALBOOK_API int dialbook_list_update(struct dialbook_client *c, const char *list_id,
+				      const char *list_json, char **updated,
+				      struct dialbook_error *err);
+DIALBOOK_API int dialbook_list_delete(struct dialbook_client *c, const char *list_id,
+				      struct dialbook_error *err);
+
+/* Contacts: a JSON array of up to 1,000 WritableDialerContact. */
+DIALBOOK_API int dialbook_contacts_add(struct dialbook_client *c, const char *list_id,
+				       const char *contacts_json, char **added,
+				       struct dialbook_error *err);
+DIALBOOK_API int dialbook_contact_get(struct dialbook_client *c, const char *list_id,
+				      const char *contact_id, char **contact_json,
+				      struct dialbook_error *err);
+DIALBOOK_API int dialbook_contact_delete(struct dialbook_client *c, const char *list_id,
+					 const char *contact_id, struct dialbook_error *err);
+
+/* Import of a CSV file through the multipart upload endpoint. */
+DIALBOOK_API int dialbook_upload(struct dialbook_client *c, const char *list_id,
+				 const char *csv_path, const char *contact_id_name,
+				 char **correlation_id, struct dialbook_error *err);
+
+struct dialbook_import_status {
+	int in_progress;          /* 1 while running */
+	int failed;               /* 1 when the import failed */
+	int64_t total_records;
+	int64_t completed_records;
+	int percent_complete;
+	int64_t failed_records;   /* dialbookd only; 0 from the cloud */
+	char failure_reason[64];
+	char failure_detail[512];
+	char rejected_rows_uri[256];
+};
+
+DIALBOOK_API int dialbook_import_status(struct dialbook_client *c, const char *list_id,
+					struct dialbook_import_status *out,
+					struct dialbook_error *err);
+/* Polls until the import ends (or timeout_s passes), calling progress
+ * after each poll (may be NULL). Fails with EHTTP-free DIALBOOK_OK even
+ * when the import failed: look at out->failed. */
+DIALBOOK_API int dialbook_import_wait(struct dialbook_client *c, const char *list_id,
+				      double timeout_s,
+				      void (*progress)(void *ctx,
+						       const struct dialbook_import_status *s),
+				      void *ctx, struct dialbook_import_status *out,
+				      struct dialbook_error *err);
+
+/* Starts an export, waits for it, downloads the CSV to out_path. */
+DIALBOOK_API int dialbook_export(struct dialbook_client *c, const char *list_id,
+				 const char *out_path, double timeout_s, int64_t *bytes,
+				 struct dialbook_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,36 @@
+/* Shared by libdialbook's files: the client and its HTTP exchange. */
+#ifndef DIALBOOK_CLIENT_INTERNAL_H
+#define DIALBOOK_CLIENT_INTERNAL_H
+
+#include <curl/curl.h>
+
+#include "dialbook/dialbook.h"
+
+struct dialbook_client {
+	CURL *curl;
+	char api_base[512];   /* https://api.mypurecloud.com or the dialbookd URL */
+	char login_base[512]; /* https://login.mypurecloud.com or the same URL */
+	char *client_id, *client_secret;
+	char token[512];
+	double token_expires; /* monotonic seconds */
+	int max_retries;
+	long timeout_ms;
+	void (*on_retry)(void *ctx, const struct dialbook_error *why, double wait_s);
+	void *on_retry_ctx;
+};
+
+/* Records an error; returns code. err may be NULL. */
+int client_fail(struct dialbook_error *err, int code, long http_status, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Fills err from an ErrorBody (or OAuth error) answer. */
+int client_http_error(struct dialbook_error *err, long status, const char *body);
+double client_now(void);
+/* An authenticated call (token renewed as needed), with retries; a mime
+ * body is a multipart upload. */
+int client_call(struct dialbook_client *c, const char *method, const char *path,
+		const char *body, curl_mime *mime, char **response, long *http_status,
+		struct dialbook_error *err);
+/* Appends a URL-encoded copy of s to out (size bytes). */
+void client_escape(const char *s, char *out, size_t size);
+
+#endif

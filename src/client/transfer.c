@@ -1,0 +1,211 @@
+/* Files both ways: the multipart upload, import polling, and export with
+ * its download streamed to disk. */
+#include "client/client_internal.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int dialbook_upload(struct dialbook_client *c, const char *list_id, const char *csv_path,
+		    const char *contact_id_name, char **correlation_id, struct dialbook_error *err)
+{
+	if (!list_id || !*list_id || !csv_path)
+		return client_fail(err, DIALBOOK_EINVAL, 0, "a list id and a file are required");
+	if (access(csv_path, R_OK) != 0)
+		return client_fail(err, DIALBOOK_EIO, 0, "%s: %s", csv_path, strerror(errno));
+	curl_mime *mime = curl_mime_init(c->curl);
+	curl_mimepart *part = curl_mime_addpart(mime);
+	curl_mime_name(part, "id");
+	curl_mime_data(part, list_id, CURL_ZERO_TERMINATED);
+	part = curl_mime_addpart(mime);
+	curl_mime_name(part, "fileType");
+	curl_mime_data(part, "contactlist", CURL_ZERO_TERMINATED);
+	if (contact_id_name && *contact_id_name) {
+		part = curl_mime_addpart(mime);
+		curl_mime_name(part, "contact-id-name");
+		curl_mime_data(part, contact_id_name, CURL_ZERO_TERMINATED);
+	}
+	part = curl_mime_addpart(mime);
+	curl_mime_name(part, "file");
+	curl_mime_filedata(part, csv_path); /* streamed from disk by libcurl */
+	curl_mime_type(part, "text/csv");
+	char *answer = NULL;
+	int rc = client_call(c, "POST", "/uploads/v2/contactlist", NULL, mime, &answer, NULL, err);
+	curl_mime_free(mime);
+	if (rc)
+		return rc;
+	json_t *j = json_loads(answer, 0, NULL);
+	const char *cid = json_string_value(json_object_get(j, "correlationId"));
+	if (correlation_id)
+		*correlation_id = cid ? strdup(cid) : NULL;
+	json_decref(j);
+	free(answer);
+	return DIALBOOK_OK;
+}
+
+static void copy_str(char *dst, size_t size, json_t *v)
+{
+	snprintf(dst, size, "%s", json_string_value(v) ? json_string_value(v) : "");
+}
+
+int dialbook_import_status(struct dialbook_client *c, const char *list_id,
+			   struct dialbook_import_status *out, struct dialbook_error *err)
+{
+	char path[512], id[300], *answer = NULL;
+	memset(out, 0, sizeof(*out));
+	client_escape(list_id ? list_id : "", id, sizeof(id));
+	snprintf(path, sizeof(path), "/api/v2/outbound/contactlists/%s/importstatus", id);
+	int rc = dialbook_request(c, "GET", path, NULL, &answer, NULL, err);
+	if (rc)
+		return rc;
+	json_t *j = json_loads(answer, 0, NULL);
+	free(answer);
+	if (!json_is_object(j)) {
+		json_decref(j);
+		return client_fail(err, DIALBOOK_EPROTO, 200, "importstatus is not a JSON object");
+	}
+	const char *state = json_string_value(json_object_get(j, "state"));
+	out->in_progress = state && strcmp(state, "IN_PROGRESS") == 0;
+	out->failed = state && strcmp(state, "FAILED") == 0;
+	out->total_records = json_integer_value(json_object_get(j, "totalRecords"));
+	out->completed_records = json_integer_value(json_object_get(j, "completedRecords"));
+	out->percent_complete = (int)json_integer_value(json_object_get(j, "percentComplete"));
+	out->failed_records = json_integer_value(json_object_get(j, "failedRecords"));
+	copy_str(out->failure_reason, sizeof(out->failure_reason),
+		 json_object_get(j, "failureReason"));
+	copy_str(out->failure_detail, sizeof(out->failure_detail),
+		 json_object_get(j, "failureDetail"));
+	copy_str(out->rejected_rows_uri, sizeof(out->rejected_rows_uri),
+		 json_object_get(j, "rejectedRowsUri"));
+	json_decref(j);
+	return DIALBOOK_OK;
+}
+
+int dialbook_import_wait(struct dialbook_client *c, const char *list_id, double timeout_s,
+			 void (*progress)(void *ctx, const struct dialbook_import_status *s),
+			 void *ctx, struct dialbook_import_status *out, struct dialbook_error *err)
+{
+	double deadline = client_now() + (timeout_s > 0 ? timeout_s : 86400);
+	unsigned wait_ms = 50;
+	for (;;) {
+		int rc = dialbook_import_status(c, list_id, out, err);
+		if (rc)
+			return rc;
+		if (progress)
+			progress(ctx, out);
+		if (!out->in_progress)
+			return DIALBOOK_OK;
+		if (client_now() > deadline)
+			return client_fail(err, DIALBOOK_ETIMEOUT, 0,
+					   "the import was still running after %.0f s", timeout_s);
+		usleep(wait_ms * 1000);
+		if (wait_ms < 1000)
+			wait_ms *= 2;
+	}
+}
+
+static size_t to_file(char *ptr, size_t size, size_t n, void *f)
+{
+	return fwrite(ptr, size, n, f) * size;
+}
+
+/* Downloads an absolute or relative uri to path. */
+static int download(struct dialbook_client *c, const char *uri, const char *path,
+		    int64_t *bytes, struct dialbook_error *err)
+{
+	char url[1024], auth[600];
+	if (strncmp(uri, "http://", 7) == 0 || strncmp(uri, "https://", 8) == 0)
+		snprintf(url, sizeof(url), "%s", uri);
+	else
+		snprintf(url, sizeof(url), "%s%s", c->api_base, uri);
+	char tmp[1100];
+	snprintf(tmp, sizeof(tmp), "%s.part", path);
+	FILE *f = fopen(tmp, "wb");
+	if (!f)
+		return client_fail(err, DIALBOOK_EIO, 0, "%s: %s", tmp, strerror(errno));
+	/* The download URL may point elsewhere (the cloud's storage): the
+	 * token goes only to the API's own host. */
+	struct curl_slist *headers = NULL;
+	if (strncmp(url, c->api_base, strlen(c->api_base)) == 0) {
+		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", c->token);
+		headers = curl_slist_append(NULL, auth);
+	}
+	CURL *h = c->curl;
+	curl_easy_reset(h);
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, to_file);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, f);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	CURLcode rc = curl_easy_perform(h);
+	long status = 0;
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	curl_off_t got = 0;
+	curl_easy_getinfo(h, CURLINFO_SIZE_DOWNLOAD_T, &got);
+	curl_slist_free_all(headers);
+	int closed = fclose(f);
+	if (rc != CURLE_OK || status != 200 || closed != 0) {
+		unlink(tmp);
+		if (rc != CURLE_OK)
+			return client_fail(err, DIALBOOK_ENET, 0, "%s: %s", url,
+					   curl_easy_strerror(rc));
+		if (closed != 0)
+			return client_fail(err, DIALBOOK_EIO, 0, "%s: %s", tmp, strerror(errno));
+		return client_fail(err, DIALBOOK_EHTTP, status, "the download answered HTTP %ld",
+				   status);
+	}
+	if (rename(tmp, path) != 0) {
+		unlink(tmp);
+		return client_fail(err, DIALBOOK_EIO, 0, "%s: %s", path, strerror(errno));
+	}
+	if (bytes)
+		*bytes = (int64_t)got;
+	return DIALBOOK_OK;
+}
+
+int dialbook_export(struct dialbook_client *c, const char *list_id, const char *out_path,
+		    double timeout_s, int64_t *bytes, struct dialbook_error *err)
+{
+	char path[512], id[300], *answer = NULL;
+	if (!list_id || !*list_id || !out_path)
+		return client_fail(err, DIALBOOK_EINVAL, 0, "a list id and an output file");
+	client_escape(list_id, id, sizeof(id));
+	snprintf(path, sizeof(path), "/api/v2/outbound/contactlists/%s/export", id);
+	int rc = dialbook_request(c, "POST", path, "{}", NULL, NULL, err);
+	if (rc)
+		return rc;
+	double deadline = client_now() + (timeout_s > 0 ? timeout_s : 86400);
+	unsigned wait_ms = 50;
+	struct dialbook_error local;
+	for (;;) {
+		long status = 0;
+		rc = dialbook_request(c, "GET", path, NULL, &answer, &status, &local);
+		if (rc == DIALBOOK_OK)
+			break;
+		if (!(rc == DIALBOOK_EHTTP && local.http_status == 404)) {
+			if (err)
+				*err = local;
+			return rc;
+		}
+		if (client_now() > deadline)
+			return client_fail(err, DIALBOOK_ETIMEOUT, 0,
+					   "the export was not ready after %.0f s", timeout_s);
+		usleep(wait_ms * 1000);
+		if (wait_ms < 1000)
+			wait_ms *= 2;
+	}
+	json_t *j = json_loads(answer, 0, NULL);
+	free(answer);
+	const char *uri = json_string_value(json_object_get(j, "uri"));
+	if (!uri) {
+		json_decref(j);
+		return client_fail(err, DIALBOOK_EPROTO, 200, "the export answer has no uri");
+	}
+	rc = download(c, uri, out_path, bytes, err);
+	json_decref(j);
+	return rc;
+}
