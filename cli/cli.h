@@ -1,0 +1,57 @@
+/* The dialbook command line: shared helpers of the commands. Results go to
+ * stdout, progress and errors to stderr. */
+#ifndef DIALBOOK_CLI_H
+#define DIALBOOK_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+#include "dialbook/dialbook.h"
+
+enum cli_exit { EXIT_DONE = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_SERVER = 3 };
+
+/* Where and who: from flags, else the environment, else the file that
+ * `dialbook login` writes. */
+struct cli_target {
+	const char *base_url, *region, *client_id, *client_secret;
+};
+
+/* The options every command that talks to a server takes. */
+#define CLI_TARGET_OPTIONS                                               \
+	{"base-url", required_argument, NULL, 1001},                     \
+		{"region", required_argument, NULL, 1002},               \
+		{"client-id", required_argument, NULL, 1003},            \
+		{"client-secret", required_argument, NULL, 1004}
+
+#define CLI_TARGET_HELP                                                                      \
+	"  --base-url URL       a dialbookd (http://127.0.0.1:8080) or any API base URL\n"     \
+	"  --region NAME        a Genesys Cloud region instead, such as us_east_1\n"            \
+	"  --client-id ID, --client-secret SECRET\n"                                             \
+	"                       OAuth client credentials\n"                                     \
+	"  (or DIALBOOK_BASE_URL / DIALBOOK_REGION, DIALBOOK_CLIENT_ID, DIALBOOK_CLIENT_SECRET,\n" \
+	"   or what `dialbook login` saved)\n"
+
+/* Takes a CLI_TARGET_OPTIONS value; returns true when `opt` was one. */
+bool cli_target_option(struct cli_target *t, int opt, const char *value);
+/* Fills what flags left out, then connects. Returns 0, or an exit code
+ * after printing why. */
+int cli_connect(struct cli_target *t, struct dialbook_client **out);
+/* The file `dialbook login` writes ($XDG_CONFIG_HOME/dialbook/credentials). */
+void cli_credentials_path(char *out, size_t size);
+
+/* Prints "dialbook: <message> (see `dialbook <cmd> --help`)" and returns 2. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints a libdialbook error and returns its exit code (1 for data the
+ * server refused, 3 for server, network and authentication failures). */
+int cli_fail(const char *what, int code, const struct dialbook_error *err);
+/* Reads a whole (small) file; NULL with the reason printed. */
+char *cli_read_file(const char *path, size_t max);
+/* Common getopt loop pieces: -h/--help printing `help` (returns -1). */
+int cli_bad_option(const char *cmd, int opt, char **argv);
+
+int cmd_validate(int argc, char **argv);
+int cmd_login(int argc, char **argv);
+int cmd_lists(int argc, char **argv);
+int cmd_contacts(int argc, char **argv);
+
+#endif

@@ -1,0 +1,175 @@
+/* Connecting, credentials, and how errors are printed. */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "dialbook: %s (see `dialbook%s%s --help`)\n", msg, cmd ? " " : "",
+		cmd ? cmd : "");
+	return EXIT_USAGE;
+}
+
+int cli_bad_option(const char *cmd, int opt, char **argv)
+{
+	if (opt == ':')
+		return cli_usage(cmd, "%s needs a value", argv[optind - 1]);
+	return cli_usage(cmd, "unknown option %s", argv[optind - 1]);
+}
+
+int cli_fail(const char *what, int code, const struct dialbook_error *err)
+{
+	const char *msg = err && err->message[0] ? err->message : dialbook_strerror(code);
+	fprintf(stderr, "dialbook: %s: %s", what, msg);
+	if (err && err->http_status)
+		fprintf(stderr, " (HTTP %ld%s%s%s%s)", err->http_status,
+			err->api_code[0] ? " " : "", err->api_code,
+			err->context_id[0] ? ", correlation id " : "", err->context_id);
+	fputc('\n', stderr);
+	/* Data the server refused is the user's to fix; the rest is the server's. */
+	if (code == DIALBOOK_EHTTP && err && err->http_status >= 400 && err->http_status < 500 &&
+	    err->http_status != 429)
+		return EXIT_INVALID;
+	if (code == DIALBOOK_EINVAL || code == DIALBOOK_EIO)
+		return EXIT_INVALID;
+	return EXIT_SERVER;
+}
+
+bool cli_target_option(struct cli_target *t, int opt, const char *value)
+{
+	switch (opt) {
+	case 1001:
+		t->base_url = value;
+		return true;
+	case 1002:
+		t->region = value;
+		return true;
+	case 1003:
+		t->client_id = value;
+		return true;
+	case 1004:
+		t->client_secret = value;
+		return true;
+	}
+	return false;
+}
+
+void cli_credentials_path(char *out, size_t size)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	if (xdg && *xdg)
+		snprintf(out, size, "%s/dialbook/credentials", xdg);
+	else
+		snprintf(out, size, "%s/.config/dialbook/credentials", home ? home : ".");
+}
+
+/* Values saved by `dialbook login`; they live as long as the process. */
+static char saved[4][512];
+
+static void load_saved(struct cli_target *t)
+{
+	char path[1024];
+	cli_credentials_path(path, sizeof(path));
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return;
+	static const char *const keys[] = {"DIALBOOK_BASE_URL=", "DIALBOOK_REGION=",
+					   "DIALBOOK_CLIENT_ID=", "DIALBOOK_CLIENT_SECRET="};
+	const char **fields[] = {&t->base_url, &t->region, &t->client_id, &t->client_secret};
+	char line[600];
+	bool any_place = t->base_url || t->region;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		for (int k = 0; k < 4; k++) {
+			size_t kl = strlen(keys[k]);
+			if (strncmp(line, keys[k], kl) != 0 || *fields[k])
+				continue;
+			/* A place given on the command line is not mixed with a saved one. */
+			if (k < 2 && any_place)
+				continue;
+			snprintf(saved[k], sizeof(saved[k]), "%s", line + kl);
+			*fields[k] = saved[k];
+		}
+	}
+	fclose(f);
+}
+
+static void on_retry(void *ctx, const struct dialbook_error *why, double wait_s)
+{
+	(void)ctx;
+	fprintf(stderr, "dialbook: %s; retrying in %.1f s\n",
+		why->http_status == 429 ? "rate limited by the server (HTTP 429)" : why->message,
+		wait_s);
+}
+
+int cli_connect(struct cli_target *t, struct dialbook_client **out)
+{
+	if (!t->base_url && !t->region) {
+		t->base_url = getenv("DIALBOOK_BASE_URL");
+		t->region = t->base_url ? NULL : getenv("DIALBOOK_REGION");
+	}
+	if (!t->client_id)
+		t->client_id = getenv("DIALBOOK_CLIENT_ID");
+	if (!t->client_secret)
+		t->client_secret = getenv("DIALBOOK_CLIENT_SECRET");
+	load_saved(t);
+	if (!t->base_url && !t->region) {
+		fprintf(stderr, "dialbook: no server: give --base-url or --region (or set "
+				"DIALBOOK_BASE_URL, or run `dialbook login`)\n");
+		return EXIT_USAGE;
+	}
+	if (!t->client_id || !t->client_secret) {
+		fprintf(stderr, "dialbook: no client credentials: give --client-id and "
+				"--client-secret (or set DIALBOOK_CLIENT_ID and "
+				"DIALBOOK_CLIENT_SECRET, or run `dialbook login`)\n");
+		return EXIT_USAGE;
+	}
+	struct dialbook_options opt = {.base_url = t->base_url,
+				       .region = t->base_url ? NULL : t->region,
+				       .client_id = t->client_id,
+				       .client_secret = t->client_secret,
+				       .on_retry = on_retry};
+	struct dialbook_error err;
+	int rc = dialbook_client_new(&opt, out, &err);
+	if (rc) {
+		fprintf(stderr, "dialbook: %s\n", err.message);
+		return EXIT_USAGE;
+	}
+	return EXIT_DONE;
+}
+
+char *cli_read_file(const char *path, size_t max)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "dialbook: %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	char *buf = malloc(max + 1);
+	size_t n = buf ? fread(buf, 1, max + 1, f) : 0;
+	int bad = ferror(f);
+	fclose(f);
+	if (!buf || bad) {
+		fprintf(stderr, "dialbook: %s: cannot read it\n", path);
+		free(buf);
+		return NULL;
+	}
+	if (n > max) {
+		fprintf(stderr, "dialbook: %s: larger than %zu bytes\n", path, max);
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	return buf;
+}
