@@ -30,7 +30,8 @@ static const char help[] =
 	"                           repeat (reads the file twice when some may)\n"
 	"  --max-errors N           print at most N problems (default 100; all are counted)\n"
 	"  --rejects OUT.csv        write the rejected rows with line, column and reason\n"
-	"  --json                   one JSON summary on stdout instead of the text report\n" CLI_TARGET_HELP;
+	"  --json                   one JSON summary on stdout instead of the text "
+	"report\n" CLI_TARGET_HELP;
 
 struct report {
 	const char *file;
@@ -51,10 +52,9 @@ static void problem(struct report *r, const char *kind, unsigned long line, unsi
 		return;
 	r->printed++;
 	if (r->json)
-		json_array_append_new(r->errors,
-				      json_pack("{s:s,s:I,s:I,s:s}", "severity", kind, "line",
-						(json_int_t)line, "column", (json_int_t)column,
-						"message", message));
+		json_array_append_new(r->errors, json_pack("{s:s,s:I,s:I,s:s}", "severity", kind,
+							   "line", (json_int_t)line, "column",
+							   (json_int_t)column, "message", message));
 	else
 		printf("%s:%lu:%lu: %s: %s\n", r->file, line, column, kind, message);
 }
@@ -143,10 +143,12 @@ static int confirm_duplicates(struct report *r, struct dupes *d, const char *pat
 			continue;
 		const struct csv_field *f = &rec.fields[check->id_col];
 		char msg[400];
-		snprintf(msg, sizeof(msg), "contact id \"%.*s\" repeats line %lu (the import keeps the last)",
+		snprintf(msg, sizeof(msg),
+			 "contact id \"%.*s\" repeats line %lu (the import keeps the last)",
 			 (int)(row.id_len > 64 ? 64 : row.id_len), row.id, first);
-		problem(r, "error", f->line, f->column, msg);
-		reject(r, check, f->line, f->column, msg, &rec);
+		unsigned long column = csv_field_column(&rec, (size_t)check->id_col);
+		problem(r, "error", f->line, column, msg);
+		reject(r, check, f->line, column, msg, &rec);
 		r->invalid++;
 	}
 	(void)schema;
@@ -209,7 +211,8 @@ static int run(struct report *r, const char *path, const struct contact_schema *
 		char why[256];
 		if (contact_csv_row(&check, &rec, &row, &bad, why, sizeof(why))) {
 			const struct csv_field *f = bad >= 0 ? &rec.fields[bad] : NULL;
-			unsigned long line = f ? f->line : rec.line, column = f ? f->column : 1;
+			unsigned long line = f ? f->line : rec.line;
+			unsigned long column = f ? csv_field_column(&rec, (size_t)bad) : 1;
 			r->invalid++;
 			problem(r, "error", line, column, why);
 			reject(r, &check, line, column, why, &rec);
@@ -238,12 +241,12 @@ static void summary(struct report *r, bool header_ok)
 	unsigned long long valid = r->rows - r->invalid;
 	unsigned long not_printed = r->problems - r->printed;
 	if (r->json) {
-		json_t *out = json_pack("{s:s,s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "file", r->file,
-					"headerOk", header_ok, "rows", (json_int_t)r->rows,
-					"valid", (json_int_t)valid, "invalid",
-					(json_int_t)r->invalid, "blank", (json_int_t)r->blank,
-					"problems", (json_int_t)r->problems, "notPrinted",
-					(json_int_t)not_printed, "errors", r->errors);
+		json_t *out =
+			json_pack("{s:s,s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "file", r->file,
+				  "headerOk", header_ok, "rows", (json_int_t)r->rows, "valid",
+				  (json_int_t)valid, "invalid", (json_int_t)r->invalid, "blank",
+				  (json_int_t)r->blank, "problems", (json_int_t)r->problems,
+				  "notPrinted", (json_int_t)not_printed, "errors", r->errors);
 		r->errors = NULL;
 		char *text = json_dumps(out, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		printf("%s\n", text);

@@ -65,15 +65,15 @@ int contact_csv_header(struct contact_csv *c, const struct contact_schema *schem
 		const char *name = c->header[i];
 		size_t len = rec->fields[i].len;
 		if (len == 0 || strspn(name, " \t") == len)
-			return failed(why, "INVALID_HEADER", 1, rec->fields[i].column,
+			return failed(why, "INVALID_HEADER", 1, csv_field_column(rec, i),
 				      "a header cell is empty");
 		if (utf8_count(name, len) > DB_MAX_COLUMN_NAME_CHARS)
-			return failed(why, "COLUMN_NAME_TOO_LONG", 1, rec->fields[i].column,
+			return failed(why, "COLUMN_NAME_TOO_LONG", 1, csv_field_column(rec, i),
 				      "a column name is longer than %d characters",
 				      DB_MAX_COLUMN_NAME_CHARS);
 		for (size_t j = 0; j < i; j++)
 			if (strcasecmp(c->header[j], name) == 0)
-				return failed(why, "DUPLICATE_COLUMNS", 1, rec->fields[i].column,
+				return failed(why, "DUPLICATE_COLUMNS", 1, csv_field_column(rec, i),
 					      "the column \"%.128s\" appears twice (fields %zu and "
 					      "%zu; names match case-insensitively)",
 					      name, j + 1, i + 1);
@@ -102,7 +102,7 @@ int contact_csv_header(struct contact_csv *c, const struct contact_schema *schem
 			      user_cols, max_columns);
 	for (size_t i = 0; i < rec->count; i++)
 		if (c->map[i] == UNKNOWN_COLUMN)
-			return failed(why, "UNKNOWN_COLUMNS", 1, rec->fields[i].column,
+			return failed(why, "UNKNOWN_COLUMNS", 1, csv_field_column(rec, i),
 				      "\"%.128s\" is not a column of the contact list",
 				      c->header[i]);
 	if (id_name && c->id_col < 0)

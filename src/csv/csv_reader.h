@@ -14,18 +14,25 @@
 struct csv_field {
 	const char *data; /* unescaped, not NUL-terminated; valid until the next call */
 	size_t len;
-	unsigned long line;   /* 1-based physical line where the field starts */
-	unsigned long column; /* 1-based character column where the field starts */
+	unsigned long line; /* 1-based physical line where the field starts */
 	bool quoted;
 };
+
+struct csv_reader;
 
 struct csv_record {
 	struct csv_field *fields;
 	size_t count;
-	unsigned long line;  /* first physical line of the record */
-	unsigned long lines; /* physical lines it spans */
-	bool blank;	     /* an empty line: no field at all */
+	unsigned long line;		 /* first physical line of the record */
+	unsigned long lines;		 /* physical lines it spans */
+	bool blank;			 /* an empty line: no field at all */
+	const struct csv_reader *reader; /* for csv_field_column */
 };
+
+/* The 1-based character column where field i starts, on its line. Counted
+ * when asked (for error reports), not for every field; valid until the
+ * next csv_reader_next. */
+unsigned long csv_field_column(const struct csv_record *rec, size_t i);
 
 struct csv_error {
 	unsigned long line, column;
@@ -34,8 +41,6 @@ struct csv_error {
 
 /* Fills buf with up to size bytes; returns the count, 0 at the end, -1 on error. */
 typedef ssize_t (*csv_read_fn)(void *ctx, char *buf, size_t size);
-
-struct csv_reader;
 
 struct csv_reader *csv_reader_new(csv_read_fn read, void *ctx);
 void csv_reader_free(struct csv_reader *r);

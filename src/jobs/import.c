@@ -144,7 +144,8 @@ static void process_row(struct importer *im, const struct csv_record *rec, int64
 	struct contact_csv_row row;
 	if (contact_csv_row(&im->check, rec, &row, &bad, why, sizeof(why))) {
 		const struct csv_field *f = bad >= 0 ? &rec->fields[bad] : NULL;
-		reject(im, rec, f ? f->line : rec->line, f ? f->column : 1, why);
+		reject(im, rec, f ? f->line : rec->line,
+		       bad >= 0 ? csv_field_column(rec, (size_t)bad) : 1, why);
 		return;
 	}
 	struct import_batch *b = im->batch;

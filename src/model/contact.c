@@ -109,9 +109,10 @@ int contact_schema_find(const struct contact_schema *s, const char *name, size_t
 
 size_t contact_value_trim(const struct contact_schema *s, const char **v, size_t len)
 {
-	if (!s->trim)
-		return len;
 	const char *p = *v;
+	if (!s->trim || len == 0 ||
+	    (p[0] != ' ' && p[0] != '\t' && p[len - 1] != ' ' && p[len - 1] != '\t'))
+		return len; /* the common case: nothing to trim */
 	while (len && (*p == ' ' || *p == '\t')) {
 		p++;
 		len--;
@@ -177,12 +178,13 @@ int contact_value_check(const struct contact_schema *s, size_t col, const char *
 		snprintf(why, why_size, "not an e-mail address: %s", q);
 		return -1;
 	case KIND_NUMERIC:
-		quoted(v, len, q, sizeof(q));
-		if (!contact_is_number(v, len, &d)) {
+		if (!contact_is_number(v, len, c->has_min || c->has_max ? &d : NULL)) {
+			quoted(v, len, q, sizeof(q));
 			snprintf(why, why_size, "not a number: %s", q);
 			return -1;
 		}
 		if ((c->has_min && d < c->min) || (c->has_max && d > c->max)) {
+			quoted(v, len, q, sizeof(q));
 			snprintf(why, why_size, "%s is outside the column's range [%g, %g]", q,
 				 c->has_min ? c->min : -HUGE_VAL, c->has_max ? c->max : HUGE_VAL);
 			return -1;

@@ -2,8 +2,8 @@
  * Hand-written scanners: they run once per value of a million-row import. */
 #include "model/contact.h"
 
-#include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,13 +30,38 @@ bool contact_is_phone(const char *v, size_t len)
 	return plus ? digits >= 8 && digits <= 15 : digits >= 7 && digits <= 15;
 }
 
+/* Byte classes of e-mail addresses: 1 = allowed in the local part,
+ * 2 = allowed in a domain label (letters, digits, hyphen, non-ASCII). */
+static unsigned char email_class[256];
+
+static void fill_email_classes(void)
+{
+	for (int c = 0; c < 256; c++) {
+		bool alnum =
+			(c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+		unsigned char k = 0;
+		if (alnum || c >= 0x80 || (c && strchr("!#$%&'*+/=?^_`{|}~-.", c)))
+			k |= 1;
+		if (alnum || c >= 0x80 || c == '-')
+			k |= 2;
+		email_class[c] = k;
+	}
+}
+
+static void email_classes(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, fill_email_classes);
+}
+
 static bool email_local_char(unsigned char c)
 {
-	return isalnum(c) || c >= 0x80 || strchr("!#$%&'*+/=?^_`{|}~-.", c) != NULL;
+	return email_class[c] & 1;
 }
 
 bool contact_is_email(const char *v, size_t len)
 {
+	email_classes();
 	const char *at = memchr(v, '@', len);
 	if (!at || len > 254)
 		return false;
@@ -63,7 +88,7 @@ bool contact_is_email(const char *v, size_t len)
 			label_len = 0;
 			continue;
 		}
-		if (!(isalnum(c) || c == '-' || c >= 0x80))
+		if (!(email_class[c] & 2))
 			return false;
 		if (++label_len > 63)
 			return false;
@@ -103,6 +128,10 @@ bool contact_is_number(const char *v, size_t len, double *out)
 	}
 	if (i != len || len > 64)
 		return false;
+	/* Without an exponent, 64 characters cannot overflow a double: the
+	 * conversion is needed only for a value asked for, or an exponent. */
+	if (!out && !memchr(v, 'e', len) && !memchr(v, 'E', len))
+		return true;
 	char buf[72];
 	memcpy(buf, v, len);
 	buf[len] = '\0';

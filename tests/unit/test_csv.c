@@ -133,11 +133,11 @@ static void field_positions(void **state)
 	assert_int_equal(rec.count, 4);
 	assert_int_equal(rec.lines, 2);
 	assert_int_equal(rec.fields[1].line, 1);
-	assert_int_equal(rec.fields[1].column, 4);
+	assert_int_equal(csv_field_column(&rec, 1), 4);
 	assert_true(rec.fields[1].quoted);
 	assert_int_equal(rec.fields[2].line, 2);
-	assert_int_equal(rec.fields[2].column, 7);
-	assert_int_equal(rec.fields[3].column, 11);
+	assert_int_equal(csv_field_column(&rec, 2), 7);
+	assert_int_equal(csv_field_column(&rec, 3), 11);
 	assert_int_equal(csv_reader_next(r, &rec, &err), 0);
 	assert_int_equal(csv_reader_offset(r), strlen(data));
 	csv_reader_free(r);
