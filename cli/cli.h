@@ -17,17 +17,18 @@ struct cli_target {
 };
 
 /* The options every command that talks to a server takes. */
-#define CLI_TARGET_OPTIONS                                               \
-	{"base-url", required_argument, NULL, 1001},                     \
-		{"region", required_argument, NULL, 1002},               \
-		{"client-id", required_argument, NULL, 1003},            \
-		{"client-secret", required_argument, NULL, 1004}
+#define CLI_TARGET_OPTIONS                                                                         \
+	{"base-url", required_argument, NULL, 1001}, {"region", required_argument, NULL, 1002},    \
+		{"client-id", required_argument, NULL, 1003},                                      \
+	{                                                                                          \
+		"client-secret", required_argument, NULL, 1004                                     \
+	}
 
-#define CLI_TARGET_HELP                                                                      \
-	"  --base-url URL       a dialbookd (http://127.0.0.1:8080) or any API base URL\n"     \
-	"  --region NAME        a Genesys Cloud region instead, such as us_east_1\n"            \
-	"  --client-id ID, --client-secret SECRET\n"                                             \
-	"                       OAuth client credentials\n"                                     \
+#define CLI_TARGET_HELP                                                                            \
+	"  --base-url URL       a dialbookd (http://127.0.0.1:8080) or any API base URL\n"         \
+	"  --region NAME        a Genesys Cloud region instead, such as us_east_1\n"               \
+	"  --client-id ID, --client-secret SECRET\n"                                               \
+	"                       OAuth client credentials\n"                                        \
 	"  (or DIALBOOK_BASE_URL / DIALBOOK_REGION, DIALBOOK_CLIENT_ID, DIALBOOK_CLIENT_SECRET,\n" \
 	"   or what `dialbook login` saved)\n"
 

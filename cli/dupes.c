@@ -10,8 +10,8 @@
 
 struct entry {
 	uint64_t hash;
-	char *id;            /* set in the second pass */
-	unsigned long line;  /* first line with this id, in the second pass */
+	char *id;	    /* set in the second pass */
+	unsigned long line; /* first line with this id, in the second pass */
 };
 
 struct dupes {

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SLOTS	   4096
-#define KEY_MAX	   72
-#define WINDOW_MS  60000
+#define SLOTS	4096
+#define KEY_MAX 72
+
 #define PROBE_SPAN 32
 
 struct slot {
@@ -20,17 +20,19 @@ struct slot {
 
 struct rate_limiter {
 	pthread_mutex_t lock;
-	unsigned per_minute;
+	unsigned per_minute; /* per window, which is a minute unless told otherwise */
+	int64_t window_ms;
 	struct slot slots[SLOTS];
 };
 
-struct rate_limiter *rate_limiter_new(unsigned per_minute)
+struct rate_limiter *rate_limiter_new(unsigned per_minute, unsigned window_s)
 {
 	struct rate_limiter *rl = calloc(1, sizeof(*rl));
 	if (!rl)
 		abort();
 	pthread_mutex_init(&rl->lock, NULL);
 	rl->per_minute = per_minute;
+	rl->window_ms = (int64_t)(window_s ? window_s : 60) * 1000;
 	return rl;
 }
 
@@ -71,7 +73,7 @@ void rate_limiter_hit(struct rate_limiter *rl, const char *key, int64_t now_ms, 
 		chosen->window_start = now_ms;
 		chosen->count = 0;
 	}
-	if (now_ms - chosen->window_start >= WINDOW_MS) {
+	if (now_ms - chosen->window_start >= rl->window_ms) {
 		chosen->window_start = now_ms;
 		chosen->count = 0;
 	}
@@ -80,7 +82,7 @@ void rate_limiter_hit(struct rate_limiter *rl, const char *key, int64_t now_ms, 
 	out->limit = rl->per_minute;
 	out->count = chosen->count;
 	out->allowed = !count || rl->per_minute == 0 || chosen->count <= rl->per_minute;
-	int64_t left = WINDOW_MS - (now_ms - chosen->window_start);
+	int64_t left = rl->window_ms - (now_ms - chosen->window_start);
 	out->reset_s = (unsigned)((left + 999) / 1000);
 	pthread_mutex_unlock(&rl->lock);
 }

@@ -15,7 +15,8 @@ struct rate_verdict {
 	unsigned reset_s; /* seconds until the window resets */
 };
 
-struct rate_limiter *rate_limiter_new(unsigned per_minute);
+/* per_minute requests in each window of window_s seconds (0 means 60). */
+struct rate_limiter *rate_limiter_new(unsigned per_minute, unsigned window_s);
 void rate_limiter_free(struct rate_limiter *rl);
 /* Counts one request for `key` (a token hash, or a client address), or only
  * reports the budget when `count` is false. */

@@ -22,14 +22,14 @@
 static const struct {
 	const char *region, *domain;
 } regions[] = {
-	{"us_east_1", "mypurecloud.com"},     {"us_east_2", "use2.us-gov-pure.cloud"},
-	{"us_west_2", "usw2.pure.cloud"},     {"ca_central_1", "cac1.pure.cloud"},
-	{"sa_east_1", "sae1.pure.cloud"},     {"mx_central_1", "mxc1.pure.cloud"},
-	{"eu_west_1", "mypurecloud.ie"},      {"eu_west_2", "euw2.pure.cloud"},
-	{"eu_central_1", "mypurecloud.de"},   {"eu_central_2", "euc2.pure.cloud"},
-	{"me_central_1", "mec1.pure.cloud"},  {"ap_south_1", "aps1.pure.cloud"},
+	{"us_east_1", "mypurecloud.com"},	{"us_east_2", "use2.us-gov-pure.cloud"},
+	{"us_west_2", "usw2.pure.cloud"},	{"ca_central_1", "cac1.pure.cloud"},
+	{"sa_east_1", "sae1.pure.cloud"},	{"mx_central_1", "mxc1.pure.cloud"},
+	{"eu_west_1", "mypurecloud.ie"},	{"eu_west_2", "euw2.pure.cloud"},
+	{"eu_central_1", "mypurecloud.de"},	{"eu_central_2", "euc2.pure.cloud"},
+	{"me_central_1", "mec1.pure.cloud"},	{"ap_south_1", "aps1.pure.cloud"},
 	{"ap_southeast_1", "apse1.pure.cloud"}, {"ap_southeast_2", "mypurecloud.com.au"},
-	{"ap_northeast_1", "mypurecloud.jp"}, {"ap_northeast_2", "apne2.pure.cloud"},
+	{"ap_northeast_1", "mypurecloud.jp"},	{"ap_northeast_2", "apne2.pure.cloud"},
 	{"ap_northeast_3", "apne3.pure.cloud"},
 };
 
@@ -38,8 +38,8 @@ const char *dialbook_strerror(int code)
 	switch (code) {
 	case DIALBOOK_OK:
 		return "success";
-#define X(name, value, text)     \
-	case DIALBOOK_##name:    \
+#define X(name, value, text)                                                                       \
+	case DIALBOOK_##name:                                                                      \
 		return text;
 		DIALBOOK_ERRNO_MAP(X)
 #undef X
@@ -52,8 +52,8 @@ const char *dialbook_err_name(int code)
 	switch (code) {
 	case DIALBOOK_OK:
 		return "DIALBOOK_OK";
-#define X(name, value, text)     \
-	case DIALBOOK_##name:    \
+#define X(name, value, text)                                                                       \
+	case DIALBOOK_##name:                                                                      \
 		return "DIALBOOK_" #name;
 		DIALBOOK_ERRNO_MAP(X)
 #undef X
@@ -105,14 +105,15 @@ int client_http_error(struct dialbook_error *err, long status, const char *body)
 		msg = json_string_value(json_object_get(j, "error_description"));
 	client_fail(err, code, status, "%s", msg ? msg : "the server answered HTTP %ld");
 	if (err && !msg)
-		snprintf(err->message, sizeof(err->message), "the server answered HTTP %ld", status);
+		snprintf(err->message, sizeof(err->message), "the server answered HTTP %ld",
+			 status);
 	if (err) {
 		const char *api = json_string_value(json_object_get(j, "code"));
 		if (!api)
 			api = json_string_value(json_object_get(j, "error"));
 		snprintf(err->api_code, sizeof(err->api_code), "%s", api ? api : "");
-		const char *field = json_string_value(
-			json_object_get(json_array_get(json_object_get(j, "details"), 0), "fieldName"));
+		const char *field = json_string_value(json_object_get(
+			json_array_get(json_object_get(j, "details"), 0), "fieldName"));
 		snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
 		const char *ctx = json_string_value(json_object_get(j, "contextId"));
 		snprintf(err->context_id, sizeof(err->context_id), "%s", ctx ? ctx : "");
@@ -280,8 +281,9 @@ static long exchange(struct dialbook_client *c, const char *method, const char *
 			client_fail(err, DIALBOOK_EPROTO, 0, "the answer is larger than %u bytes",
 				    MAX_RESPONSE);
 		else
-			client_fail(err, rc == CURLE_OPERATION_TIMEDOUT ? DIALBOOK_ETIMEOUT
-									: DIALBOOK_ENET,
+			client_fail(err,
+				    rc == CURLE_OPERATION_TIMEDOUT ? DIALBOOK_ETIMEOUT
+								   : DIALBOOK_ENET,
 				    0, "%s: %s", url, curl_easy_strerror(rc));
 		return -1;
 	}
@@ -336,7 +338,9 @@ static int perform(struct dialbook_client *c, const char *method, const char *ur
 			if (http_status)
 				*http_status = status;
 			free(out.data);
-			return err ? err->code : (status == 401 || status == 403 ? DIALBOOK_EAUTH : DIALBOOK_EHTTP);
+			return err ? err->code
+				   : (status == 401 || status == 403 ? DIALBOOK_EAUTH
+								     : DIALBOOK_EHTTP);
 		} else {
 			if (http_status)
 				*http_status = status;
@@ -398,10 +402,12 @@ int dialbook_login(struct dialbook_client *c, struct dialbook_error *err)
 	if (!token || strlen(token) >= sizeof(c->token)) {
 		json_decref(j);
 		free(answer);
-		return client_fail(err, DIALBOOK_EPROTO, 200, "the token answer has no access_token");
+		return client_fail(err, DIALBOOK_EPROTO, 200,
+				   "the token answer has no access_token");
 	}
 	snprintf(c->token, sizeof(c->token), "%s", token);
-	c->token_expires = asked + (double)(ttl > 0 ? ttl : 60);
+	c->token_ttl = (double)(ttl > 0 ? ttl : 60);
+	c->token_expires = asked + c->token_ttl;
 	json_decref(j);
 	free(answer);
 	return DIALBOOK_OK;
@@ -415,21 +421,18 @@ long dialbook_token_seconds_left(const struct dialbook_client *c)
 	return left > 0 ? (long)left : 0;
 }
 
-/* A token that will last the request: renewed ahead of expiry. */
+/* A token that will last the request: renewed once it has less than a
+ * minute left (or half its life, for short-lived tokens). */
 static int ensure_token(struct dialbook_client *c, struct dialbook_error *err)
 {
-	double left = c->token_expires - client_now();
-	if (c->token[0] && left > RENEW_MARGIN_S)
-		return DIALBOOK_OK;
-	/* A short-lived token (tests use 1-2 s) renews only when it is nearly gone. */
-	if (c->token[0] && left > 1.0 && c->token_expires - RENEW_MARGIN_S < 0)
+	double margin = c->token_ttl / 2 < RENEW_MARGIN_S ? c->token_ttl / 2 : RENEW_MARGIN_S;
+	if (c->token[0] && c->token_expires - client_now() > margin)
 		return DIALBOOK_OK;
 	return dialbook_login(c, err);
 }
 
-static int call(struct dialbook_client *c, const char *method, const char *path,
-		const char *body, curl_mime *mime, char **response, long *http_status,
-		struct dialbook_error *err)
+static int call(struct dialbook_client *c, const char *method, const char *path, const char *body,
+		curl_mime *mime, char **response, long *http_status, struct dialbook_error *err)
 {
 	for (int renewed = 0;; renewed = 1) {
 		int rc = ensure_token(c, err);
@@ -455,9 +458,8 @@ static int call(struct dialbook_client *c, const char *method, const char *path,
 	}
 }
 
-int client_call(struct dialbook_client *c, const char *method, const char *path,
-		const char *body, curl_mime *mime, char **response, long *http_status,
-		struct dialbook_error *err)
+int client_call(struct dialbook_client *c, const char *method, const char *path, const char *body,
+		curl_mime *mime, char **response, long *http_status, struct dialbook_error *err)
 {
 	return call(c, method, path, body, mime, response, http_status, err);
 }

@@ -13,6 +13,7 @@ struct dialbook_client {
 	char *client_id, *client_secret;
 	char token[512];
 	double token_expires; /* monotonic seconds */
+	double token_ttl;     /* the lifetime the server gave it */
 	int max_retries;
 	long timeout_ms;
 	void (*on_retry)(void *ctx, const struct dialbook_error *why, double wait_s);
@@ -27,9 +28,8 @@ int client_http_error(struct dialbook_error *err, long status, const char *body)
 double client_now(void);
 /* An authenticated call (token renewed as needed), with retries; a mime
  * body is a multipart upload. */
-int client_call(struct dialbook_client *c, const char *method, const char *path,
-		const char *body, curl_mime *mime, char **response, long *http_status,
-		struct dialbook_error *err);
+int client_call(struct dialbook_client *c, const char *method, const char *path, const char *body,
+		curl_mime *mime, char **response, long *http_status, struct dialbook_error *err);
 /* Appends a URL-encoded copy of s to out (size bytes). */
 void client_escape(const char *s, char *out, size_t size);
 

@@ -33,6 +33,7 @@ static const char serve_help[] =
 	"  --profile P          rest (default): creates answer 201 with Location, deletes 204;\n"
 	"                       genesys: status codes exactly as the cloud (200)\n"
 	"  --rate-limit N       requests per minute per token (default 300; 0 = off)\n"
+	"  --rate-window SECONDS  the rate limit's window (default 60)\n"
 	"  --threads N          worker threads (default: the number of cores)\n"
 	"  --jobs N             background import/export threads (default 2)\n"
 	"  --log-level LEVEL    debug, info (default), warn or error\n"
@@ -53,6 +54,7 @@ struct serve_args {
 	unsigned rate_limit;
 	unsigned threads;
 	unsigned jobs;
+	unsigned rate_window;
 	unsigned token_ttl;
 	unsigned long long max_upload;
 	unsigned long long max_per_list, max_per_org;
@@ -107,6 +109,7 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 		{"rate-limit", required_argument, NULL, 'r'},
 		{"threads", required_argument, NULL, 't'},
 		{"jobs", required_argument, NULL, 'j'},
+		{"rate-window", required_argument, NULL, 'W'},
 		{"log-level", required_argument, NULL, 'v'},
 		{"dev-client-file", required_argument, NULL, 'f'},
 		{"token-ttl", required_argument, NULL, 'T'},
@@ -158,6 +161,12 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 		case 't':
 			if (parse_uint(optarg, 1024, &a->threads) || a->threads == 0)
 				return usage_error(NULL, "--threads wants 1 to 1024, got %s",
+						   optarg);
+			break;
+		case 'W':
+			if (parse_uint(optarg, 86400, &a->rate_window) || a->rate_window == 0)
+				return usage_error(NULL,
+						   "--rate-window wants 1 to 86400 seconds, got %s",
 						   optarg);
 			break;
 		case 'j':
@@ -326,7 +335,7 @@ int cmd_serve(int argc, char **argv)
 		log_error("event=startup_failed error=\"%s\"", err);
 		return 3;
 	}
-	api.rate = rate_limiter_new(a.rate_limit);
+	api.rate = rate_limiter_new(a.rate_limit, a.rate_window);
 	/* Uploads, rejected rows and exports sit next to the database. */
 	char files_dir[600];
 	snprintf(files_dir, sizeof(files_dir), "%s.files", a.db);

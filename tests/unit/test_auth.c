@@ -93,7 +93,7 @@ static void secrets_are_random_and_hashes_compare(void **state)
 static void rate_limiter_windows(void **state)
 {
 	(void)state;
-	struct rate_limiter *rl = rate_limiter_new(3);
+	struct rate_limiter *rl = rate_limiter_new(3, 60);
 	struct rate_verdict v;
 	for (int i = 1; i <= 3; i++) {
 		rate_limiter_hit(rl, "t:a", 1000, true, &v);
@@ -109,7 +109,7 @@ static void rate_limiter_windows(void **state)
 	assert_true(v.allowed);
 	assert_int_equal(v.count, 1);
 	rate_limiter_free(rl);
-	rl = rate_limiter_new(0); /* off */
+	rl = rate_limiter_new(0, 60); /* off */
 	for (int i = 0; i < 1000; i++)
 		rate_limiter_hit(rl, "k", 0, true, &v);
 	assert_true(v.allowed);
@@ -119,7 +119,7 @@ static void rate_limiter_windows(void **state)
 static void rate_limiter_survives_many_keys(void **state)
 {
 	(void)state;
-	struct rate_limiter *rl = rate_limiter_new(1);
+	struct rate_limiter *rl = rate_limiter_new(1, 60);
 	struct rate_verdict v;
 	char key[32];
 	for (int i = 0; i < 20000; i++) {

@@ -1,0 +1,561 @@
+/* dialbook contacts add|get|rm|import|export */
+#include "cli/cli.h"
+#include "cli/validate.h"
+#include "model/contact.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char help[] =
+	"usage: dialbook contacts add --list-id ID (--data COL=VALUE... | --from CONTACTS.json)\n"
+	"       dialbook contacts get --list-id ID CONTACT_ID\n"
+	"       dialbook contacts rm --list-id ID CONTACT_ID...\n"
+	"       dialbook contacts import --list-id ID [--contact-id-name COL] [--skip-invalid]\n"
+	"                                [--via upload|api] [--parallel N] FILE.csv\n"
+	"       dialbook contacts export --list-id ID -o FILE.csv\n"
+	"\n"
+	"import validates the file first (as `dialbook validate` does) and refuses it, with\n"
+	"the report, when a row is invalid, unless --skip-invalid (the server then skips\n"
+	"those rows). It uploads through the multipart endpoint and follows the import\n"
+	"with a progress bar when stderr is a terminal; --via api sends 1,000-contact\n"
+	"calls over --parallel N connections (default 4) instead.\n"
+	"\n"
+	"  --max-errors N     problems printed by the validation (default 20)\n"
+	"  --json             machine output\n"
+	"\n" CLI_TARGET_HELP;
+
+struct args {
+	const char *list_id, *from, *id_name, *via, *output;
+	const char *data[64];
+	size_t ndata;
+	bool skip_invalid, json;
+	unsigned parallel;
+	unsigned long max_errors;
+	struct cli_target target;
+	int first;
+};
+
+static int parse(int argc, char **argv, struct args *a)
+{
+	static const struct option options[] = {
+		{"list-id", required_argument, NULL, 'l'},
+		{"from", required_argument, NULL, 'f'},
+		{"data", required_argument, NULL, 'd'},
+		{"contact-id-name", required_argument, NULL, 'c'},
+		{"skip-invalid", no_argument, NULL, 's'},
+		{"via", required_argument, NULL, 'v'},
+		{"parallel", required_argument, NULL, 'p'},
+		{"output", required_argument, NULL, 'o'},
+		{"max-errors", required_argument, NULL, 'm'},
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		CLI_TARGET_OPTIONS,
+		{NULL, 0, NULL, 0},
+	};
+	memset(a, 0, sizeof(*a));
+	a->parallel = 4;
+	a->max_errors = 20;
+	a->via = "upload";
+	opterr = 0;
+	optind = 1;
+	int opt;
+	while ((opt = getopt_long(argc, argv, ":o:", options, NULL)) != -1) {
+		if (cli_target_option(&a->target, opt, optarg))
+			continue;
+		char *end;
+		switch (opt) {
+		case 'l':
+			a->list_id = optarg;
+			break;
+		case 'f':
+			a->from = optarg;
+			break;
+		case 'd':
+			if (a->ndata == 64 || !strchr(optarg, '='))
+				return cli_usage("contacts",
+						 "--data wants COLUMN=VALUE (at most 64)");
+			a->data[a->ndata++] = optarg;
+			break;
+		case 'c':
+			a->id_name = optarg;
+			break;
+		case 's':
+			a->skip_invalid = true;
+			break;
+		case 'v':
+			if (strcmp(optarg, "upload") != 0 && strcmp(optarg, "api") != 0)
+				return cli_usage("contacts", "--via is upload or api, not %s",
+						 optarg);
+			a->via = optarg;
+			break;
+		case 'p':
+			errno = 0;
+			a->parallel = (unsigned)strtoul(optarg, &end, 10);
+			if (!*optarg || *end || errno || a->parallel < 1 || a->parallel > 64)
+				return cli_usage("contacts", "--parallel wants 1 to 64, got %s",
+						 optarg);
+			break;
+		case 'o':
+			a->output = optarg;
+			break;
+		case 'm':
+			errno = 0;
+			a->max_errors = strtoul(optarg, &end, 10);
+			if (!*optarg || *end || errno || optarg[0] == '-')
+				return cli_usage("contacts", "--max-errors wants a number, got %s",
+						 optarg);
+			break;
+		case 'j':
+			a->json = true;
+			break;
+		case 'h':
+			fputs(help, stdout);
+			return -1;
+		default:
+			return cli_bad_option("contacts", opt, argv);
+		}
+	}
+	a->first = optind;
+	return 0;
+}
+
+static void print_json(const char *text)
+{
+	json_t *j = json_loads(text, 0, NULL);
+	char *out = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+	printf("%s\n", out ? out : text);
+	free(out);
+	json_decref(j);
+}
+
+static int add(struct args *a, struct dialbook_client *c)
+{
+	json_t *body;
+	if (a->from) {
+		char *text = cli_read_file(a->from, 512000);
+		json_error_t jerr;
+		body = text ? json_loads(text, 0, &jerr) : NULL;
+		if (text && !body)
+			fprintf(stderr, "dialbook: %s:%d:%d: not valid JSON: %s\n", a->from,
+				jerr.line, jerr.column, jerr.text);
+		free(text);
+		if (!body)
+			return EXIT_INVALID;
+		if (json_is_object(body)) { /* one contact */
+			json_t *arr = json_array();
+			json_array_append_new(arr, body);
+			body = arr;
+		}
+		size_t i;
+		json_t *v;
+		json_array_foreach(body, i, v)
+		{
+			if (json_is_object(v) && !json_object_get(v, "contactListId"))
+				json_object_set_new(v, "contactListId", json_string(a->list_id));
+		}
+	} else {
+		json_t *data = json_object();
+		for (size_t i = 0; i < a->ndata; i++) {
+			const char *eq = strchr(a->data[i], '=');
+			char key[256];
+			snprintf(key, sizeof(key), "%.*s", (int)(eq - a->data[i]), a->data[i]);
+			json_object_set_new(data, key, json_string(eq + 1));
+		}
+		body = json_pack("[{s:s,s:o}]", "contactListId", a->list_id, "data", data);
+	}
+	char *text = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	char *added = NULL;
+	struct dialbook_error err;
+	int code = dialbook_contacts_add(c, a->list_id, text, &added, &err);
+	free(text);
+	if (code)
+		return cli_fail("cannot add the contacts", code, &err);
+	json_t *j = json_loads(added, 0, NULL);
+	if (a->json) {
+		printf("%s\n", added);
+	} else {
+		size_t i;
+		json_t *v;
+		json_array_foreach(j, i, v)
+		{
+			printf("%s\n", json_string_value(json_object_get(v, "id")));
+		}
+	}
+	json_decref(j);
+	free(added);
+	return EXIT_DONE;
+}
+
+/* Progress on a terminal: rows, percent, rate, time left. */
+struct progress {
+	bool tty;
+	double started;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void draw(struct progress *p, long long done, long long total)
+{
+	if (!p->tty)
+		return;
+	double elapsed = now_s() - p->started;
+	double rate = elapsed > 0 ? (double)done / elapsed : 0;
+	int pct = total > 0 ? (int)(done * 100 / total) : 0;
+	if (pct > 100)
+		pct = 100;
+	char bar[31];
+	for (int i = 0; i < 30; i++)
+		bar[i] = i < pct * 30 / 100 ? '#' : '.';
+	bar[30] = '\0';
+	double eta = rate > 0 && total > done ? (double)(total - done) / rate : 0;
+	fprintf(stderr, "\r[%s] %3d%% %lld/%lld rows  %.0f rows/s  ETA %.0f s ", bar, pct, done,
+		total, rate, eta);
+	fflush(stderr);
+}
+
+static void on_import_progress(void *ctx, const struct dialbook_import_status *s)
+{
+	draw(ctx, (long long)s->completed_records, (long long)s->total_records);
+}
+
+static int import_upload(struct args *a, struct dialbook_client *c, const char *file)
+{
+	char *correlation = NULL;
+	struct dialbook_error err;
+	struct progress p = {isatty(STDERR_FILENO), now_s()};
+	if (p.tty)
+		fprintf(stderr, "uploading %s...\n", file);
+	int code = dialbook_upload(c, a->list_id, file, a->id_name, &correlation, &err);
+	if (code)
+		return cli_fail("the upload failed", code, &err);
+	struct dialbook_import_status st;
+	code = dialbook_import_wait(c, a->list_id, 0, on_import_progress, &p, &st, &err);
+	if (p.tty)
+		fputc('\n', stderr);
+	if (code) {
+		free(correlation);
+		return cli_fail("cannot follow the import", code, &err);
+	}
+	if (a->json) {
+		json_t *out = json_pack("{s:s,s:b,s:I,s:I,s:I,s:s,s:s,s:s}", "importId",
+					correlation ? correlation : "", "failed", st.failed,
+					"totalRecords", (json_int_t)st.total_records,
+					"completedRecords", (json_int_t)st.completed_records,
+					"failedRecords", (json_int_t)st.failed_records,
+					"failureReason", st.failure_reason, "failureDetail",
+					st.failure_detail, "rejectedRowsUri", st.rejected_rows_uri);
+		char *text = json_dumps(out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		printf("%s\n", text);
+		free(text);
+		json_decref(out);
+	} else if (!st.failed) {
+		printf("imported %lld of %lld rows",
+		       (long long)(st.completed_records - st.failed_records),
+		       (long long)st.total_records);
+		if (st.failed_records)
+			printf("; %lld rejected (%s)", (long long)st.failed_records,
+			       st.rejected_rows_uri);
+		printf("\n");
+	}
+	free(correlation);
+	if (st.failed) {
+		fprintf(stderr, "dialbook: the import failed: %s: %s\n", st.failure_reason,
+			st.failure_detail);
+		return EXIT_INVALID;
+	}
+	/* With --skip-invalid, rejected rows were expected. */
+	return st.failed_records && !a->skip_invalid ? EXIT_INVALID : EXIT_DONE;
+}
+
+/* --via api: batches of 1,000 contacts, sent by `parallel` threads. */
+struct batch_queue {
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	char *items[16];
+	size_t head, count;
+	bool closed, failed;
+	int fail_code;
+	struct dialbook_error err;
+	long long sent;
+	const char *list_id;
+	struct progress *progress;
+	long long total;
+};
+
+struct sender_arg {
+	struct batch_queue *q;
+	struct dialbook_client *client; /* one connection per thread */
+};
+
+static void *sender(void *arg)
+{
+	struct batch_queue *q = ((struct sender_arg *)arg)->q;
+	struct dialbook_client *c = ((struct sender_arg *)arg)->client;
+	int code = 0;
+	struct dialbook_error err;
+	for (;;) {
+		pthread_mutex_lock(&q->lock);
+		while (!q->count && !q->closed && !q->failed)
+			pthread_cond_wait(&q->changed, &q->lock);
+		if (code && !q->failed) {
+			q->failed = true;
+			q->fail_code = code;
+			q->err = err;
+			pthread_cond_broadcast(&q->changed);
+		}
+		if (q->failed || (!q->count && q->closed)) {
+			pthread_mutex_unlock(&q->lock);
+			break;
+		}
+		char *body = q->items[q->head];
+		q->head = (q->head + 1) % 16;
+		q->count--;
+		pthread_cond_broadcast(&q->changed);
+		pthread_mutex_unlock(&q->lock);
+		char *answer = NULL;
+		code = dialbook_contacts_add(c, q->list_id, body, &answer, &err);
+		json_t *added = answer ? json_loads(answer, 0, NULL) : NULL;
+		size_t n = json_array_size(added);
+		json_decref(added);
+		free(answer);
+		free(body);
+		pthread_mutex_lock(&q->lock);
+		q->sent += (long long)n;
+		draw(q->progress, q->sent, q->total);
+		pthread_mutex_unlock(&q->lock);
+	}
+	return NULL;
+}
+
+static ssize_t read_fd(void *ctx, char *buf, size_t size)
+{
+	ssize_t n;
+	do
+		n = read(*(int *)ctx, buf, size);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
+static bool queue_push(struct batch_queue *q, char *body)
+{
+	pthread_mutex_lock(&q->lock);
+	while (q->count == 16 && !q->failed)
+		pthread_cond_wait(&q->changed, &q->lock);
+	bool ok = !q->failed;
+	if (ok) {
+		q->items[(q->head + q->count) % 16] = body;
+		q->count++;
+		pthread_cond_broadcast(&q->changed);
+	}
+	pthread_mutex_unlock(&q->lock);
+	if (!ok)
+		free(body);
+	return ok;
+}
+
+static int import_api(struct args *a, const char *file, const struct contact_schema *schema,
+		      long long total)
+{
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "dialbook: %s: %s\n", file, strerror(errno));
+		return EXIT_INVALID;
+	}
+	struct progress p = {isatty(STDERR_FILENO), now_s()};
+	struct batch_queue q = {.list_id = a->list_id, .progress = &p, .total = total};
+	pthread_mutex_init(&q.lock, NULL);
+	pthread_cond_init(&q.changed, NULL);
+	pthread_t threads[64];
+	struct sender_arg args[64];
+	for (unsigned i = 0; i < a->parallel; i++) {
+		args[i].q = &q;
+		if (cli_connect(&a->target, &args[i].client)) {
+			for (unsigned k = 0; k < i; k++)
+				dialbook_client_free(args[k].client);
+			close(fd);
+			return EXIT_USAGE;
+		}
+	}
+	for (unsigned i = 0; i < a->parallel; i++)
+		pthread_create(&threads[i], NULL, sender, &args[i]);
+	struct csv_reader *reader = csv_reader_new(read_fd, &fd);
+	struct contact_csv check;
+	memset(&check, 0, sizeof(check));
+	struct csv_record rec;
+	struct csv_error cerr;
+	int rc = csv_reader_next(reader, &rec, &cerr);
+	struct contact_csv_failure why;
+	bool ok = rc > 0 && contact_csv_header(&check, schema, &rec, a->id_name, 50, &why) == 0;
+	json_t *batch = json_array();
+	while (ok && (rc = csv_reader_next(reader, &rec, &cerr)) != 0) {
+		struct contact_csv_row row;
+		int bad;
+		char reason[256];
+		if (rc < 0 || rec.blank ||
+		    contact_csv_row(&check, &rec, &row, &bad, reason, sizeof(reason)))
+			continue; /* reported by the validation; skipped as the server would */
+		json_t *data = json_object();
+		for (size_t k = 0; k < schema->count; k++)
+			json_object_set_new(data, schema->columns[k].name,
+					    json_stringn(check.values[k], check.lens[k]));
+		json_t *contact = json_pack("{s:s,s:o,s:b}", "contactListId", a->list_id, "data",
+					    data, "callable", row.callable);
+		if (row.id)
+			json_object_set_new(contact, "id", json_stringn(row.id, row.id_len));
+		json_array_append_new(batch, contact);
+		if (json_array_size(batch) == 1000) {
+			ok = queue_push(&q, json_dumps(batch, JSON_COMPACT));
+			json_array_clear(batch);
+		}
+	}
+	if (ok && json_array_size(batch))
+		queue_push(&q, json_dumps(batch, JSON_COMPACT));
+	json_decref(batch);
+	pthread_mutex_lock(&q.lock);
+	q.closed = true;
+	pthread_cond_broadcast(&q.changed);
+	pthread_mutex_unlock(&q.lock);
+	for (unsigned i = 0; i < a->parallel; i++) {
+		pthread_join(threads[i], NULL);
+		dialbook_client_free(args[i].client);
+	}
+	if (p.tty)
+		fputc('\n', stderr);
+	csv_reader_free(reader);
+	contact_csv_release(&check);
+	close(fd);
+	pthread_cond_destroy(&q.changed);
+	pthread_mutex_destroy(&q.lock);
+	if (q.failed)
+		return cli_fail("adding contacts failed", q.fail_code, &q.err);
+	if (a->json)
+		printf("{\"sent\":%lld}\n", q.sent);
+	else
+		printf("added %lld contacts through the API\n", q.sent);
+	return EXIT_DONE;
+}
+
+static int import(struct args *a, struct dialbook_client *c, const char *file)
+{
+	char *definition = NULL;
+	struct dialbook_error err;
+	int code = dialbook_list_get(c, a->list_id, &definition, &err);
+	if (code)
+		return cli_fail("cannot read the list", code, &err);
+	struct contact_schema schema;
+	int rc = cli_load_schema(definition, a->list_id, &schema);
+	free(definition);
+	if (rc)
+		return rc;
+	/* The server's own checks first: nothing is sent when they fail. */
+	struct report r = {.out = stderr, .file = file, .max_errors = a->max_errors};
+	rc = cli_validate_run(&r, file, &schema, a->id_name);
+	if (rc || (r.invalid && !a->skip_invalid)) {
+		cli_validate_summary(&r, rc == EXIT_DONE);
+		if (rc == EXIT_DONE)
+			fprintf(stderr, "dialbook: nothing was imported; fix the rows above, or "
+					"pass --skip-invalid to import the valid ones\n");
+		contact_schema_release(&schema);
+		return EXIT_INVALID;
+	}
+	if (strcmp(a->via, "api") == 0)
+		rc = import_api(a, file, &schema, (long long)(r.rows - r.invalid));
+	else
+		rc = import_upload(a, c, file);
+	contact_schema_release(&schema);
+	return rc;
+}
+
+int cmd_contacts(int argc, char **argv)
+{
+	if (argc < 2 || argv[1][0] == '-') {
+		if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+			fputs(help, stdout);
+			return EXIT_DONE;
+		}
+		return cli_usage("contacts", "say what to do: add, get, rm, import or export");
+	}
+	const char *verb = argv[1];
+	struct args a;
+	int rc = parse(argc - 1, argv + 1, &a);
+	if (rc)
+		return rc < 0 ? EXIT_DONE : rc;
+	char **rest = argv + 1 + a.first;
+	int nrest = argc - 1 - a.first;
+	static const char *const verbs[] = {"add", "get", "rm", "import", "export"};
+	size_t v;
+	for (v = 0; v < 5; v++)
+		if (strcmp(verb, verbs[v]) == 0)
+			break;
+	if (v == 5)
+		return cli_usage("contacts",
+				 "unknown action %s; actions are add, get, rm, import, export",
+				 verb);
+	if (!a.list_id)
+		return cli_usage("contacts", "%s needs --list-id", verb);
+	if (v == 0 && (nrest || (!a.from == !a.ndata)))
+		return cli_usage("contacts", "add takes --data COL=VALUE... or --from FILE");
+	if (v == 1 && nrest != 1)
+		return cli_usage("contacts", "get needs one contact id");
+	if (v == 2 && nrest == 0)
+		return cli_usage("contacts", "rm needs the ids of the contacts to delete");
+	if (v == 3 && nrest != 1)
+		return cli_usage("contacts", "import needs one CSV file");
+	if (v == 4 && (nrest || !a.output))
+		return cli_usage("contacts", "export needs -o FILE.csv");
+	struct dialbook_client *c;
+	if ((rc = cli_connect(&a.target, &c)))
+		return rc;
+	struct dialbook_error err;
+	int code;
+	switch (v) {
+	case 0:
+		rc = add(&a, c);
+		break;
+	case 1: {
+		char *text = NULL;
+		code = dialbook_contact_get(c, a.list_id, rest[0], &text, &err);
+		rc = code ? cli_fail("cannot read the contact", code, &err) : EXIT_DONE;
+		if (!code)
+			print_json(text);
+		free(text);
+		break;
+	}
+	case 2:
+		rc = EXIT_DONE;
+		for (int i = 0; i < nrest; i++) {
+			code = dialbook_contact_delete(c, a.list_id, rest[i], &err);
+			if (code)
+				rc = cli_fail(rest[i], code, &err);
+			else
+				printf("deleted %s\n", rest[i]);
+		}
+		break;
+	case 3:
+		rc = import(&a, c, rest[0]);
+		break;
+	default: {
+		int64_t bytes = 0;
+		if (isatty(STDERR_FILENO))
+			fprintf(stderr, "exporting...\n");
+		code = dialbook_export(c, a.list_id, a.output, 0, &bytes, &err);
+		rc = code ? cli_fail("the export failed", code, &err) : EXIT_DONE;
+		if (!code)
+			printf("exported to %s (%lld bytes)\n", a.output, (long long)bytes);
+	}
+	}
+	dialbook_client_free(c);
+	return rc;
+}

@@ -1,0 +1,276 @@
+"""The dialbook CLI and libdialbook, black-box: every subcommand and exit
+code against a dialbookd on a free port, golden validation reports, the 429
+path and token renewal."""
+import csv
+import json
+import os
+import stat
+import subprocess
+
+import pytest
+
+from conftest import BINARY, LISTS, SANITIZER_MARKS
+
+BUILD = os.path.dirname(os.path.abspath(BINARY))
+CLI = os.path.join(BUILD, "dialbook")
+GOLDEN = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                      "data", "validate")
+
+
+def dialbook(*args, env=None, cwd=None, check=None):
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("DIALBOOK_")}
+    full_env.update(env or {})
+    proc = subprocess.run([CLI, *args], capture_output=True, text=True, env=full_env, cwd=cwd,
+                          timeout=120)
+    for mark in SANITIZER_MARKS:
+        assert mark not in proc.stderr, proc.stderr
+    if check is not None:
+        assert proc.returncode == check, (args, proc.returncode, proc.stdout, proc.stderr)
+    return proc
+
+
+@pytest.fixture
+def target(server, tmp_path):
+    """Environment for a fresh organization's client, and a private config dir."""
+    c = server.client()
+    return {"DIALBOOK_BASE_URL": server.base, "DIALBOOK_CLIENT_ID": c["client_id"],
+            "DIALBOOK_CLIENT_SECRET": c["client_secret"], "XDG_CONFIG_HOME": str(tmp_path / "cfg"),
+            "HOME": str(tmp_path)}
+
+
+@pytest.mark.parametrize("name", sorted(f[:-4] for f in os.listdir(GOLDEN) if f.endswith(".csv")))
+def test_golden_validation_reports(name):
+    expected = open(os.path.join(GOLDEN, name + ".expected")).read()
+    proc = dialbook("validate", "--list", "list.json", name + ".csv", cwd=GOLDEN)
+    assert proc.stdout + f"exit {proc.returncode}\n" == expected
+    assert proc.stderr == ""
+
+
+def write(tmp_path, name, data):
+    p = tmp_path / name
+    p.write_bytes(data)
+    return str(p)
+
+
+def test_max_errors_counts_everything_and_says_so(tmp_path):
+    rows = "".join(f"{i},x,bad{i},,\n" for i in range(5))
+    f = write(tmp_path, "many.csv", ("id,name,phone,email,zip\n" + rows).encode())
+    proc = dialbook("validate", "--list", os.path.join(GOLDEN, "list.json"), "--max-errors", "2",
+                    f, check=1)
+    lines = proc.stdout.splitlines()
+    assert len(lines) == 3
+    assert "5 invalid" in lines[-1] and "5 errors" in lines[-1]
+    assert "(3 not printed; see --max-errors)" in lines[-1]
+
+
+def test_rejects_file_and_json(tmp_path):
+    f = write(tmp_path, "r.csv", b"id,name,phone,email,zip\n1,a,5551234567,,\n2,b,12ab,,\n")
+    out = str(tmp_path / "rejects.csv")
+    proc = dialbook("validate", "--list", os.path.join(GOLDEN, "list.json"), "--rejects", out,
+                    "--json", f, check=1)
+    summary = json.loads(proc.stdout)
+    assert summary["rows"] == 2 and summary["invalid"] == 1 and summary["valid"] == 1
+    assert summary["problems"][0] == {"severity": "error", "line": 3, "column": 5,
+                                      "message": 'column "phone": not a phone number: "12ab"'}
+    rows = list(csv.reader(open(out)))
+    assert rows[0] == ["line", "column", "reason", "id", "name", "phone", "email", "zip"]
+    assert rows[1][:3] == ["3", "5", 'column "phone": not a phone number: "12ab"']
+
+
+def test_repeated_contact_ids(tmp_path):
+    data = "id,name,phone,email,zip\n" + "".join(f"{i % 1000},n,5551234567,,\n"
+                                                  for i in range(1002))
+    f = write(tmp_path, "d.csv", data.encode())
+    proc = dialbook("validate", "--list", os.path.join(GOLDEN, "list.json"),
+                    "--contact-id-name", "id", f, check=1)
+    assert 'd.csv:1002:1: error: contact id "0" repeats line 2' in proc.stdout
+    assert 'd.csv:1003:1: error: contact id "1" repeats line 3' in proc.stdout
+    assert "2 invalid" in proc.stdout.splitlines()[-1]
+    ok = write(tmp_path, "ok.csv", b"id,name,phone,email,zip\n1,a,5551234567,,\n2,b,5551234567,,\n")
+    dialbook("validate", "--list", os.path.join(GOLDEN, "list.json"), "--contact-id-name", "id",
+             ok, check=0)
+
+
+@pytest.mark.parametrize("args", [
+    [],
+    ["bogus"],
+    ["validate"],
+    ["validate", "x.csv"],
+    ["validate", "--list", "a.json", "--list-id", "b", "x.csv"],
+    ["validate", "--list", "a.json", "x.csv", "y.csv"],
+    ["validate", "--list", "a.json", "--max-errors", "-1", "x.csv"],
+    ["validate", "--nope"],
+    ["lists"],
+    ["lists", "frob"],
+    ["lists", "create", "--name", "x"],
+    ["lists", "get"],
+    ["contacts", "get", "x"],
+    ["contacts", "import", "--list-id", "x"],
+    ["contacts", "import", "--list-id", "x", "--via", "ftp", "f.csv"],
+    ["contacts", "export", "--list-id", "x"],
+    ["login", "extra"],
+])
+def test_usage_errors_exit_2(args):
+    proc = dialbook(*args, check=2)
+    assert proc.stdout == ""
+    assert proc.stderr.startswith("dialbook: ") or proc.stderr.startswith("usage:")
+
+
+@pytest.mark.parametrize("args", [["--help"], ["validate", "--help"], ["login", "--help"],
+                                  ["lists", "--help"], ["contacts", "--help"],
+                                  ["lists", "create", "--help"]])
+def test_help_everywhere(args):
+    proc = dialbook(*args, check=0)
+    assert "usage: dialbook" in proc.stdout
+
+
+def test_bad_list_definition_is_invalid_data(tmp_path):
+    bad = write(tmp_path, "bad.json", b'{"name": "x", "columnNames": []}')
+    f = write(tmp_path, "f.csv", b"a\n1\n")
+    proc = dialbook("validate", "--list", bad, f, check=1)
+    assert "not a contact list definition" in proc.stderr and "at least one column" in proc.stderr
+    nojson = write(tmp_path, "no.json", b"{nope")
+    proc = dialbook("validate", "--list", nojson, f, check=1)
+    assert "no.json:1:" in proc.stderr
+    proc = dialbook("validate", "--list", os.path.join(GOLDEN, "list.json"),
+                    str(tmp_path / "missing.csv"), check=1)
+    assert "No such file" in proc.stderr
+
+
+def test_login_saves_credentials_for_the_other_commands(target, tmp_path):
+    proc = dialbook("login", env=target, check=0)
+    assert "logged in to" in proc.stdout
+    path = tmp_path / "cfg" / "dialbook" / "credentials"
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    only_home = {"XDG_CONFIG_HOME": target["XDG_CONFIG_HOME"], "HOME": target["HOME"]}
+    dialbook("lists", "ls", env=only_home, check=0)
+    wrong = dict(target, DIALBOOK_CLIENT_SECRET="wrong")
+    proc = dialbook("login", env=wrong, check=3)
+    assert "login failed" in proc.stderr and "authentication failed" in proc.stderr
+    proc = dialbook("lists", "ls", env={"HOME": str(tmp_path / "nowhere")}, check=2)
+    assert "no server" in proc.stderr
+
+
+def test_lists_lifecycle(target, tmp_path):
+    proc = dialbook("lists", "create", "--name", "CLI list", "--column", "phone:phone:required",
+                    "--column", "email:email", "--column", "note", env=target, check=0)
+    list_id = proc.stdout.strip()
+    assert len(list_id) == 36
+    got = json.loads(dialbook("lists", "get", list_id, env=target, check=0).stdout)
+    assert got["columnDefinitions"][0] == {"name": "phone", "type": "phone", "required": True}
+    assert got["columnNames"] == ["phone", "email", "note"]
+    proc = dialbook("lists", "ls", env=target, check=0)
+    assert f"{list_id}\tCLI list" in proc.stdout
+    proc = dialbook("lists", "update", list_id, "--status", "INACTIVE", env=target, check=0)
+    assert "version 2" in proc.stdout
+    # The server refuses: the same name again is invalid data (exit 1).
+    proc = dialbook("lists", "create", "--name", "cli LIST", "--column", "a", env=target,
+                    check=1)
+    assert "already exists" in proc.stderr and "HTTP 409" in proc.stderr
+    proc = dialbook("lists", "create", "--name", "x", "--column", "a:fax", env=target, check=2)
+    assert "--column wants NAME:TYPE" in proc.stderr
+    body = write(tmp_path, "list.json", json.dumps(
+        {"name": "from file", "columnNames": ["a", "b"]}).encode())
+    proc = dialbook("lists", "create", "--from", body, "--json", env=target, check=0)
+    assert json.loads(proc.stdout)["columnNames"] == ["a", "b"]
+    dialbook("lists", "rm", list_id, env=target, check=0)
+    proc = dialbook("lists", "get", list_id, env=target, check=1)
+    assert "HTTP 404" in proc.stderr
+
+
+def test_network_failure_is_exit_3(target):
+    env = dict(target, DIALBOOK_BASE_URL="http://127.0.0.1:9")
+    proc = dialbook("lists", "ls", env=env, check=3)
+    assert "127.0.0.1:9" in proc.stderr
+    proc = dialbook("lists", "ls", env=dict(target, DIALBOOK_BASE_URL="ftp://x"), check=2)
+    assert "http://" in proc.stderr
+
+
+def make_list(target):
+    return dialbook("lists", "create", "--name", "people", "--column", "id",
+                    "--column", "name", "--column", "phone:phone:required",
+                    env=target, check=0).stdout.strip()
+
+
+def test_contacts_add_get_rm(target):
+    lid = make_list(target)
+    cid = dialbook("contacts", "add", "--list-id", lid, "--data", "name=Ann",
+                   "--data", "phone=5551234567", env=target, check=0).stdout.strip()
+    got = json.loads(dialbook("contacts", "get", "--list-id", lid, cid, env=target, check=0).stdout)
+    assert got["data"]["name"] == "Ann"
+    proc = dialbook("contacts", "add", "--list-id", lid, "--data", "phone=nope", env=target,
+                    check=1)
+    assert "not a phone number" in proc.stderr
+    assert dialbook("contacts", "rm", "--list-id", lid, cid, env=target, check=0).stdout == \
+        f"deleted {cid}\n"
+    dialbook("contacts", "get", "--list-id", lid, cid, env=target, check=1)
+
+
+def test_import_refuses_invalid_files_then_imports_and_exports(target, tmp_path):
+    lid = make_list(target)
+    bad = write(tmp_path, "bad.csv", b"id,name,phone\n1,Ann,5551234567\n2,Bob,12ab\n")
+    proc = dialbook("contacts", "import", "--list-id", lid, "--contact-id-name", "id", bad,
+                    env=target, check=1)
+    assert 'bad.csv:3:' in proc.stderr and "nothing was imported" in proc.stderr
+    size = json.loads(dialbook("lists", "get", lid, env=target, check=0).stdout)
+    proc = dialbook("contacts", "import", "--list-id", lid, "--contact-id-name", "id",
+                    "--skip-invalid", bad, env=target, check=0)
+    assert "imported 1 of 2 rows; 1 rejected" in proc.stdout
+    good = write(tmp_path, "good.csv",
+                 ("id,name,phone\n" + "".join(f"{i},\"N, {i}\",5551234567\n"
+                                              for i in range(2500))).encode())
+    proc = dialbook("contacts", "import", "--list-id", lid, "--contact-id-name", "id", good,
+                    env=target, check=0)
+    assert "imported 2500 of 2500 rows" in proc.stdout
+    out = str(tmp_path / "export.csv")
+    proc = dialbook("contacts", "export", "--list-id", lid, "-o", out, env=target, check=0)
+    assert "exported to" in proc.stdout
+    rows = list(csv.reader(open(out, encoding="utf-8-sig")))
+    assert rows[0] == ["inin-outbound-id", "id", "name", "phone", "ContactCallable"]
+    assert len(rows) == 2501  # ids 0..2499; "1" replaced by the second import
+    assert size["id"] == lid
+
+
+def test_import_via_api_in_parallel(target, tmp_path):
+    lid = make_list(target)
+    f = write(tmp_path, "api.csv", ("id,name,phone\n" + "".join(
+        f"{i},n{i},5551234567\n" for i in range(3500))).encode())
+    proc = dialbook("contacts", "import", "--list-id", lid, "--contact-id-name", "id",
+                    "--via", "api", "--parallel", "3", f, env=target, check=0)
+    assert "added 3500 contacts" in proc.stdout
+    got = json.loads(dialbook("lists", "get", lid, env=target, check=0).stdout)
+    assert got["id"] == lid
+
+
+def test_rate_limited_commands_wait_and_succeed(make_server, tmp_path):
+    srv = make_server("--rate-limit", "1", "--rate-window", "2")
+    c = srv.client()
+    env = {"DIALBOOK_BASE_URL": srv.base, "DIALBOOK_CLIENT_ID": c["client_id"],
+           "DIALBOOK_CLIENT_SECRET": c["client_secret"], "HOME": str(tmp_path)}
+    lid = dialbook("lists", "create", "--name", "r", "--column", "a", env=env, check=0).stdout.strip()
+    proc = dialbook("lists", "update", lid, "--name", "renamed", env=env, check=0)
+    assert "HTTP 429" in proc.stderr and "retrying in" in proc.stderr
+    assert "version 2" in proc.stdout
+
+
+def test_libdialbook_renews_tokens(make_server):
+    srv = make_server("--token-ttl", "2")
+    c = srv.client()
+    proc = subprocess.run([os.path.join(BUILD, "client_renewal"), srv.base, c["client_id"],
+                           c["client_secret"], "5"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count(" ok, token left") == 6
+    assert "unknown region mars_north_1" in proc.stdout
+    assert srv.log_text().count("path=/oauth/token status=200") >= 3
+
+
+def test_only_the_public_api_is_exported():
+    lib = os.path.join(BUILD, "libdialbook.so")
+    out = subprocess.run(["nm", "-D", "--defined-only", lib], capture_output=True, text=True,
+                         check=True).stdout
+    names = [line.split()[-1] for line in out.splitlines() if line.strip()]
+    assert names and all(n.startswith("dialbook_") for n in names), names
+    header = open(os.path.join(os.path.dirname(GOLDEN), "..", "..", "include", "dialbook",
+                               "dialbook.h")).read()
+    for n in names:
+        assert n + "(" in header, n
