@@ -4,7 +4,9 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 
-.PHONY: all deps build build-asan run test test-unit test-api clean format
+PREFIX     ?= /usr/local
+
+.PHONY: all deps build build-asan run test install clean format
 
 all: build
 
@@ -26,6 +28,11 @@ run: build
 
 test: build build-asan
 	./scripts/run-tests $(BUILD) $(ASAN_BUILD)
+
+# dialbookd, the dialbook CLI, libdialbook (shared and static), its header
+# and dialbook.pc.
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
