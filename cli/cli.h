@@ -5,6 +5,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "dialbook/dialbook.h"
 
@@ -49,6 +50,15 @@ int cli_fail(const char *what, int code, const struct dialbook_error *err);
 char *cli_read_file(const char *path, size_t max);
 /* Common getopt loop pieces: -h/--help printing `help` (returns -1). */
 int cli_bad_option(const char *cmd, int opt, char **argv);
+
+/* Actions: `dialbook CMD --help` prints help (returns 0); no action is a
+ * usage error (2); otherwise -1 and argv[1] is the action. */
+int cli_show_help_or_verb(const char *cmd, const char *help, int argc, char **argv,
+			  const char *actions);
+/* Pretty (or compact) JSON on stdout; other text as it is. */
+void cli_print_json(const char *text, bool pretty);
+/* A csv_read_fn over a file descriptor (ctx points at the int). */
+ssize_t cli_read_fd(void *ctx, char *buf, size_t size);
 
 int cmd_validate(int argc, char **argv);
 int cmd_login(int argc, char **argv);

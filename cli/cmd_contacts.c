@@ -125,15 +125,6 @@ static int parse(int argc, char **argv, struct args *a)
 	return 0;
 }
 
-static void print_json(const char *text)
-{
-	json_t *j = json_loads(text, 0, NULL);
-	char *out = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
-	printf("%s\n", out ? out : text);
-	free(out);
-	json_decref(j);
-}
-
 static int add(struct args *a, struct dialbook_client *c)
 {
 	json_t *body;
@@ -339,15 +330,6 @@ static void *sender(void *arg)
 	return NULL;
 }
 
-static ssize_t read_fd(void *ctx, char *buf, size_t size)
-{
-	ssize_t n;
-	do
-		n = read(*(int *)ctx, buf, size);
-	while (n < 0 && errno == EINTR);
-	return n;
-}
-
 static bool queue_push(struct batch_queue *q, char *body)
 {
 	pthread_mutex_lock(&q->lock);
@@ -390,7 +372,7 @@ static int import_api(struct args *a, const char *file, const struct contact_sch
 	}
 	for (unsigned i = 0; i < a->parallel; i++)
 		pthread_create(&threads[i], NULL, sender, &args[i]);
-	struct csv_reader *reader = csv_reader_new(read_fd, &fd);
+	struct csv_reader *reader = csv_reader_new(cli_read_fd, &fd);
 	struct contact_csv check;
 	memset(&check, 0, sizeof(check));
 	struct csv_record rec;
@@ -480,13 +462,10 @@ static int import(struct args *a, struct dialbook_client *c, const char *file)
 
 int cmd_contacts(int argc, char **argv)
 {
-	if (argc < 2 || argv[1][0] == '-') {
-		if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-			fputs(help, stdout);
-			return EXIT_DONE;
-		}
-		return cli_usage("contacts", "say what to do: add, get, rm, import or export");
-	}
+	int shown = cli_show_help_or_verb("contacts", help, argc, argv,
+					  "add, get, rm, import or export");
+	if (shown >= 0)
+		return shown;
 	const char *verb = argv[1];
 	struct args a;
 	int rc = parse(argc - 1, argv + 1, &a);
@@ -529,7 +508,7 @@ int cmd_contacts(int argc, char **argv)
 		code = dialbook_contact_get(c, a.list_id, rest[0], &text, &err);
 		rc = code ? cli_fail("cannot read the contact", code, &err) : EXIT_DONE;
 		if (!code)
-			print_json(text);
+			cli_print_json(text, true);
 		free(text);
 		break;
 	}

@@ -81,17 +81,6 @@ static int parse(int argc, char **argv, struct args *a)
 	return 0;
 }
 
-static void print_json(const char *text, bool pretty)
-{
-	json_t *j = json_loads(text, 0, NULL);
-	char *out =
-		j ? json_dumps(j, (pretty ? JSON_INDENT(2) : JSON_COMPACT) | JSON_PRESERVE_ORDER)
-		  : NULL;
-	printf("%s\n", out ? out : text);
-	free(out);
-	json_decref(j);
-}
-
 /* "name:type[:required]" as a columnDefinitions entry. */
 static json_t *column_definition(const char *spec)
 {
@@ -175,7 +164,7 @@ static int create(struct args *a, struct dialbook_client *c)
 		return cli_fail("cannot create the list", code, &err);
 	json_t *j = json_loads(created, 0, NULL);
 	if (a->json)
-		print_json(created, false);
+		cli_print_json(created, false);
 	else
 		printf("%s\n", json_string_value(json_object_get(j, "id")));
 	json_decref(j);
@@ -240,7 +229,7 @@ static int update(struct args *a, struct dialbook_client *c, const char *id)
 		return cli_fail("cannot update the list", code, &err);
 	json_t *j = json_loads(updated, 0, NULL);
 	if (a->json)
-		print_json(updated, false);
+		cli_print_json(updated, false);
 	else
 		printf("%s version %lld\n", id,
 		       (long long)json_integer_value(json_object_get(j, "version")));
@@ -251,13 +240,10 @@ static int update(struct args *a, struct dialbook_client *c, const char *id)
 
 int cmd_lists(int argc, char **argv)
 {
-	if (argc < 2 || argv[1][0] == '-') {
-		if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-			fputs(help, stdout);
-			return EXIT_DONE;
-		}
-		return cli_usage("lists", "say what to do: create, get, ls, update or rm");
-	}
+	int shown =
+		cli_show_help_or_verb("lists", help, argc, argv, "create, get, ls, update or rm");
+	if (shown >= 0)
+		return shown;
 	const char *verb = argv[1];
 	struct args a;
 	int rc = parse(argc - 1, argv + 1, &a);
@@ -291,7 +277,7 @@ int cmd_lists(int argc, char **argv)
 		int code = dialbook_list_get(c, rest[0], &text, &err);
 		rc = code ? cli_fail("cannot read the list", code, &err) : EXIT_DONE;
 		if (!code)
-			print_json(text, !a.json);
+			cli_print_json(text, !a.json);
 		free(text);
 	} else if (is_update) {
 		rc = update(&a, c, rest[0]);

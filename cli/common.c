@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
 
 int cli_usage(const char *cmd, const char *fmt, ...)
 {
@@ -172,4 +175,36 @@ char *cli_read_file(const char *path, size_t max)
 	}
 	buf[n] = '\0';
 	return buf;
+}
+
+int cli_show_help_or_verb(const char *cmd, const char *help, int argc, char **argv,
+			  const char *actions)
+{
+	if (argc >= 2 && argv[1][0] != '-')
+		return -1;
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		fputs(help, stdout);
+		return EXIT_DONE;
+	}
+	return cli_usage(cmd, "say what to do: %s", actions);
+}
+
+void cli_print_json(const char *text, bool pretty)
+{
+	json_t *j = json_loads(text, 0, NULL);
+	char *out =
+		j ? json_dumps(j, (pretty ? JSON_INDENT(2) : JSON_COMPACT) | JSON_PRESERVE_ORDER)
+		  : NULL;
+	printf("%s\n", out ? out : text);
+	free(out);
+	json_decref(j);
+}
+
+ssize_t cli_read_fd(void *ctx, char *buf, size_t size)
+{
+	ssize_t n;
+	do
+		n = read(*(int *)ctx, buf, size);
+	while (n < 0 && errno == EINTR);
+	return n;
 }

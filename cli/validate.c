@@ -45,15 +45,6 @@ static void reject(struct report *r, const struct contact_csv *check, unsigned l
 	contact_csv_rejects_row(&r->rw, line, column, why, rec);
 }
 
-static ssize_t read_fd(void *ctx, char *buf, size_t size)
-{
-	ssize_t n;
-	do
-		n = read(*(int *)ctx, buf, size);
-	while (n < 0 && errno == EINTR);
-	return n;
-}
-
 /* The list's definition, through the same rules as the server's. */
 int cli_load_schema(const char *json_text, const char *origin, struct contact_schema *schema)
 {
@@ -90,7 +81,7 @@ static int confirm_duplicates(struct report *r, struct dupes *d, const char *pat
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	struct csv_reader *reader = csv_reader_new(read_fd, &fd);
+	struct csv_reader *reader = csv_reader_new(cli_read_fd, &fd);
 	struct csv_record rec;
 	struct csv_error err;
 	int rc;
@@ -134,7 +125,7 @@ int cli_validate_run(struct report *r, const char *path, const struct contact_sc
 		fprintf(stderr, "dialbook: %s: %s\n", path, strerror(errno));
 		return EXIT_INVALID;
 	}
-	struct csv_reader *reader = csv_reader_new(read_fd, &fd);
+	struct csv_reader *reader = csv_reader_new(cli_read_fd, &fd);
 	struct contact_csv check;
 	memset(&check, 0, sizeof(check));
 	struct dupes *d = id_name ? dupes_new() : NULL;
