@@ -475,8 +475,21 @@ int contact_list_parse(json_t *body, enum field_mode mode, const struct db_limit
 	for (const char *const *m = record_members; *m; m++)
 		json_object_del(doc, *m);
 
-	if (current)
+	if (current) {
 		drop_echoed_view(doc, current);
+		/* Checked before the columns' references, which a renamed column
+		 * would break: the cloud's answer names the real mistake. */
+		json_t *names = json_object_get(doc, "columnNames");
+		if (names && !json_equal(names, json_object_get(current->doc, "columnNames"))) {
+			problem_add_detail(p, "INVALID_VALUE", "columnNames");
+			problem_set(
+				p, 400, "cannot.update.column.names",
+				"An attempt was made to update a ContactList in an invalid way. "
+				"Details: Column names are different (columnNames cannot change "
+				"after creation; create a new list instead)");
+			goto fail;
+		}
+	}
 	if (take_name(doc, lim, p) || reconcile_columns(doc, lim, current, p))
 		goto fail;
 	if (json_object_get(doc, "zipCodeColumnName") &&
