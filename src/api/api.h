@@ -54,7 +54,26 @@ struct api_route {
 	api_handler handler;
 	permission_set need;
 	unsigned flags;
+	/* What the OpenAPI document and the query check are made from. */
+	const char *summary;
+	const struct field *query; /* the query parameters; NULL: none */
+	const char *request;	   /* schema of the body (see api_schemas), or NULL */
+	const char *response;	   /* schema of the answer, or NULL for none */
+	int status;		   /* success status with --profile rest */
 };
+
+/* Named schemas of the OpenAPI document: each a field table. */
+struct api_schema {
+	const char *name;
+	const struct field *fields;
+	bool array; /* the schema is an array of these objects */
+	const char *description;
+};
+
+extern const struct api_schema api_schemas[];
+/* The OpenAPI 3.0 document of every route (openapi.c). */
+json_t *api_openapi_document(void);
+int docs_openapi(struct api_ctx *c);
 
 extern const struct api_route api_routes[];
 extern const size_t api_route_count;

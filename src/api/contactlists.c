@@ -9,13 +9,6 @@
 
 #define BASE "/api/v2/outbound/contactlists"
 
-static const char *const list_params[] = {
-	"pageSize",    "pageNumber",	      "filterType",	  "name",
-	"id",	       "divisionId",	      "sortBy",		  "sortOrder",
-	"includeSize", "includeImportStatus", "allowEmptyResult", NULL,
-};
-static const char *const get_params[] = {"includeSize", "includeImportStatus", NULL};
-
 /* The size and import status of a read, when asked for. */
 static int extras_for(struct api_ctx *c, const char *list_id, bool size, bool import_status,
 		      struct contact_list_extras *x)
@@ -119,8 +112,7 @@ typedef json_t *(*encode_fn)(const struct contact_list *cl, const struct contact
 static int get_with(struct api_ctx *c, encode_fn encode)
 {
 	bool size, status;
-	if (listing_refuse_unknown(c, get_params) ||
-	    api_query_bool(c, "includeSize", false, &size) ||
+	if (api_query_bool(c, "includeSize", false, &size) ||
 	    api_query_bool(c, "includeImportStatus", false, &status))
 		return -1;
 	struct contact_list cl;
@@ -187,8 +179,6 @@ out:
 
 int contactlists_delete(struct api_ctx *c)
 {
-	if (listing_refuse_unknown(c, (const char *const[]){NULL}))
-		return -1;
 	const char *id = c->req->params[0];
 	int rc = c->store->ops->list_delete(c->store, c->org.id, id);
 	if (rc == STORE_NOT_FOUND)
@@ -203,8 +193,7 @@ int contactlists_delete_many(struct api_ctx *c)
 	char *ids[DB_MAX_BULK_IDS];
 	size_t n = 0;
 	int rc = -1;
-	if (listing_refuse_unknown(c, (const char *const[]){"id", NULL}) ||
-	    listing_query_ids(c, "id", ids, DB_MAX_BULK_IDS, &n))
+	if (listing_query_ids(c, "id", ids, DB_MAX_BULK_IDS, &n))
 		goto out;
 	if (n == 0) {
 		problem_add_detail(&c->problem, "REQUIRED", "id");
@@ -260,7 +249,7 @@ static int collect(const struct contact_list *cl, void *ctx)
 static int list_with(struct api_ctx *c, const char *base, encode_fn encode)
 {
 	struct listing_query q;
-	if (listing_query_parse(c, list_params, &q)) {
+	if (listing_query_parse(c, &q)) {
 		listing_query_release(&q);
 		return -1;
 	}

@@ -127,12 +127,10 @@ static int store_contacts(struct api_ctx *c, struct contact_scope *sc, struct co
 	return st == STORE_OK ? 0 : api_store_failed(c);
 }
 
-static const char *const add_params[] = {"priority", "clearSystemData", "doNotQueue", NULL};
-
 int contacts_add(struct api_ctx *c)
 {
 	bool flag;
-	if (listing_refuse_unknown(c, add_params) || api_query_bool(c, "priority", false, &flag) ||
+	if (api_query_bool(c, "priority", false, &flag) ||
 	    api_query_bool(c, "clearSystemData", false, &flag) ||
 	    api_query_bool(c, "doNotQueue", false, &flag))
 		return -1;
@@ -197,8 +195,7 @@ static int get_record(struct api_ctx *c, struct contact_scope *sc, const char *i
 int contacts_get(struct api_ctx *c)
 {
 	struct contact_scope sc;
-	if (listing_refuse_unknown(c, (const char *const[]){NULL}) ||
-	    contact_scope_load(c, false, &sc))
+	if (contact_scope_load(c, false, &sc))
 		return -1;
 	struct contact_record r;
 	int rc = -1;
@@ -252,8 +249,7 @@ static int deleted_reply(struct api_ctx *c)
 int contacts_delete(struct api_ctx *c)
 {
 	struct contact_scope sc;
-	if (listing_refuse_unknown(c, (const char *const[]){NULL}) ||
-	    contact_scope_load(c, true, &sc))
+	if (contact_scope_load(c, true, &sc))
 		return -1;
 	int st = c->store->ops->contact_delete(c->store, sc.list.id, c->req->params[1]);
 	contact_scope_release(&sc);
@@ -268,8 +264,7 @@ int contacts_delete_many(struct api_ctx *c)
 	size_t n = 0;
 	int rc = -1;
 	struct contact_scope sc = {0};
-	if (listing_refuse_unknown(c, (const char *const[]){"contactIds", NULL}) ||
-	    listing_query_ids(c, "contactIds", ids, MAX_CONTACTS_PER_CALL, &n))
+	if (listing_query_ids(c, "contactIds", ids, MAX_CONTACTS_PER_CALL, &n))
 		goto out;
 	if (n == 0) {
 		problem_add_detail(&c->problem, "REQUIRED", "contactIds");
@@ -338,8 +333,7 @@ int contacts_bulk_get(struct api_ctx *c)
 int contacts_clear(struct api_ctx *c)
 {
 	struct contact_scope sc;
-	if (listing_refuse_unknown(c, (const char *const[]){NULL}) ||
-	    contact_scope_load(c, true, &sc))
+	if (contact_scope_load(c, true, &sc))
 		return -1;
 	int st = c->store->ops->contacts_clear(c->store, sc.list.id);
 	contact_scope_release(&sc);

@@ -146,6 +146,36 @@ static void rate_limit_headers(struct http_response *res, const struct rate_verd
 	http_response_header(res, "inin-ratelimit-reset", "%u", v->reset_s);
 }
 
+/* Every query parameter must be one of the route's (a typo such as
+ * "pagesize" is caught, not ignored). */
+static int check_query(struct api_ctx *c, const struct api_route *route)
+{
+	for (size_t i = 0; i < c->req->query_count; i++) {
+		const char *key = c->req->query[i].key;
+		if (route->query && field_find(route->query, key))
+			continue;
+		char list[512] = "";
+		size_t used = 0;
+		for (const struct field *q = route->query; q && q->name; q++) {
+			int n = snprintf(list + used, sizeof(list) - used, "%s%s", used ? ", " : "",
+					 q->name);
+			if (n > 0 && (size_t)n < sizeof(list) - used)
+				used += (size_t)n;
+		}
+		problem_add_detail(&c->problem, "INVALID_PROPERTY", key);
+		if (!used)
+			return problem_set(&c->problem, 400, "invalid.value",
+					   "%.64s is not a query parameter of this endpoint; it "
+					   "takes none",
+					   key);
+		return problem_set(
+			&c->problem, 400, "invalid.value",
+			"%.64s is not a query parameter of this endpoint; it accepts: %s", key,
+			list);
+	}
+	return 0;
+}
+
 /* Routing, limits, authentication and permission; then, for an upload's
  * first bytes, the upload's start, or else the body checks and the handler. */
 static int serve(struct api_ctx *c, const char *token_hash, struct http_upload **begun)
@@ -181,6 +211,8 @@ static int serve(struct api_ctx *c, const char *token_hash, struct http_upload *
 			    HTTP_MAX_QUERY);
 	else if (!(route->flags & API_PUBLIC) &&
 		 (authenticate(c, token_hash) || authorize(c, route->need)))
+		;
+	else if (check_query(c, route))
 		;
 	else if (begun)
 		rc = uploads_begin(c, begun);

@@ -17,8 +17,6 @@
 
 int exports_start(struct api_ctx *c)
 {
-	if (listing_refuse_unknown(c, (const char *const[]){NULL}))
-		return -1;
 	/* The body is optional; when present it must be an object without
 	 * members dialbook does not know (it knows none yet). */
 	if (c->req->body_len) {
@@ -82,8 +80,7 @@ static void download_url(struct api_ctx *c, const char *id, char *out, size_t si
 int exports_get(struct api_ctx *c)
 {
 	bool download;
-	if (listing_refuse_unknown(c, (const char *const[]){"download", NULL}) ||
-	    api_query_bool(c, "download", false, &download))
+	if (api_query_bool(c, "download", false, &download))
 		return -1;
 	struct contact_list cl;
 	if (api_load_list(c, c->req->params[0], &cl))
@@ -135,9 +132,7 @@ static int send_file(struct api_ctx *c, const char *path, const char *name)
 int downloads_get(struct api_ctx *c)
 {
 	bool redirect;
-	if (listing_refuse_unknown(
-		    c, (const char *const[]){"issueRedirect", "redirectToAuth", NULL}) ||
-	    api_query_bool(c, "issueRedirect", true, &redirect))
+	if (api_query_bool(c, "issueRedirect", true, &redirect))
 		return -1;
 	const char *id = c->req->params[0];
 	struct export_job ex;

@@ -138,38 +138,10 @@ static int parse_sort(struct api_ctx *c, struct listing_query *q)
 	return 0;
 }
 
-int listing_refuse_unknown(struct api_ctx *c, const char *const *allowed)
-{
-	for (size_t i = 0; i < c->req->query_count; i++) {
-		const char *key = c->req->query[i].key;
-		const char *const *a;
-		for (a = allowed; *a; a++)
-			if (strcmp(*a, key) == 0)
-				break;
-		if (*a)
-			continue;
-		char list[512] = "";
-		size_t used = 0;
-		for (a = allowed; *a; a++) {
-			int n = snprintf(list + used, sizeof(list) - used, "%s%s", used ? ", " : "",
-					 *a);
-			if (n > 0 && (size_t)n < sizeof(list) - used)
-				used += (size_t)n;
-		}
-		problem_add_detail(&c->problem, "INVALID_PROPERTY", key);
-		return problem_set(
-			&c->problem, 400, "invalid.value",
-			"%.64s is not a query parameter of this endpoint; it accepts: %s", key,
-			list);
-	}
-	return 0;
-}
-
-int listing_query_parse(struct api_ctx *c, const char *const *allowed, struct listing_query *q)
+int listing_query_parse(struct api_ctx *c, struct listing_query *q)
 {
 	memset(q, 0, sizeof(*q));
-	if (listing_refuse_unknown(c, allowed) ||
-	    parse_count(c, "pageSize", DB_DEFAULT_PAGE_SIZE, c->srv->limits.max_page_size,
+	if (parse_count(c, "pageSize", DB_DEFAULT_PAGE_SIZE, c->srv->limits.max_page_size,
 			&q->page_size) ||
 	    parse_count(c, "pageNumber", 1, 1000000, &q->page_number) || parse_filter(c, q) ||
 	    parse_sort(c, q) || listing_query_ids(c, "id", q->ids, LISTING_MAX_IDS, &q->id_count) ||

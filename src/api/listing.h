@@ -40,12 +40,10 @@ struct listing_query {
 	bool include_size, include_import_status, allow_empty;
 };
 
-/* Parses and checks the query string; `allowed` lists the parameters the
- * endpoint accepts (NULL-terminated), any other is refused. */
-int listing_query_parse(struct api_ctx *c, const char *const *allowed, struct listing_query *q);
+/* Parses and checks the listing's query parameters (the dispatcher has
+ * already refused parameters the route does not take). */
+int listing_query_parse(struct api_ctx *c, struct listing_query *q);
 void listing_query_release(struct listing_query *q);
-/* 400 naming the first query parameter not in `allowed` (NULL-terminated). */
-int listing_refuse_unknown(struct api_ctx *c, const char *const *allowed);
 bool listing_matches(const struct listing_query *q, const struct contact_list *cl);
 void listing_sort(const struct listing_query *q, struct contact_list *items, size_t n);
 /* Values of an array parameter, comma-joined and/or repeated. */

@@ -619,18 +619,8 @@ json_t *contact_list_to_json(const struct contact_list *cl, const struct contact
 json_t *contact_list_division_view(const struct contact_list *cl,
 				   const struct contact_list_extras *x)
 {
-	static const char *const members[] = {"id",	      "name",	      "division",
-					      "columnNames",  "phoneColumns", "emailColumns",
-					      "importStatus", "size",	      "selfUri"};
 	json_t *c = computed_members(cl, x, "/api/v2/outbound/contactlists/divisionviews/");
-	json_t *out = json_object();
-	for (size_t i = 0; i < sizeof(members) / sizeof(members[0]); i++) {
-		json_t *v = json_object_get(cl->doc, members[i]);
-		if (!v)
-			v = json_object_get(c, members[i]);
-		if (v)
-			json_object_set(out, members[i], v);
-	}
+	json_t *out = field_encode(contact_list_view_fields, cl->doc, c);
 	json_decref(c);
 	return out;
 }

@@ -12,6 +12,8 @@
 #include "model/field.h"
 
 extern const struct field contact_list_fields[];
+extern const struct field contact_list_view_fields[];
+extern const struct field import_status_fields[];
 
 /* A stored contact list. `doc` holds the client-writable fields, already
  * validated and normalised (both column views, defaults filled in). */

@@ -60,7 +60,7 @@ static const struct field column_definition_fields[] = {
 	{0},
 };
 
-static const struct field import_status_fields[] = {
+const struct field import_status_fields[] = {
 	{"state", FT_STRING, 0, .enum_values = import_states,
 	 .description = "Absent once an import has finished successfully."},
 	{"totalRecords", FT_INTEGER, 0, .description = "Rows in the file being imported."},
@@ -95,7 +95,7 @@ const struct field contact_list_fields[] = {
 	{"whatsAppColumns", FT_ARRAY, 0, FT_OBJECT, contactable_column_fields,
 	 .description = "Columns holding WhatsApp numbers."},
 	{"importStatus", FT_OBJECT, F_READONLY, .props = import_status_fields,
-	 .description = "Only with includeImportStatus=true."},
+	 .description = "Only with includeImportStatus=true.", .ref = "ImportStatus"},
 	{"previewModeColumnName", FT_STRING, 0, .max = 128,
 	 .description = "A column of columnNames used by preview mode."},
 	{"previewModeAcceptedValues", FT_ARRAY, 0, FT_STRING, .max = 100,
@@ -122,5 +122,23 @@ const struct field contact_list_fields[] = {
 	 .description = "Another view of the columns: [{name, type, required}]. Every read "
 			"returns both views; sending both is allowed when they agree."},
 	{"selfUri", FT_STRING, F_READONLY, .description = "/api/v2/outbound/contactlists/{id}"},
+	{0},
+};
+
+/* The division view: these members of a list, in this order. */
+const struct field contact_list_view_fields[] = {
+	{"id", FT_STRING, F_READONLY, .description = "The list's id."},
+	{"name", FT_STRING, F_READONLY, .description = "The list's name."},
+	{"division", FT_OBJECT, F_READONLY, .props = ref_fields, .description = "Home."},
+	{"columnNames", FT_ARRAY, F_READONLY, FT_STRING, .description = "The list's columns."},
+	{"phoneColumns", FT_ARRAY, F_READONLY, FT_OBJECT, phone_column_fields,
+	 .description = "Phone columns."},
+	{"emailColumns", FT_ARRAY, F_READONLY, FT_OBJECT, contactable_column_fields,
+	 .description = "E-mail columns."},
+	{"importStatus", FT_OBJECT, F_READONLY, .props = import_status_fields,
+	 .description = "Only with includeImportStatus=true.", .ref = "ImportStatus"},
+	{"size", FT_INTEGER, F_READONLY, .description = "Only with includeSize=true."},
+	{"selfUri", FT_STRING, F_READONLY,
+	 .description = "/api/v2/outbound/contactlists/divisionviews/{id}"},
 	{0},
 };

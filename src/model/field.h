@@ -29,6 +29,7 @@ struct field {
 	unsigned max;			/* strings: characters; arrays: items; 0 = no limit */
 	const char *const *enum_values; /* strings: allowed values, NULL-terminated */
 	const char *description;
+	const char *ref; /* objects (or arrays of them) described by a named schema */
 };
 
 enum field_mode { FIELD_CREATE, FIELD_UPDATE };
@@ -49,5 +50,9 @@ int field_check(json_t *obj, const struct field *table, enum field_mode mode, co
 json_t *field_encode(const struct field *table, const json_t *doc, const json_t *computed);
 
 const char *field_type_name(enum field_type t);
+
+/* The ErrorBody's fields, in output order (problem.c): its encoder and the
+ * API document both use them. */
+extern const struct field error_body_fields[];
 
 #endif

@@ -2,6 +2,7 @@
  * of objects and `messageParams` a map, so both are always present. */
 #include "model/problem.h"
 #include "common/text.h"
+#include "model/field.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -59,19 +60,51 @@ void problem_put(struct problem *p, const char *key, json_t *value)
 	json_object_set_new(p->extra, key, value);
 }
 
+static const struct field detail_fields[] = {
+	{"errorCode", FT_STRING, 0,
+	 .description = "e.g. INVALID_VALUE, REQUIRED, INVALID_PROPERTY"},
+	{"fieldName", FT_STRING, 0,
+	 .description = "The field, with its path: phoneColumns[0].columnName"},
+	{"entityId", FT_STRING, 0, .description = "Not used by dialbook."},
+	{"entityName", FT_STRING, 0, .description = "Not used by dialbook."},
+	{0},
+};
+
+static const struct field limit_fields[] = {
+	{"key", FT_STRING, 0, .description = "The limit, e.g. max.contact.lists"},
+	{"namespace", FT_STRING, 0, .description = "outbound"},
+	{"value", FT_INTEGER, 0, .description = "The limit's value."},
+	{0},
+};
+
+const struct field error_body_fields[] = {
+	{"message", FT_STRING, F_REQUIRED, .description = "What was wrong, where, and what to do."},
+	{"code", FT_STRING, F_REQUIRED, .description = "The cloud's code, e.g. invalid.value."},
+	{"status", FT_INTEGER, F_REQUIRED, .description = "The HTTP status."},
+	{"messageWithParams", FT_STRING, 0, .description = "The message (no parameters)."},
+	{"messageParams", FT_OBJECT, 0, .description = "Always an object (Go clients need one)."},
+	{"contextId", FT_STRING, 0, .description = "Equals the inin-correlation-id header."},
+	{"details", FT_ARRAY, 0, FT_OBJECT, detail_fields,
+	 .description = "One entry per offending field; always an array."},
+	{"errors", FT_ARRAY, 0, FT_OBJECT, .description = "Always empty."},
+	{"limit", FT_OBJECT, 0, .props = limit_fields,
+	 .description = "The limit that was reached, when one was."},
+	{0},
+};
+
 json_t *problem_to_json(const struct problem *p, const char *context_id)
 {
-	json_t *body = json_object();
-	json_object_set_new(body, "message", json_string(p->message));
-	json_object_set_new(body, "code", json_string(p->code));
-	json_object_set_new(body, "status", json_integer(p->status));
-	json_object_set_new(body, "messageWithParams", json_string(p->message));
-	json_object_set_new(body, "messageParams", json_object());
+	json_t *c = json_object();
+	json_object_set_new(c, "message", json_string(p->message));
+	json_object_set_new(c, "code", json_string(p->code));
+	json_object_set_new(c, "status", json_integer(p->status));
+	json_object_set_new(c, "messageWithParams", json_string(p->message));
+	json_object_set_new(c, "messageParams", json_object());
 	if (context_id)
-		json_object_set_new(body, "contextId", json_string(context_id));
-	json_object_set_new(body, "details", p->details ? json_copy(p->details) : json_array());
-	json_object_set_new(body, "errors", json_array());
-	if (p->extra)
-		json_object_update(body, p->extra);
+		json_object_set_new(c, "contextId", json_string(context_id));
+	json_object_set_new(c, "details", p->details ? json_copy(p->details) : json_array());
+	json_object_set_new(c, "errors", json_array());
+	json_t *body = field_encode(error_body_fields, p->extra, c);
+	json_decref(c);
 	return body;
 }
