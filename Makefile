@@ -6,18 +6,23 @@ JOBS       ?= $(shell nproc)
 
 PREFIX     ?= /usr/local
 
-.PHONY: all deps build build-asan run test install clean format
+.PHONY: all deps api-page build build-asan run test install clean format
 
 all: build
 
 deps:
 	./scripts/install-deps
 
-build: deps
+# The API page's Swagger UI comes from npm (docs/ui/package-lock.json).
+api-page:
+	@[ -d docs/ui/node_modules/swagger-ui-dist ] || \
+		(cd docs/ui && npm ci --no-audit --no-fund --loglevel=error)
+
+build: deps api-page
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 
-build-asan: deps
+build-asan: deps api-page
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DDIALBOOK_SANITIZE=ON >/dev/null
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 

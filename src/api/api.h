@@ -29,6 +29,7 @@ struct api_server {
 	struct rate_limiter *rate;
 	struct job_runner *jobs;
 	const char *files_dir; /* uploads, rejected rows, exports */
+	const char *docs_dir;  /* the API page's files; NULL: not installed */
 };
 
 struct api_ctx {
@@ -74,6 +75,8 @@ extern const struct api_schema api_schemas[];
 /* The OpenAPI 3.0 document of every route (openapi.c). */
 json_t *api_openapi_document(void);
 int docs_openapi(struct api_ctx *c);
+int docs_page(struct api_ctx *c);
+int docs_file(struct api_ctx *c);
 
 extern const struct api_route api_routes[];
 extern const size_t api_route_count;

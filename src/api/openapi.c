@@ -201,6 +201,9 @@ static json_t *operation(const struct api_route *r)
 	if (r->response)
 		json_object_set_new(ok, "content",
 				    content("application/json", response_schema(r->response)));
+	else if (r->handler == docs_page || r->handler == docs_file)
+		json_object_set_new(ok, "content",
+				    content("text/html", json_pack("{s:s}", "type", "string")));
 	else if (r->handler == downloads_get)
 		json_object_set_new(ok, "content",
 				    content("text/csv", json_pack("{s:s}", "type", "string")));
@@ -238,15 +241,16 @@ static json_t *operation(const struct api_route *r)
 			 perms[0] ? perms : "a token of the same organization");
 		json_object_set_new(op, "description", json_string(description));
 	}
-	const char *tag = oauth					? "OAuth"
-			  : r->handler == docs_openapi		? "Documentation"
-			  : strstr(r->http.pattern, "contacts") ? "Contacts"
-			  : strstr(r->http.pattern, "export") ||
-					  strstr(r->http.pattern, "import") ||
-					  strstr(r->http.pattern, "upload") ||
-					  strstr(r->http.pattern, "download")
-				  ? "Imports and exports"
-				  : "Contact lists";
+	const char *tag =
+		oauth ? "OAuth"
+		: r->handler == docs_openapi || r->handler == docs_page || r->handler == docs_file
+			? "Documentation"
+		: strstr(r->http.pattern, "contacts") ? "Contacts"
+		: strstr(r->http.pattern, "export") || strstr(r->http.pattern, "import") ||
+				strstr(r->http.pattern, "upload") ||
+				strstr(r->http.pattern, "download")
+			? "Imports and exports"
+			: "Contact lists";
 	json_object_set_new(op, "tags", json_pack("[s]", tag));
 	return op;
 }

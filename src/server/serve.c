@@ -39,6 +39,7 @@ static const char serve_help[] =
 	"  --log-level LEVEL    debug, info (default), warn or error\n"
 	"  --token-ttl SECONDS  lifetime of access tokens (default 86399)\n"
 	"  --max-upload-bytes N largest CSV upload (default 1073741824, 1 GiB)\n"
+	"  --docs-dir DIR       the API page's files (default: api-page next to dialbookd)\n"
 	"  --max-contacts-per-list N, --max-contacts-per-org N\n"
 	"                       contact limits (defaults 1000000 and 5000000, the cloud's)\n"
 	"  --dev-client-file F  on first start (empty database) create the organization\n"
@@ -59,6 +60,7 @@ struct serve_args {
 	unsigned long long max_upload;
 	unsigned long long max_per_list, max_per_org;
 	const char *dev_client_file;
+	const char *docs_dir;
 };
 
 static int parse_uint(const char *s, unsigned max, unsigned *out)
@@ -114,6 +116,7 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 		{"dev-client-file", required_argument, NULL, 'f'},
 		{"token-ttl", required_argument, NULL, 'T'},
 		{"max-upload-bytes", required_argument, NULL, 'U'},
+		{"docs-dir", required_argument, NULL, 'D'},
 		{"max-contacts-per-list", required_argument, NULL, 'L'},
 		{"max-contacts-per-org", required_argument, NULL, 'O'},
 		{"help", no_argument, NULL, 'h'},
@@ -183,6 +186,9 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 			break;
 		case 'f':
 			a->dev_client_file = optarg;
+			break;
+		case 'D':
+			a->docs_dir = optarg;
 			break;
 		case 'T':
 			if (parse_uint(optarg, 315360000, &a->token_ttl) || a->token_ttl == 0)
@@ -347,6 +353,19 @@ int cmd_serve(int argc, char **argv)
 		return 3;
 	}
 	api.files_dir = files_dir;
+	/* The API page sits next to the binary unless told otherwise. */
+	char docs_dir[600];
+	if (a.docs_dir) {
+		snprintf(docs_dir, sizeof(docs_dir), "%s", a.docs_dir);
+	} else {
+		ssize_t n = readlink("/proc/self/exe", docs_dir, sizeof(docs_dir) - 16);
+		char *slash = n > 0 ? memrchr(docs_dir, '/', (size_t)n) : NULL;
+		if (slash)
+			snprintf(slash, sizeof(docs_dir) - (size_t)(slash - docs_dir), "/api-page");
+		else
+			snprintf(docs_dir, sizeof(docs_dir), "api-page");
+	}
+	api.docs_dir = docs_dir;
 	int64_t interrupted = 0;
 	struct store *main_store = store_pool_get(api.pool);
 	if (main_store->ops->jobs_interrupt(main_store, &interrupted) == STORE_OK &&

@@ -117,6 +117,15 @@ def test_scope_narrows_a_token(server):
     assert "outbound:contactList:add" in err["message"]
 
 
+def test_an_empty_scope_narrows_nothing(server):
+    # Swagger UI's Authorize sends scope= when no scope is ticked.
+    c = server.client()
+    r = token_request(server, {"grant_type": "client_credentials", "scope": ""},
+                      auth=(c["client_id"], c["client_secret"]))
+    assert r.status_code == 200, r.text
+    assert Api(server.base, r.json()["access_token"]).post(LISTS, json=cloud_list()).status_code == 201
+
+
 def test_scope_cannot_widen_a_token(server):
     c = server.client(grant="outbound:readonly")
     r = token_request(server, {"grant_type": "client_credentials", "scope": "outbound"},
