@@ -169,3 +169,21 @@ def test_garbage_on_the_wire_never_hurts_the_server(server, api, payload):
 def test_query_with_too_many_parameters(api):
     q = "&".join(f"id=x{i}" for i in range(70))
     assert_error(api.get(LISTS + "?" + q), 400, "bad.request", contains="too many")
+
+
+@pytest.mark.parametrize("method,path", [
+    ("POST", LISTS + "/x/contacts/bulk/remove"),
+    ("POST", LISTS + "/x/contacts/bulk/update"),
+    ("GET", "/api/v2/outbound/contactlistfilters"),
+    ("GET", "/api/v2/outbound/contactlisttemplates"),
+    ("GET", LISTS + "/x/timezonemappingpreview"),
+    ("GET", LISTS + "/x/contacts/bulk/jobs"),
+])
+def test_cloud_endpoints_dialbook_does_not_serve_are_404(api, method, path):
+    r = api.request(method, path, json={} if method == "POST" else None)
+    assert_error(r, 404, "not.found", contains="is not an endpoint of dialbook")
+
+
+@pytest.mark.parametrize("param", ["timeZone", "dateExpiration"])
+def test_unsupported_listing_filters_are_named(api, param):
+    assert_error(api.get(LISTS, params={param: "x"}), 400, "invalid.value", field=param)
