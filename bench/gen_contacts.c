@@ -4,12 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static const char *const firsts[] = {"Ana", "Björn", "Chloé", "Dmitri", "Élodie", "Farah",
-				     "Gustavo", "Hana", "Iñigo", "Józef", "Kwame", "Léa"};
-static const char *const lasts[] = {"García", "Müller", "O'Brien", "Nguyễn", "Søren",
-				    "Smith", "Kowalski", "Dubois", "Rossi", "Öztürk"};
+static const char *const firsts[] = {"Ana",	"Björn", "Chloé", "Dmitri", "Élodie", "Farah",
+				     "Gustavo", "Hana",	 "Iñigo", "Józef",  "Kwame",  "Léa"};
+static const char *const lasts[] = {"García", "Müller",	  "O'Brien", "Nguyễn", "Søren",
+				    "Smith",  "Kowalski", "Dubois",  "Rossi",  "Öztürk"};
 static const char *const cities[] = {"São Paulo", "Zürich", "Kraków", "Montréal", "Reykjavík",
-				     "Berlin", "Austin", "Lyon", "Osaka", "Dublin"};
+				     "Berlin",	  "Austin", "Lyon",   "Osaka",	  "Dublin"};
 
 int main(int argc, char **argv)
 {
@@ -28,8 +28,8 @@ int main(int argc, char **argv)
 		       "%s,%lu.%02lu,2024-%02lu-%02luT%02lu:%02lu:00Z,%s\n",
 		       i, l, f, 2000000000ul + x % 7999999999ul, 200 + (x >> 3) % 800,
 		       (x >> 13) % 1000, (x >> 23) % 10000, "user", "x", i, (x >> 5) % 100000,
-		       cities[(x >> 17) % 10], (x >> 11) % 100000, (x >> 2) % 100, 1 + (x >> 29) % 12,
-		       1 + (x >> 33) % 28, (x >> 37) % 24, (x >> 41) % 60,
+		       cities[(x >> 17) % 10], (x >> 11) % 100000, (x >> 2) % 100,
+		       1 + (x >> 29) % 12, 1 + (x >> 33) % 28, (x >> 37) % 24, (x >> 41) % 60,
 		       (x >> 45) % 3 ? "active" : "lapsed");
 	}
 	return 0;

@@ -378,7 +378,7 @@ static int import_api(struct args *a, const char *file, const struct contact_sch
 	struct csv_record rec;
 	struct csv_error cerr;
 	int rc = csv_reader_next(reader, &rec, &cerr);
-	struct contact_csv_failure why;
+	struct contact_csv_failure why = {0};
 	bool ok = rc > 0 && contact_csv_header(&check, schema, &rec, a->id_name, 50, &why) == 0;
 	json_t *batch = json_array();
 	while (ok && (rc = csv_reader_next(reader, &rec, &cerr)) != 0) {

@@ -140,7 +140,7 @@ int cli_validate_run(struct report *r, const char *path, const struct contact_sc
 		snprintf(msg, sizeof(msg), "INVALID_HEADER: %s", err.message);
 		problem(r, "error", err.line, err.column, msg);
 	} else {
-		struct contact_csv_failure why;
+		struct contact_csv_failure why = {0};
 		struct db_limits limits;
 		db_limits_init(&limits);
 		if (contact_csv_header(&check, schema, &rec, id_name, limits.max_columns, &why)) {

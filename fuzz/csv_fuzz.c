@@ -75,7 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 		}
 		if (!header) {
-			struct contact_csv_failure why;
+			struct contact_csv_failure why = {0};
 			header = true;
 			if (contact_csv_header(&check, &schema, &rec, "id", 50, &why) != 0) {
 				contact_csv_release(&check);

@@ -24,14 +24,14 @@ extern "C" {
 #endif
 
 /* X(name, value, text): every error code, for dialbook_strerror. */
-#define DIALBOOK_ERRNO_MAP(X)                                                        \
-	X(EINVAL, -1, "invalid argument")                                            \
-	X(EHTTP, -2, "the server refused the request")                               \
-	X(ENET, -3, "the server could not be reached")                               \
-	X(EAUTH, -4, "authentication failed")                                        \
-	X(ENOMEM, -5, "out of memory")                                               \
-	X(EIO, -6, "a local file could not be read or written")                      \
-	X(ETIMEOUT, -7, "the operation did not finish in time")                      \
+#define DIALBOOK_ERRNO_MAP(X)                                                                      \
+	X(EINVAL, -1, "invalid argument")                                                          \
+	X(EHTTP, -2, "the server refused the request")                                             \
+	X(ENET, -3, "the server could not be reached")                                             \
+	X(EAUTH, -4, "authentication failed")                                                      \
+	X(ENOMEM, -5, "out of memory")                                                             \
+	X(EIO, -6, "a local file could not be read or written")                                    \
+	X(ETIMEOUT, -7, "the operation did not finish in time")                                    \
 	X(EPROTO, -8, "the server's answer was not what the API defines")
 
 enum dialbook_status {
@@ -47,13 +47,13 @@ DIALBOOK_API const char *dialbook_err_name(int code);
 
 /* What went wrong: for DIALBOOK_EHTTP, the server's ErrorBody fields. */
 struct dialbook_error {
-	int code;             /* the DIALBOOK_E* code */
-	long http_status;     /* 0 when there was no answer */
-	char api_code[64];    /* ErrorBody.code, e.g. "invalid.value" */
-	char message[1024];   /* ErrorBody.message, or a description */
-	char field[128];      /* details[0].fieldName, when there is one */
-	char context_id[64];  /* ErrorBody.contextId: quote it when reporting */
-	long retry_after;     /* seconds, from a 429 */
+	int code;	     /* the DIALBOOK_E* code */
+	long http_status;    /* 0 when there was no answer */
+	char api_code[64];   /* ErrorBody.code, e.g. "invalid.value" */
+	char message[1024];  /* ErrorBody.message, or a description */
+	char field[128];     /* details[0].fieldName, when there is one */
+	char context_id[64]; /* ErrorBody.contextId: quote it when reporting */
+	long retry_after;    /* seconds, from a 429 */
 };
 
 struct dialbook_options {
@@ -63,8 +63,8 @@ struct dialbook_options {
 	const char *region;
 	const char *client_id;
 	const char *client_secret;
-	int max_retries;   /* 0 means the default, 5 */
-	long timeout_ms;   /* per HTTP exchange; 0 means 60000 */
+	int max_retries; /* 0 means the default, 5 */
+	long timeout_ms; /* per HTTP exchange; 0 means 60000 */
 	/* Called before each retry, e.g. to print "retrying in 2.0 s"; may be NULL. */
 	void (*on_retry)(void *ctx, const struct dialbook_error *why, double wait_s);
 	void *on_retry_ctx;
@@ -90,15 +90,15 @@ DIALBOOK_API long dialbook_token_seconds_left(const struct dialbook_client *c);
  * success *response (may be NULL) holds the body. Retries on 429 (after
  * Retry-After), and on 5xx and connection failures when the method is
  * idempotent, with exponential backoff and jitter. */
-DIALBOOK_API int dialbook_request(struct dialbook_client *c, const char *method,
-				  const char *path, const char *json_body, char **response,
-				  long *http_status, struct dialbook_error *err);
+DIALBOOK_API int dialbook_request(struct dialbook_client *c, const char *method, const char *path,
+				  const char *json_body, char **response, long *http_status,
+				  struct dialbook_error *err);
 
 /* Contact lists. Bodies and results are ContactList JSON. */
 DIALBOOK_API int dialbook_list_create(struct dialbook_client *c, const char *list_json,
 				      char **created, struct dialbook_error *err);
-DIALBOOK_API int dialbook_list_get(struct dialbook_client *c, const char *list_id,
-				   char **list_json, struct dialbook_error *err);
+DIALBOOK_API int dialbook_list_get(struct dialbook_client *c, const char *list_id, char **list_json,
+				   struct dialbook_error *err);
 /* A page of the listing; name_filter may be NULL. */
 DIALBOOK_API int dialbook_list_page(struct dialbook_client *c, const char *name_filter,
 				    int page_number, int page_size, char **listing_json,
@@ -125,12 +125,12 @@ DIALBOOK_API int dialbook_upload(struct dialbook_client *c, const char *list_id,
 				 char **correlation_id, struct dialbook_error *err);
 
 struct dialbook_import_status {
-	int in_progress;          /* 1 while running */
-	int failed;               /* 1 when the import failed */
+	int in_progress; /* 1 while running */
+	int failed;	 /* 1 when the import failed */
 	int64_t total_records;
 	int64_t completed_records;
 	int percent_complete;
-	int64_t failed_records;   /* dialbookd only; 0 from the cloud */
+	int64_t failed_records; /* dialbookd only; 0 from the cloud */
 	char failure_reason[64];
 	char failure_detail[512];
 	char rejected_rows_uri[256];
@@ -142,12 +142,10 @@ DIALBOOK_API int dialbook_import_status(struct dialbook_client *c, const char *l
 /* Polls until the import ends (or timeout_s passes), calling progress
  * after each poll (may be NULL). Fails with EHTTP-free DIALBOOK_OK even
  * when the import failed: look at out->failed. */
-DIALBOOK_API int dialbook_import_wait(struct dialbook_client *c, const char *list_id,
-				      double timeout_s,
-				      void (*progress)(void *ctx,
-						       const struct dialbook_import_status *s),
-				      void *ctx, struct dialbook_import_status *out,
-				      struct dialbook_error *err);
+DIALBOOK_API int
+dialbook_import_wait(struct dialbook_client *c, const char *list_id, double timeout_s,
+		     void (*progress)(void *ctx, const struct dialbook_import_status *s), void *ctx,
+		     struct dialbook_import_status *out, struct dialbook_error *err);
 
 /* Starts an export, waits for it, downloads the CSV to out_path. */
 DIALBOOK_API int dialbook_export(struct dialbook_client *c, const char *list_id,

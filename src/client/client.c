@@ -372,9 +372,9 @@ int dialbook_login(struct dialbook_client *c, struct dialbook_error *err)
 	curl_easy_reset(c->curl);
 	char *id = curl_easy_escape(c->curl, c->client_id, 0);
 	char *secret = curl_easy_escape(c->curl, c->client_secret, 0);
-	size_t n = strlen(id) + strlen(secret) + 80;
-	char *form = malloc(n);
-	if (!form || !id || !secret) {
+	size_t n = id && secret ? strlen(id) + strlen(secret) + 80 : 0;
+	char *form = n ? malloc(n) : NULL;
+	if (!form) {
 		free(form);
 		curl_free(id);
 		curl_free(secret);

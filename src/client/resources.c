@@ -34,10 +34,11 @@ int dialbook_list_page(struct dialbook_client *c, const char *name_filter, int p
 	char path[768], name[400] = "";
 	if (name_filter)
 		client_escape(name_filter, name, sizeof(name));
-	snprintf(path, sizeof(path),
-		 "/api/v2/outbound/contactlists?pageNumber=%d&pageSize=%d&allowEmptyResult=true%s%s",
-		 page_number > 0 ? page_number : 1, page_size > 0 ? page_size : 25,
-		 name_filter ? "&filterType=Contains&name=" : "", name);
+	snprintf(
+		path, sizeof(path),
+		"/api/v2/outbound/contactlists?pageNumber=%d&pageSize=%d&allowEmptyResult=true%s%s",
+		page_number > 0 ? page_number : 1, page_size > 0 ? page_size : 25,
+		name_filter ? "&filterType=Contains&name=" : "", name);
 	return dialbook_request(c, "GET", path, NULL, listing_json, NULL, err);
 }
 
@@ -52,8 +53,7 @@ int dialbook_list_update(struct dialbook_client *c, const char *list_id, const c
 	return dialbook_request(c, "PUT", path, list_json, updated, NULL, err);
 }
 
-int dialbook_list_delete(struct dialbook_client *c, const char *list_id,
-			 struct dialbook_error *err)
+int dialbook_list_delete(struct dialbook_client *c, const char *list_id, struct dialbook_error *err)
 {
 	char path[512], id[300];
 	if (check_id(list_id, err))
@@ -63,8 +63,8 @@ int dialbook_list_delete(struct dialbook_client *c, const char *list_id,
 	return dialbook_request(c, "DELETE", path, NULL, NULL, NULL, err);
 }
 
-int dialbook_contacts_add(struct dialbook_client *c, const char *list_id,
-			  const char *contacts_json, char **added, struct dialbook_error *err)
+int dialbook_contacts_add(struct dialbook_client *c, const char *list_id, const char *contacts_json,
+			  char **added, struct dialbook_error *err)
 {
 	char path[512], id[300];
 	if (check_id(list_id, err))
@@ -86,8 +86,8 @@ int dialbook_contact_get(struct dialbook_client *c, const char *list_id, const c
 	return dialbook_request(c, "GET", path, NULL, contact_json, NULL, err);
 }
 
-int dialbook_contact_delete(struct dialbook_client *c, const char *list_id,
-			    const char *contact_id, struct dialbook_error *err)
+int dialbook_contact_delete(struct dialbook_client *c, const char *list_id, const char *contact_id,
+			    struct dialbook_error *err)
 {
 	char path[1024], id[300], cid[600];
 	if (check_id(list_id, err) || check_id(contact_id, err))

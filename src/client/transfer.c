@@ -113,8 +113,8 @@ static size_t to_file(char *ptr, size_t size, size_t n, void *f)
 }
 
 /* Downloads an absolute or relative uri to path. */
-static int download(struct dialbook_client *c, const char *uri, const char *path,
-		    int64_t *bytes, struct dialbook_error *err)
+static int download(struct dialbook_client *c, const char *uri, const char *path, int64_t *bytes,
+		    struct dialbook_error *err)
 {
 	char url[1024], auth[600];
 	if (strncmp(uri, "http://", 7) == 0 || strncmp(uri, "https://", 8) == 0)

@@ -128,14 +128,14 @@ static void random_uuid(uuid_t u)
 
 void text_uuid_new(char out[UUID_STR_LEN])
 {
-	uuid_t u;
+	uuid_t u = {0};
 	random_uuid(u);
 	uuid_unparse_lower(u, out);
 }
 
 void text_uuid7_new(char out[UUID_STR_LEN])
 {
-	uuid_t u;
+	uuid_t u = {0};
 	random_uuid(u); /* random bits; the first 48 become the time */
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);

@@ -125,7 +125,7 @@ static int read_header(struct importer *im)
 	if (rc < 0)
 		return fail(im, "INVALID_HEADER", "line %lu, column %lu: %s", err.line, err.column,
 			    err.message);
-	struct contact_csv_failure why;
+	struct contact_csv_failure why = {0};
 	const char *id_name = im->job.contact_id_column[0] ? im->job.contact_id_column : NULL;
 	if (contact_csv_header(&im->check, &im->schema, &rec, id_name, im->env->limits->max_columns,
 			       &why)) {
