@@ -6,7 +6,7 @@ JOBS       ?= $(shell nproc)
 
 PREFIX     ?= /usr/local
 
-.PHONY: all deps api-page build build-asan run test install clean format
+.PHONY: all deps api-page build build-asan run test install lint clean format
 
 all: build
 
@@ -38,6 +38,15 @@ test: build build-asan
 # and dialbook.pc.
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
+
+# cppcheck and clang-tidy (.clang-tidy), both kept clean.
+lint: build
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--std=c11 -Isrc -Iinclude --suppress=missingIncludeSystem src cli fuzz tests/unit tests/store
+	cmake -S . -B build-lint -DCMAKE_EXPORT_COMPILE_COMMANDS=ON \
+		-DCMAKE_INTERPROCEDURAL_OPTIMIZATION=OFF >/dev/null
+	run-clang-tidy -p build-lint -quiet 'src/|cli/' 2>&1 | \
+		{ ! grep -E "(warning|error):"; }
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -135,11 +135,10 @@ int cmd_validate(int argc, char **argv)
 	}
 	cli_validate_summary(&r, header_ok);
 	json_decref(r.errors);
-	if (r.rejects && (csv_writer_finish(&r.rw) || fclose(r.rejects))) {
+	bool written = !r.rejects || (csv_writer_finish(&r.rw) == 0 && fclose(r.rejects) == 0);
+	if (!written)
 		fprintf(stderr, "dialbook: %s: writing failed\n", rejects);
-		rc = EXIT_INVALID;
-	}
 	contact_schema_release(&schema);
 	fflush(stdout);
-	return header_ok && r.invalid == 0 ? EXIT_DONE : EXIT_INVALID;
+	return header_ok && written && r.invalid == 0 ? EXIT_DONE : EXIT_INVALID;
 }

@@ -460,11 +460,11 @@ int contacts_search(struct api_ctx *c)
 				s.page, contact_to_json(&s.kept[i], &s.sc.schema, s.sc.list.id));
 	}
 	size_t pages = (s.matches + s.page_size - 1) / s.page_size;
-	json_t *out =
-		json_pack("{s:O,s:I,s:I,s:I,s:I,s:I}", "entities", s.page, "pageSize",
-			  (json_int_t)s.page_size, "pageNumber",
-			  (json_int_t)(s.first / s.page_size + 1), "total", (json_int_t)s.matches,
-			  "contactsCount", (json_int_t)s.matches, "pageCount", (json_int_t)pages);
+	json_t *out = json_pack("{s:O,s:I,s:I,s:I,s:I,s:I}", "entities", s.page, "pageSize",
+				(json_int_t)s.page_size, "pageNumber",
+				(json_int_t)s.first / (json_int_t)s.page_size + 1, "total",
+				(json_int_t)s.matches, "contactsCount", (json_int_t)s.matches,
+				"pageCount", (json_int_t)pages);
 	rc = api_reply(c, 200, out);
 out:
 	search_release(&s);

@@ -176,6 +176,23 @@ static int check_query(struct api_ctx *c, const struct api_route *route)
 	return 0;
 }
 
+/* Size and query limits, authentication, permission, query parameters. */
+static int admit(struct api_ctx *c, const struct api_route *route, const char *token_hash)
+{
+	const struct http_request *req = c->req;
+	if (req->body_too_large)
+		return problem_set(&c->problem, 413, "request.entity.too.large",
+				   "The request is over the size limit. Maximum bytes: %zu",
+				   req->body_limit);
+	if (req->query_overflow)
+		return problem_set(&c->problem, 400, "bad.request",
+				   "too many query parameters (the limit is %d)", HTTP_MAX_QUERY);
+	if (!(route->flags & API_PUBLIC) &&
+	    (authenticate(c, token_hash) || authorize(c, route->need)))
+		return -1;
+	return check_query(c, route);
+}
+
 /* Routing, limits, authentication and permission; then, for an upload's
  * first bytes, the upload's start, or else the body checks and the handler. */
 static int serve(struct api_ctx *c, const char *token_hash, struct http_upload **begun)
@@ -201,25 +218,15 @@ static int serve(struct api_ctx *c, const char *token_hash, struct http_upload *
 	}
 	const struct api_route *route = &api_routes[index];
 	c->req = &routed;
-	int rc = -1;
-	if (req->body_too_large)
-		problem_set(p, 413, "request.entity.too.large",
-			    "The request is over the size limit. Maximum bytes: %zu",
-			    req->body_limit);
-	else if (req->query_overflow)
-		problem_set(p, 400, "bad.request", "too many query parameters (the limit is %d)",
-			    HTTP_MAX_QUERY);
-	else if (!(route->flags & API_PUBLIC) &&
-		 (authenticate(c, token_hash) || authorize(c, route->need)))
-		;
-	else if (check_query(c, route))
-		;
-	else if (begun)
-		rc = uploads_begin(c, begun);
-	else if ((route->flags & API_JSON_BODY) && parse_json_body(c))
-		;
-	else
-		rc = route->handler(c);
+	int rc = admit(c, route, token_hash);
+	if (rc == 0) {
+		if (begun)
+			rc = uploads_begin(c, begun);
+		else if ((route->flags & API_JSON_BODY) && parse_json_body(c))
+			rc = -1;
+		else
+			rc = route->handler(c);
+	}
 	c->req = req;
 	return rc;
 }

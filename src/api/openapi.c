@@ -225,7 +225,8 @@ static json_t *operation(const struct api_route *r)
 		{"429", "Over the rate limit: retry after Retry-After seconds"},
 	};
 	for (size_t i = 0; i < sizeof(errors) / sizeof(errors[0]); i++) {
-		if (oauth && strcmp(errors[i].status, "400") && strcmp(errors[i].status, "401"))
+		if (oauth && strcmp(errors[i].status, "400") != 0 &&
+		    strcmp(errors[i].status, "401") != 0)
 			continue;
 		json_object_set_new(responses, errors[i].status,
 				    json_pack("{s:s,s:o}", "description", errors[i].why, "content",

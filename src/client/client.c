@@ -84,15 +84,19 @@ double client_now(void)
 
 int client_fail(struct dialbook_error *err, int code, long http_status, const char *fmt, ...)
 {
-	if (!err)
-		return code;
-	memset(err, 0, sizeof(*err));
-	err->code = code;
-	err->http_status = http_status;
+	char message[sizeof(((struct dialbook_error *)0)->message)];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	/* The analyzer misses the va_start above (a false positive of clang 14). */
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized) */
+	vsnprintf(message, sizeof(message), fmt, ap);
 	va_end(ap);
+	if (err) {
+		memset(err, 0, sizeof(*err));
+		err->code = code;
+		err->http_status = http_status;
+		memcpy(err->message, message, sizeof(message));
+	}
 	return code;
 }
 
@@ -318,7 +322,7 @@ static int perform(struct dialbook_client *c, const char *method, const char *ur
 		   struct curl_slist *headers, const char *body, curl_mime *mime, char **response,
 		   long *http_status, struct dialbook_error *err)
 {
-	struct dialbook_error why;
+	struct dialbook_error why = {0};
 	for (int attempt = 0;; attempt++) {
 		struct body out = {0};
 		struct headers_seen seen = {0};
@@ -444,7 +448,7 @@ static int call(struct dialbook_client *c, const char *method, const char *path,
 		struct curl_slist *headers = curl_slist_append(NULL, auth);
 		if (!mime)
 			headers = curl_slist_append(headers, "Content-Type: application/json");
-		struct dialbook_error local;
+		struct dialbook_error local = {0};
 		rc = perform(c, method, url, headers, body, mime, response, http_status, &local);
 		curl_slist_free_all(headers);
 		/* A token revoked or expired early: log in again, once. */

@@ -126,7 +126,7 @@ static int fill(struct csv_reader *r, struct csv_error *err)
 				  "a record is longer than 16 MiB (an unbalanced quote?)");
 			return -1;
 		}
-		r->cap *= 2;
+		r->cap = r->cap ? r->cap * 2 : INITIAL_BUFFER;
 		r->buf = realloc(r->buf, r->cap);
 		if (!r->buf)
 			abort();
@@ -147,7 +147,7 @@ static bool push_span(struct csv_reader *r, size_t *count)
 	if (*count == CSV_MAX_FIELDS)
 		return false;
 	if (*count == r->spans_cap) {
-		r->spans_cap *= 2;
+		r->spans_cap = r->spans_cap ? r->spans_cap * 2 : 64;
 		r->spans = realloc(r->spans, r->spans_cap * sizeof(*r->spans));
 		r->fields = realloc(r->fields, r->spans_cap * sizeof(*r->fields));
 		if (!r->spans || !r->fields)

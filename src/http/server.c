@@ -240,7 +240,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			}
 			if (ex->req.upload) {
 				ex->req.body_limit = srv->cfg.max_upload;
-				ex->pp = MHD_create_post_processor(conn, 64 * 1024, on_part, ex);
+				ex->pp = MHD_create_post_processor(conn, (size_t)64 * 1024, on_part,
+								   ex);
 				if (!ex->pp)
 					ex->req.upload_malformed = true;
 			}

@@ -351,7 +351,7 @@ static int cloud_from_definitions(json_t *doc, const json_t *defs, const json_t 
 		}
 		json_t *kept = previous_entry(previous, "columnDataTypeSpecifications", name);
 		if (kept &&
-		    strcmp(json_string_value(json_object_get(kept, "columnDataType")), want))
+		    strcmp(json_string_value(json_object_get(kept, "columnDataType")), want) != 0)
 			json_decref(kept), kept = NULL;
 		json_array_append_new(arr, kept ? kept
 						: json_pack("{s:s,s:s}", "columnName", name,

@@ -115,7 +115,7 @@ int cmd_org(int argc, char **argv)
 	if (!s)
 		return 3;
 	struct org org;
-	bool created;
+	bool created = false;
 	char err[512];
 	rc = provision_org(s, a.positional[1], &org, &created, err, sizeof(err));
 	if (rc == 0 && !created) {

@@ -50,7 +50,7 @@ int provision_client(struct store *s, const char *org_name, const char *name, co
 		return 1;
 	permission_set set;
 	char scratch[sizeof(out->grants)];
-	const char *bad;
+	const char *bad = NULL;
 	if (strlen(grants) >= sizeof(out->grants) ||
 	    grant_list_parse(grants, &set, scratch, sizeof(scratch), &bad)) {
 		snprintf(err, err_size,
@@ -62,7 +62,7 @@ int provision_client(struct store *s, const char *org_name, const char *name, co
 		return 1;
 	}
 	struct org org;
-	bool created;
+	bool created = false;
 	int rc = provision_org(s, org_name, &org, &created, err, err_size);
 	if (rc)
 		return rc;

@@ -28,7 +28,7 @@ int sql_list_key(struct sqlite_store *s, const char *list_id, int64_t *key, int6
 
 int sqlite_list_size(struct store *base, const char *list_id, int64_t *out)
 {
-	int64_t key;
+	int64_t key = 0;
 	return sql_list_key((struct sqlite_store *)base, list_id, &key, out, NULL);
 }
 
@@ -140,7 +140,7 @@ int sqlite_contact_get(struct store *base, const char *list_id, const char *id,
 		       struct contact_record *out)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
-	int64_t key;
+	int64_t key = 0;
 	memset(out, 0, sizeof(*out));
 	int rc = sql_list_key(s, list_id, &key, NULL, NULL);
 	if (rc != STORE_OK)
@@ -189,7 +189,7 @@ int sqlite_contacts_delete(struct store *base, const char *list_id, const char *
 			   size_t n, size_t *deleted)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
-	int64_t key;
+	int64_t key = 0;
 	*deleted = 0;
 	if (sql_exec(s, SQL_BEGIN))
 		return STORE_FAILED;
@@ -212,7 +212,7 @@ int sqlite_contact_delete(struct store *base, const char *list_id, const char *i
 int sqlite_contacts_clear(struct store *base, const char *list_id)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
-	int64_t key;
+	int64_t key = 0;
 	if (sql_exec(s, SQL_BEGIN))
 		return STORE_FAILED;
 	int rc = sql_list_key(s, list_id, &key, NULL, NULL);
@@ -235,7 +235,7 @@ int sqlite_contacts_clear(struct store *base, const char *list_id)
 int sqlite_contacts_scan(struct store *base, const char *list_id, store_contact_cb cb, void *ctx)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
-	int64_t key;
+	int64_t key = 0;
 	int rc = sql_list_key(s, list_id, &key, NULL, NULL);
 	if (rc != STORE_OK)
 		return rc;
