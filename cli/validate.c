@@ -152,6 +152,7 @@ int cli_validate_run(struct report *r, const char *path, const struct contact_sc
 			header_ok = true;
 		}
 	}
+	r->bom = csv_reader_had_bom(reader);
 	while (header_ok && (rc = csv_reader_next(reader, &rec, &err)) != 0) {
 		if (rc < 0) {
 			r->rows++;
@@ -213,6 +214,7 @@ void cli_validate_summary(struct report *r, bool header_ok)
 			"invalid", (json_int_t)r->invalid, "blank", (json_int_t)r->blank,
 			"errorCount", (json_int_t)errors, "warningCount", (json_int_t)r->warnings,
 			"notPrinted", (json_int_t)not_printed, "problems", r->errors);
+		json_object_set_new(out, "byteOrderMark", json_boolean(r->bom));
 		r->errors = NULL;
 		char *text = json_dumps(out, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		fprintf(r->out, "%s\n", text);

@@ -15,6 +15,7 @@ struct report {
 	const char *file; /* the name problems are reported against */
 	unsigned long max_errors, printed, problems, warnings;
 	unsigned long long rows, invalid, blank;
+	bool bom; /* the file starts with a UTF-8 byte order mark (allowed) */
 	bool json;
 	json_t *errors; /* --json: the printed problems */
 	FILE *rejects;	/* --rejects, or NULL */

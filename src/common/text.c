@@ -93,11 +93,6 @@ char *text_fold_dup(const char *s)
 	return out;
 }
 
-bool text_equal_fold(const char *a, const char *b)
-{
-	return strcasecmp(a, b) == 0;
-}
-
 /* Ids come from a per-thread ChaCha20 stream (libsodium's deterministic
  * generator) seeded once from the system: libuuid and randombytes_buf cost
  * a system call per id, and an import makes millions of ids. */
@@ -145,12 +140,6 @@ void text_uuid7_new(char out[UUID_STR_LEN])
 	u[6] = (unsigned char)(0x70 | (u[6] & 0x0F));
 	u[8] = (unsigned char)(0x80 | (u[8] & 0x3F));
 	uuid_unparse_lower(u, out);
-}
-
-bool text_is_uuid(const char *s)
-{
-	uuid_t u;
-	return strlen(s) == 36 && uuid_parse(s, u) == 0;
 }
 
 void utf8_trim_partial(char *s)

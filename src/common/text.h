@@ -15,10 +15,8 @@ bool text_has_control(const char *s, size_t len);
 char *text_trim_dup(const char *s);
 /* ASCII-folded copy: the key names are compared by. Caller frees. */
 char *text_fold_dup(const char *s);
-bool text_equal_fold(const char *a, const char *b);
 /* Writes a new random (version 4) UUID, lower case. */
 void text_uuid_new(char out[UUID_STR_LEN]);
-bool text_is_uuid(const char *s);
 /* A time-ordered UUID (version 7): ids made in a row sort in creation
  * order, so bulk inserts append to the index instead of scattering. */
 void text_uuid7_new(char out[UUID_STR_LEN]);

@@ -77,6 +77,16 @@ def test_rejects_file_and_json(tmp_path):
     assert rows[1][:3] == ["3", "5", 'column "phone": not a phone number: "12ab"']
 
 
+def test_json_summary_notes_the_byte_order_mark():
+    proc = dialbook("validate", "--list", "list.json", "--json", "bom_crlf_quotes.csv",
+                    cwd=GOLDEN, check=0)
+    out = json.loads(proc.stdout)
+    assert out["byteOrderMark"] is True and out["valid"] == 2
+    proc = dialbook("validate", "--list", "list.json", "--json", "header_case.csv", cwd=GOLDEN,
+                    check=0)
+    assert json.loads(proc.stdout)["byteOrderMark"] is False
+
+
 def test_repeated_contact_ids(tmp_path):
     data = "id,name,phone,email,zip\n" + "".join(f"{i % 1000},n,5551234567,,\n"
                                                   for i in range(1002))
