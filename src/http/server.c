@@ -262,7 +262,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (*upload_data_size && ex->req.upload) {
 		feed_upload(ex, upload_data, *upload_data_size);
 		*upload_data_size = 0;
-		return ex->received > ex->req.body_limit + DISCARD_MAX ? MHD_NO : MHD_YES;
+		if (ex->received > ex->req.body_limit + DISCARD_MAX) {
+			log_warn("event=body_abandoned correlation_id=%s bytes=%llu",
+				 ex->correlation_id, ex->received);
+			return MHD_NO;
+		}
+		return MHD_YES;
 	}
 	if (*upload_data_size) {
 		/* libmicrohttpd 0.9.75 cannot answer while a body is still arriving,

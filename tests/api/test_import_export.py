@@ -373,3 +373,28 @@ def test_contact_limits_hold_for_the_api_and_imports(make_server):
     assert st["state"] == "FAILED" and st["failureReason"] == "CONTACT_LIMIT_EXCEEDED", st
     sizes = [api.get(f"{LISTS}/{l}", params={"includeSize": "true"}).json()["size"] for l in lids]
     assert sizes == [3, 0]
+
+
+def test_an_endless_upload_is_cut_off_and_the_server_goes_on(make_server):
+    srv = make_server("--max-upload-bytes", "100000")
+    api = srv.session()
+    lid = api.post(LISTS, json={"name": "x", "columnNames": ["id"]}).json()["id"]
+
+    def endless():
+        yield (b"--B\r\nContent-Disposition: form-data; name=\"id\"\r\n\r\n" + lid.encode() +
+               b"\r\n--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\""
+               b"\r\n\r\nid\n")
+        for _ in range(20000):  # 80 MB unless cut off
+            yield b"1\n" * 2048
+
+    try:
+        r = api.post("/uploads/v2/contactlist", data=endless(),
+                     headers={"Content-Type": "multipart/form-data; boundary=B"})
+        assert_error(r, 413, "request.entity.too.large")
+    except requests.exceptions.ConnectionError:
+        # Closed once the body ran 64 MiB past the limit, never earlier.
+        assert "event=body_abandoned" in srv.log_text()
+    assert no_upload_left(srv.db + ".files")
+    assert api.get(LISTS).status_code == 200
+    st = api.get(f"{LISTS}/{lid}/importstatus").json()
+    assert st == {"totalRecords": 0, "completedRecords": 0, "percentComplete": 100}
