@@ -18,11 +18,11 @@
 
 #define INITIAL_BUFFER (256u << 10)
 
+/* Where a field's raw bytes begin, for columns counted later. */
 struct span {
-	size_t start, end; /* raw bytes, quotes included */
+	size_t start;	   /* raw bytes, quote included */
 	size_t line_start; /* offset where the field's line begins */
-	unsigned long line;
-	bool quoted, escaped; /* escaped: holds "" pairs */
+	bool escaped;	   /* a quoted field holding "" pairs: unescaped in finish() */
 };
 
 struct csv_reader {
@@ -38,6 +38,7 @@ struct csv_reader {
 	size_t spans_cap;
 	char *unescaped; /* quoted fields with "" pairs, unescaped */
 	size_t unescaped_cap;
+	size_t escaped; /* fields of the current record holding "" pairs */
 };
 
 enum scan_result { SCAN_DONE, SCAN_MORE, SCAN_BAD, SCAN_FATAL };
@@ -247,6 +248,7 @@ static enum scan_result scan(struct csv_reader *r, size_t *next, size_t *count,
 	size_t line_start = r->start;
 	bool at_eof = r->eof;
 	*count = 0;
+	r->escaped = 0;
 	if (p < e && (*p == '\n' || *p == '\r')) { /* a blank line */
 		if (*p == '\r' && p + 1 == e && !at_eof)
 			return SCAN_MORE;
@@ -260,13 +262,15 @@ static enum scan_result scan(struct csv_reader *r, size_t *next, size_t *count,
 			set_error(err, line, 1, "a record has more than 4096 fields");
 			goto bad_line;
 		}
+		/* The field is filled here; finish() only unescapes "" pairs. */
 		struct span *s = &r->spans[*count - 1];
+		struct csv_field *f = &r->fields[*count - 1];
 		s->start = (size_t)(p - b);
-		s->line = line;
 		s->line_start = line_start;
-		s->quoted = p < e && *p == '"';
 		s->escaped = false;
-		if (s->quoted) {
+		f->line = line;
+		f->quoted = p < e && *p == '"';
+		if (f->quoted) {
 			const char *q = p + 1;
 			for (;;) {
 				const char *quote = memchr(q, '"', (size_t)(e - q));
@@ -280,16 +284,18 @@ static enum scan_result scan(struct csv_reader *r, size_t *next, size_t *count,
 					if (!at_eof)
 						return SCAN_MORE;
 					set_error(
-						err, s->line,
+						err, f->line,
 						1 + chars_between(b + s->line_start, b + s->start),
 						"unterminated quoted field: the quote opened here "
-						"is "
-						"never closed");
+						"is never "
+						"closed");
 					return SCAN_FATAL;
 				}
 				if (quote + 1 == e && !at_eof)
 					return SCAN_MORE;
 				if (quote + 1 < e && quote[1] == '"') {
+					if (!s->escaped)
+						r->escaped++;
 					s->escaped = true;
 					q = quote + 2;
 					continue;
@@ -297,12 +303,12 @@ static enum scan_result scan(struct csv_reader *r, size_t *next, size_t *count,
 				p = quote + 1;
 				break;
 			}
-			s->end = (size_t)(p - b);
-			size_t len = s->end - s->start - 2;
-			size_t bad = utf8_invalid_at(b + s->start + 1, len);
-			if (bad < len) {
-				const char *at = b + s->start + 1 + bad, *ls = b + s->line_start;
-				unsigned long bad_line = s->line;
+			f->data = b + s->start + 1;
+			f->len = (size_t)(p - b) - s->start - 2;
+			size_t bad = utf8_invalid_at(f->data, f->len);
+			if (bad < f->len) {
+				const char *at = f->data + bad, *ls = b + s->line_start;
+				unsigned long bad_line = f->line;
 				for (const char *c = b + s->start; c < at; c++)
 					if (*c == '\n') {
 						bad_line++;
@@ -341,7 +347,8 @@ static enum scan_result scan(struct csv_reader *r, size_t *next, size_t *count,
 					  "and double the quote (\"\")");
 				goto bad_line;
 			}
-			s->end = (size_t)(p - b);
+			f->data = b + s->start;
+			f->len = (size_t)(p - b) - s->start;
 		}
 		if (p == e) {
 			if (!at_eof)
@@ -372,10 +379,12 @@ bad_line : {
 }
 }
 
-/* Second pass: the fields' bytes. Quoted fields holding "" pairs are
- * unescaped into a side buffer, leaving the raw record intact. */
+/* Quoted fields holding "" pairs are unescaped into a side buffer, leaving
+ * the raw record intact for csv_field_column. */
 static void finish(struct csv_reader *r, size_t count, size_t record_len)
 {
+	if (!r->escaped)
+		return;
 	if (record_len > r->unescaped_cap) {
 		r->unescaped_cap = record_len;
 		r->unescaped = realloc(r->unescaped, r->unescaped_cap);
@@ -384,26 +393,19 @@ static void finish(struct csv_reader *r, size_t count, size_t record_len)
 	}
 	size_t used = 0;
 	for (size_t i = 0; i < count; i++) {
-		const struct span *s = &r->spans[i];
+		if (!r->spans[i].escaped)
+			continue;
 		struct csv_field *f = &r->fields[i];
-		f->line = s->line;
-		f->quoted = s->quoted;
-		const char *data = r->buf + s->start + (s->quoted ? 1 : 0);
-		size_t len = s->end - s->start - (s->quoted ? 2 : 0);
-		if (s->escaped) {
-			char *out = r->unescaped + used;
-			size_t o = 0;
-			for (size_t k = 0; k < len; k++) {
-				out[o++] = data[k];
-				if (data[k] == '"')
-					k++; /* the second quote of a "" pair */
-			}
-			data = out;
-			len = o;
-			used += o;
+		char *out = r->unescaped + used;
+		size_t o = 0;
+		for (size_t k = 0; k < f->len; k++) {
+			out[o++] = f->data[k];
+			if (f->data[k] == '"')
+				k++; /* the second quote of a "" pair */
 		}
-		f->data = data;
-		f->len = len;
+		f->data = out;
+		f->len = o;
+		used += o;
 	}
 }
 

@@ -94,6 +94,9 @@ int contact_schema_init(struct contact_schema *s, const json_t *doc, const struc
 			if ((v = json_object_get(spec, "maxLength")))
 				c->max_length = (long)json_integer_value(v);
 		}
+		c->byte_limit = s->max_value_chars;
+		if (c->max_length > 0 && (size_t)c->max_length < c->byte_limit)
+			c->byte_limit = (size_t)c->max_length;
 	}
 	return 0;
 }
@@ -144,10 +147,7 @@ int contact_value_check(const struct contact_schema *s, size_t col, const char *
 	}
 	/* Callers hand over valid UTF-8 (the CSV reader and jansson check it),
 	 * so characters need counting only when the bytes could pass a limit. */
-	size_t limit = s->max_value_chars;
-	if (c->max_length > 0 && (size_t)c->max_length < limit)
-		limit = (size_t)c->max_length;
-	if (len > limit) {
+	if (len > c->byte_limit) {
 		long chars = utf8_count(v, len);
 		if (chars > (long)s->max_value_chars) {
 			snprintf(why, why_size, "value is %ld characters long; the limit is %u",

@@ -22,7 +22,8 @@ struct column_rule {
 	bool required;
 	bool has_min, has_max;
 	double min, max;
-	long max_length; /* 0: none beyond the global value limit */
+	long max_length;   /* 0: none beyond the global value limit */
+	size_t byte_limit; /* values this long in bytes might break a limit */
 };
 
 struct contact_schema {
