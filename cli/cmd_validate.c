@@ -119,7 +119,7 @@ int cmd_validate(int argc, char **argv)
 			contact_schema_release(&schema);
 			return EXIT_INVALID;
 		}
-		csv_writer_init(&r.rw, cli_write_file, r.rejects);
+		csv_writer_init(&r.rw, csv_sink_stdio, r.rejects);
 	}
 	static char out_buf[1 << 16];
 	setvbuf(stdout, out_buf, _IOFBF, sizeof(out_buf));

@@ -28,11 +28,6 @@ static void problem(struct report *r, const char *kind, unsigned long line, unsi
 		fprintf(r->out, "%s:%lu:%lu: %s: %s\n", r->file, line, column, kind, message);
 }
 
-int cli_write_file(void *ctx, const char *data, size_t len)
-{
-	return fwrite(data, 1, len, ctx) == len ? 0 : -1;
-}
-
 static void reject(struct report *r, const struct contact_csv *check, unsigned long line,
 		   unsigned long column, const char *why, const struct csv_record *rec)
 {

@@ -31,6 +31,5 @@ int cli_load_schema(const char *json_text, const char *origin, struct contact_sc
 int cli_validate_run(struct report *r, const char *path, const struct contact_schema *schema,
 		     const char *id_name);
 void cli_validate_summary(struct report *r, bool header_ok);
-int cli_write_file(void *ctx, const char *data, size_t len);
 
 #endif

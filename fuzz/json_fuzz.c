@@ -22,8 +22,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct db_limits limits;
 	db_limits_init(&limits);
-	json_t *body = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
-				  NULL);
+	json_t *body = json_loadb((const char *)data, size,
+				  JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, NULL);
 	if (!body)
 		return 0;
 	struct problem p;
@@ -51,10 +51,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			struct contact c;
 			struct problem p3;
 			problem_init(&p3);
-			json_t *contact = json_pack("{s:s,s:o}", "contactListId", "L", "data",
-						    json_deep_copy(json_object_get(body, "data")
-								   ? json_object_get(body, "data")
-								   : body));
+			json_t *contact =
+				json_pack("{s:s,s:o}", "contactListId", "L", "data",
+					  json_deep_copy(json_object_get(body, "data")
+								 ? json_object_get(body, "data")
+								 : body));
 			if (contact_parse(contact, &schema, "L", "", &c, &p3) == 0)
 				contact_release(&c, schema.count);
 			json_decref(contact);

@@ -1,6 +1,7 @@
 /* CRLF row ends, as RFC 4180 and the cloud's exports use. */
 #include "csv/csv_writer.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void csv_writer_init(struct csv_writer *w, csv_sink_fn sink, void *ctx)
@@ -10,6 +11,11 @@ void csv_writer_init(struct csv_writer *w, csv_sink_fn sink, void *ctx)
 	w->failed = false;
 	w->sink = sink;
 	w->ctx = ctx;
+}
+
+int csv_sink_stdio(void *ctx, const char *data, size_t len)
+{
+	return fwrite(data, 1, len, ctx) == len ? 0 : -1;
 }
 
 static void flush(struct csv_writer *w)

@@ -19,6 +19,8 @@ struct csv_writer {
 };
 
 void csv_writer_init(struct csv_writer *w, csv_sink_fn sink, void *ctx);
+/* A csv_sink_fn writing to the FILE * in ctx (opened by the caller). */
+int csv_sink_stdio(void *ctx, const char *data, size_t len);
 void csv_writer_raw(struct csv_writer *w, const char *data, size_t len);
 /* A field, quoted when it holds a comma, quote, CR or LF (or when `quote`). */
 void csv_writer_field(struct csv_writer *w, const char *s, size_t len, bool quote);

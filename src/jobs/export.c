@@ -23,11 +23,6 @@ struct exporter {
 	atomic_bool *cancel;
 };
 
-static int write_file(void *ctx, const char *data, size_t len)
-{
-	return fwrite(data, 1, len, ctx) == len ? 0 : -1;
-}
-
 static int write_row(const struct contact_record *r, void *ctx)
 {
 	struct exporter *x = ctx;
@@ -68,7 +63,7 @@ static int export_file(struct store *s, const struct job_env *env, struct export
 	x->values = calloc(schema.count, sizeof(char *));
 	if (!x->values)
 		abort();
-	csv_writer_init(&x->w, write_file, f);
+	csv_writer_init(&x->w, csv_sink_stdio, f);
 	csv_writer_raw(&x->w, "\xEF\xBB\xBF", 3);
 	csv_writer_field(&x->w, "inin-outbound-id", 16, true);
 	for (size_t i = 0; i < schema.count; i++)

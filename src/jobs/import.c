@@ -1,8 +1,9 @@
 /* The CSV import job. The file is read once, streaming: the header is
  * matched to the list's columns, each row is checked by the same contact
  * validator as the API, good rows are committed in batches and bad ones
- * written to a rejected-rows CSV with their line and reason. Memory is
- * bounded by one batch, whatever the file's size. */
+ * written to a rejected-rows CSV with their line and reason. A writer
+ * thread commits one batch while this one checks the next: memory is
+ * bounded by two batches, whatever the file's size. */
 #include "jobs/jobs.h"
 #include "common/log.h"
 #include "common/text.h"
@@ -52,11 +53,6 @@ static ssize_t read_fd(void *ctx, char *buf, size_t size)
 	return n;
 }
 
-static int write_file(void *ctx, const char *data, size_t len)
-{
-	return fwrite(data, 1, len, ctx) == len ? 0 : -1;
-}
-
 static void save(struct importer *im)
 {
 	im->job.date_modified = time_now_ms();
@@ -91,7 +87,7 @@ static void reject(struct importer *im, const struct csv_record *rec, unsigned l
 				  strerror(errno));
 			return;
 		}
-		csv_writer_init(&im->rw, write_file, im->rejects);
+		csv_writer_init(&im->rw, csv_sink_stdio, im->rejects);
 		contact_csv_rejects_header(&im->rw, &im->check);
 	}
 	contact_csv_rejects_row(&im->rw, line, column, why, rec);
