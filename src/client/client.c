@@ -126,11 +126,15 @@ int client_http_error(struct dialbook_error *err, long status, const char *body)
 	return code;
 }
 
-void client_escape(const char *s, char *out, size_t size)
+int client_escape(const char *s, char *out, size_t size)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	size_t o = 0;
-	for (; *s && o + 4 < size; s++) {
+	for (; *s; s++) {
+		if (o + 4 > size) {
+			out[0] = '\0';
+			return -1;
+		}
 		unsigned char c = (unsigned char)*s;
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 		    c == '-' || c == '_' || c == '.' || c == '~') {
@@ -142,6 +146,23 @@ void client_escape(const char *s, char *out, size_t size)
 		}
 	}
 	out[o] = '\0';
+	return 0;
+}
+
+int client_list_path(char *out, size_t size, const char *list_id, const char *tail,
+		     const char *contact_id, struct dialbook_error *err)
+{
+	char id[CLIENT_PATH_MAX / 4], cid[CLIENT_PATH_MAX / 2] = "";
+	if (!list_id || !*list_id || (contact_id && !*contact_id))
+		return client_fail(err, DIALBOOK_EINVAL, 0, "an id is required");
+	if (client_escape(list_id, id, sizeof(id)) ||
+	    (contact_id && client_escape(contact_id, cid, sizeof(cid))))
+		return client_fail(err, DIALBOOK_EINVAL, 0, "an id is too long");
+	int n = snprintf(out, size, "/api/v2/outbound/contactlists/%s%s%s%s", id, tail,
+			 contact_id ? "/" : "", cid);
+	if (n < 0 || (size_t)n >= size)
+		return client_fail(err, DIALBOOK_EINVAL, 0, "an id is too long");
+	return 0;
 }
 
 static char *dup_or_null(const char *s)

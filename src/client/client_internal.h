@@ -30,7 +30,17 @@ double client_now(void);
  * body is a multipart upload. */
 int client_call(struct dialbook_client *c, const char *method, const char *path, const char *body,
 		curl_mime *mime, char **response, long *http_status, struct dialbook_error *err);
-/* Appends a URL-encoded copy of s to out (size bytes). */
-void client_escape(const char *s, char *out, size_t size);
+/* Writes a URL-encoded copy of s to out (size bytes); -1 when it does not
+ * fit, so that a long id is refused rather than cut to another one. */
+int client_escape(const char *s, char *out, size_t size);
+
+/* Room for any path dialbook asks for: ids are at most a few hundred bytes. */
+#define CLIENT_PATH_MAX 2048
+
+/* Writes "/api/v2/outbound/contactlists/{list_id}{tail}", then
+ * "/{contact_id}" when contact_id is not NULL, ids URL-encoded. Fails with
+ * DIALBOOK_EINVAL when an id is empty or too long. */
+int client_list_path(char *out, size_t size, const char *list_id, const char *tail,
+		     const char *contact_id, struct dialbook_error *err);
 
 #endif

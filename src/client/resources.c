@@ -3,13 +3,6 @@
 
 #include <stdio.h>
 
-static int check_id(const char *id, struct dialbook_error *err)
-{
-	if (!id || !*id)
-		return client_fail(err, DIALBOOK_EINVAL, 0, "an id is required");
-	return 0;
-}
-
 int dialbook_list_create(struct dialbook_client *c, const char *list_json, char **created,
 			 struct dialbook_error *err)
 {
@@ -20,20 +13,18 @@ int dialbook_list_create(struct dialbook_client *c, const char *list_json, char 
 int dialbook_list_get(struct dialbook_client *c, const char *list_id, char **list_json,
 		      struct dialbook_error *err)
 {
-	char path[512], id[300];
-	if (check_id(list_id, err))
+	char path[CLIENT_PATH_MAX];
+	if (client_list_path(path, sizeof(path), list_id, "", NULL, err))
 		return DIALBOOK_EINVAL;
-	client_escape(list_id, id, sizeof(id));
-	snprintf(path, sizeof(path), "/api/v2/outbound/contactlists/%s", id);
 	return dialbook_request(c, "GET", path, NULL, list_json, NULL, err);
 }
 
 int dialbook_list_page(struct dialbook_client *c, const char *name_filter, int page_number,
 		       int page_size, char **listing_json, struct dialbook_error *err)
 {
-	char path[768], name[400] = "";
-	if (name_filter)
-		client_escape(name_filter, name, sizeof(name));
+	char path[CLIENT_PATH_MAX], name[CLIENT_PATH_MAX / 2] = "";
+	if (name_filter && client_escape(name_filter, name, sizeof(name)))
+		return client_fail(err, DIALBOOK_EINVAL, 0, "the name filter is too long");
 	snprintf(
 		path, sizeof(path),
 		"/api/v2/outbound/contactlists?pageNumber=%d&pageSize=%d&allowEmptyResult=true%s%s",
@@ -45,55 +36,43 @@ int dialbook_list_page(struct dialbook_client *c, const char *name_filter, int p
 int dialbook_list_update(struct dialbook_client *c, const char *list_id, const char *list_json,
 			 char **updated, struct dialbook_error *err)
 {
-	char path[512], id[300];
-	if (check_id(list_id, err))
+	char path[CLIENT_PATH_MAX];
+	if (client_list_path(path, sizeof(path), list_id, "", NULL, err))
 		return DIALBOOK_EINVAL;
-	client_escape(list_id, id, sizeof(id));
-	snprintf(path, sizeof(path), "/api/v2/outbound/contactlists/%s", id);
 	return dialbook_request(c, "PUT", path, list_json, updated, NULL, err);
 }
 
 int dialbook_list_delete(struct dialbook_client *c, const char *list_id, struct dialbook_error *err)
 {
-	char path[512], id[300];
-	if (check_id(list_id, err))
+	char path[CLIENT_PATH_MAX];
+	if (client_list_path(path, sizeof(path), list_id, "", NULL, err))
 		return DIALBOOK_EINVAL;
-	client_escape(list_id, id, sizeof(id));
-	snprintf(path, sizeof(path), "/api/v2/outbound/contactlists/%s", id);
 	return dialbook_request(c, "DELETE", path, NULL, NULL, NULL, err);
 }
 
 int dialbook_contacts_add(struct dialbook_client *c, const char *list_id, const char *contacts_json,
 			  char **added, struct dialbook_error *err)
 {
-	char path[512], id[300];
-	if (check_id(list_id, err))
+	char path[CLIENT_PATH_MAX];
+	if (client_list_path(path, sizeof(path), list_id, "/contacts", NULL, err))
 		return DIALBOOK_EINVAL;
-	client_escape(list_id, id, sizeof(id));
-	snprintf(path, sizeof(path), "/api/v2/outbound/contactlists/%s/contacts", id);
 	return dialbook_request(c, "POST", path, contacts_json, added, NULL, err);
 }
 
 int dialbook_contact_get(struct dialbook_client *c, const char *list_id, const char *contact_id,
 			 char **contact_json, struct dialbook_error *err)
 {
-	char path[1024], id[300], cid[600];
-	if (check_id(list_id, err) || check_id(contact_id, err))
+	char path[CLIENT_PATH_MAX];
+	if (client_list_path(path, sizeof(path), list_id, "/contacts", contact_id, err))
 		return DIALBOOK_EINVAL;
-	client_escape(list_id, id, sizeof(id));
-	client_escape(contact_id, cid, sizeof(cid));
-	snprintf(path, sizeof(path), "/api/v2/outbound/contactlists/%s/contacts/%s", id, cid);
 	return dialbook_request(c, "GET", path, NULL, contact_json, NULL, err);
 }
 
 int dialbook_contact_delete(struct dialbook_client *c, const char *list_id, const char *contact_id,
 			    struct dialbook_error *err)
 {
-	char path[1024], id[300], cid[600];
-	if (check_id(list_id, err) || check_id(contact_id, err))
+	char path[CLIENT_PATH_MAX];
+	if (client_list_path(path, sizeof(path), list_id, "/contacts", contact_id, err))
 		return DIALBOOK_EINVAL;
-	client_escape(list_id, id, sizeof(id));
-	client_escape(contact_id, cid, sizeof(cid));
-	snprintf(path, sizeof(path), "/api/v2/outbound/contactlists/%s/contacts/%s", id, cid);
 	return dialbook_request(c, "DELETE", path, NULL, NULL, NULL, err);
 }

@@ -54,10 +54,10 @@ static void copy_str(char *dst, size_t size, json_t *v)
 int dialbook_import_status(struct dialbook_client *c, const char *list_id,
 			   struct dialbook_import_status *out, struct dialbook_error *err)
 {
-	char path[512], id[300], *answer = NULL;
+	char path[CLIENT_PATH_MAX], *answer = NULL;
 	memset(out, 0, sizeof(*out));
-	client_escape(list_id ? list_id : "", id, sizeof(id));
-	snprintf(path, sizeof(path), "/api/v2/outbound/contactlists/%s/importstatus", id);
+	if (client_list_path(path, sizeof(path), list_id, "/importstatus", NULL, err))
+		return DIALBOOK_EINVAL;
 	int rc = dialbook_request(c, "GET", path, NULL, &answer, NULL, err);
 	if (rc)
 		return rc;
@@ -170,11 +170,11 @@ static int download(struct dialbook_client *c, const char *uri, const char *path
 int dialbook_export(struct dialbook_client *c, const char *list_id, const char *out_path,
 		    double timeout_s, int64_t *bytes, struct dialbook_error *err)
 {
-	char path[512], id[300], *answer = NULL;
-	if (!list_id || !*list_id || !out_path)
-		return client_fail(err, DIALBOOK_EINVAL, 0, "a list id and an output file");
-	client_escape(list_id, id, sizeof(id));
-	snprintf(path, sizeof(path), "/api/v2/outbound/contactlists/%s/export", id);
+	char path[CLIENT_PATH_MAX], *answer = NULL;
+	if (!out_path)
+		return client_fail(err, DIALBOOK_EINVAL, 0, "an output file is required");
+	if (client_list_path(path, sizeof(path), list_id, "/export", NULL, err))
+		return DIALBOOK_EINVAL;
 	int rc = dialbook_request(c, "POST", path, "{}", NULL, NULL, err);
 	if (rc)
 		return rc;

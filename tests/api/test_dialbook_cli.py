@@ -196,6 +196,15 @@ def test_network_failure_is_exit_3(target):
     assert "http://" in proc.stderr
 
 
+def test_overlong_ids_are_refused_before_any_request(target):
+    # Port 9 answers nothing: a refusal here never reached the network.
+    env = dict(target, DIALBOOK_BASE_URL="http://127.0.0.1:9")
+    proc = dialbook("lists", "get", "x" * 600, env=env, check=1)
+    assert "an id is too long" in proc.stderr
+    proc = dialbook("contacts", "get", "--list-id", "x", "é" * 400, env=env, check=1)
+    assert "an id is too long" in proc.stderr
+
+
 def make_list(target):
     return dialbook("lists", "create", "--name", "people", "--column", "id",
                     "--column", "name", "--column", "phone:phone:required",
