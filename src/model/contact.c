@@ -1,6 +1,7 @@
 /* The contact resource: its field table, the schema compiled from a list,
  * per-value checks, the JSON codec and the packed storage form. */
 #include "model/contact.h"
+#include "model/contactlist.h"
 #include "common/text.h"
 #include "common/timeutil.h"
 
@@ -44,19 +45,6 @@ void contact_schema_release(struct contact_schema *s)
 	memset(s, 0, sizeof(*s));
 }
 
-static json_t *entry_for(const json_t *arr, const char *key, const char *name)
-{
-	size_t i;
-	json_t *v;
-	json_array_foreach(arr, i, v)
-	{
-		const char *s = json_string_value(json_object_get(v, key));
-		if (s && strcmp(s, name) == 0)
-			return v;
-	}
-	return NULL;
-}
-
 int contact_schema_init(struct contact_schema *s, const json_t *doc, const struct db_limits *lim)
 {
 	memset(s, 0, sizeof(*s));
@@ -84,7 +72,7 @@ int contact_schema_init(struct contact_schema *s, const json_t *doc, const struc
 			  : strcmp(type, "numeric") == 0   ? KIND_NUMERIC
 			  : strcmp(type, "timestamp") == 0 ? KIND_TIMESTAMP
 							   : KIND_TEXT;
-		const json_t *spec = entry_for(specs, "columnName", c->name);
+		const json_t *spec = contact_list_column_entry(specs, "columnName", c->name);
 		if (spec) {
 			json_t *v;
 			if ((v = json_object_get(spec, "min")))

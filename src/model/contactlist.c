@@ -44,8 +44,7 @@ static const char *find_column(const json_t *names, const char *name)
 	return NULL;
 }
 
-/* The object of `arr` whose `key` names `column` (case-insensitively), or NULL. */
-static json_t *entry_named(const json_t *arr, const char *key, const char *column)
+json_t *contact_list_column_entry(const json_t *arr, const char *key, const char *column)
 {
 	size_t i;
 	json_t *v;
@@ -61,17 +60,18 @@ static json_t *entry_named(const json_t *arr, const char *key, const char *colum
 /* The data type a specification gives a column ("NUMERIC"...), or NULL. */
 static const char *spec_type(const json_t *doc, const char *column)
 {
-	return json_string_value(
-		json_object_get(entry_named(json_object_get(doc, "columnDataTypeSpecifications"),
-					    "columnName", column),
-				"columnDataType"));
+	return json_string_value(json_object_get(
+		contact_list_column_entry(json_object_get(doc, "columnDataTypeSpecifications"),
+					  "columnName", column),
+		"columnDataType"));
 }
 
 /* A copy of the stored list's entry for `column`, to keep its labels and
  * limits when the cloud view is derived again on update; NULL if none. */
 static json_t *previous_entry(const json_t *previous, const char *field, const char *column)
 {
-	json_t *e = entry_named(json_object_get(previous, field), "columnName", column);
+	json_t *e =
+		contact_list_column_entry(json_object_get(previous, field), "columnName", column);
 	return e ? json_deep_copy(e) : NULL;
 }
 
@@ -210,9 +210,9 @@ static int check_data_types(json_t *doc, const json_t *names, struct problem *p)
 
 static const char *cloud_kind(const json_t *doc, const char *column)
 {
-	if (entry_named(json_object_get(doc, "phoneColumns"), "columnName", column))
+	if (contact_list_column_entry(json_object_get(doc, "phoneColumns"), "columnName", column))
 		return "phone";
-	if (entry_named(json_object_get(doc, "emailColumns"), "columnName", column))
+	if (contact_list_column_entry(json_object_get(doc, "emailColumns"), "columnName", column))
 		return "email";
 	const char *t = spec_type(doc, column);
 	if (t && strcmp(t, "NUMERIC") == 0)
@@ -235,7 +235,8 @@ static json_t *definitions_from_cloud(const json_t *doc, const json_t *previous)
 			defs, json_pack("{s:s,s:s,s:b}", "name", name, "type",
 					cloud_kind(doc, name), "required",
 					json_is_true(json_object_get(
-						entry_named(previous, "name", name), "required"))));
+						contact_list_column_entry(previous, "name", name),
+						"required"))));
 	}
 	return defs;
 }

@@ -60,6 +60,9 @@ struct contact_list_extras {
 };
 
 json_t *contact_list_to_json(const struct contact_list *cl, const struct contact_list_extras *x);
+/* The object of `arr` whose `key` names `column` (case-insensitively), or
+ * NULL: a column's entry in phoneColumns, columnDataTypeSpecifications... */
+json_t *contact_list_column_entry(const json_t *arr, const char *key, const char *column);
 /* The divisionviews shape: id, name, division, columns, selfUri. */
 json_t *contact_list_division_view(const struct contact_list *cl,
 				   const struct contact_list_extras *x);
