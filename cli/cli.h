@@ -57,8 +57,6 @@ int cli_show_help_or_verb(const char *cmd, const char *help, int argc, char **ar
 			  const char *actions);
 /* Pretty (or compact) JSON on stdout; other text as it is. */
 void cli_print_json(const char *text, bool pretty);
-/* A csv_read_fn over a file descriptor (ctx points at the int). */
-ssize_t cli_read_fd(void *ctx, char *buf, size_t size);
 
 int cmd_validate(int argc, char **argv);
 int cmd_login(int argc, char **argv);

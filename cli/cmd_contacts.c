@@ -372,7 +372,7 @@ static int import_api(struct args *a, const char *file, const struct contact_sch
 	}
 	for (unsigned i = 0; i < a->parallel; i++)
 		pthread_create(&threads[i], NULL, sender, &args[i]);
-	struct csv_reader *reader = csv_reader_new(cli_read_fd, &fd);
+	struct csv_reader *reader = csv_reader_new(csv_read_fd, &fd);
 	struct contact_csv check;
 	memset(&check, 0, sizeof(check));
 	struct csv_record rec;

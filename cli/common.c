@@ -199,12 +199,3 @@ void cli_print_json(const char *text, bool pretty)
 	free(out);
 	json_decref(j);
 }
-
-ssize_t cli_read_fd(void *ctx, char *buf, size_t size)
-{
-	ssize_t n;
-	do
-		n = read(*(int *)ctx, buf, size);
-	while (n < 0 && errno == EINTR);
-	return n;
-}

@@ -76,7 +76,7 @@ static int confirm_duplicates(struct report *r, struct dupes *d, const char *pat
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	struct csv_reader *reader = csv_reader_new(cli_read_fd, &fd);
+	struct csv_reader *reader = csv_reader_new(csv_read_fd, &fd);
 	struct csv_record rec;
 	struct csv_error err;
 	int rc;
@@ -120,7 +120,7 @@ int cli_validate_run(struct report *r, const char *path, const struct contact_sc
 		fprintf(stderr, "dialbook: %s: %s\n", path, strerror(errno));
 		return EXIT_INVALID;
 	}
-	struct csv_reader *reader = csv_reader_new(cli_read_fd, &fd);
+	struct csv_reader *reader = csv_reader_new(csv_read_fd, &fd);
 	struct contact_csv check;
 	memset(&check, 0, sizeof(check));
 	struct dupes *d = id_name ? dupes_new() : NULL;

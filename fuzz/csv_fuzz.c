@@ -7,25 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../tests/support/chunked_source.h"
 #include "csv/contact_csv.h"
-
-struct source {
-	const uint8_t *data;
-	size_t len, pos, chunk;
-};
-
-static ssize_t read_source(void *ctx, char *buf, size_t size)
-{
-	struct source *s = ctx;
-	size_t n = s->len - s->pos;
-	if (n > size)
-		n = size;
-	if (n > s->chunk)
-		n = s->chunk;
-	memcpy(buf, s->data + s->pos, n);
-	s->pos += n;
-	return (ssize_t)n;
-}
 
 static struct contact_schema schema;
 
@@ -54,8 +37,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	make_schema();
 	size_t chunk = size ? (size_t)data[0] % 97 + 1 : 1;
-	struct source src = {data, size, 0, chunk};
-	struct csv_reader *r = csv_reader_new(read_source, &src);
+	struct chunked_source src = {(const char *)data, size, 0, chunk};
+	struct csv_reader *r = csv_reader_new(chunked_source_read, &src);
 	struct csv_record rec;
 	struct csv_error err;
 	struct contact_csv check;

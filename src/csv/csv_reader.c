@@ -14,6 +14,8 @@
 #include <string.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#include <errno.h>
+#include <unistd.h>
 #endif
 
 #define INITIAL_BUFFER (256u << 10)
@@ -42,6 +44,15 @@ struct csv_reader {
 };
 
 enum scan_result { SCAN_DONE, SCAN_MORE, SCAN_BAD, SCAN_FATAL };
+
+ssize_t csv_read_fd(void *ctx, char *buf, size_t size)
+{
+	ssize_t n;
+	do
+		n = read(*(int *)ctx, buf, size);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
 
 struct csv_reader *csv_reader_new(csv_read_fn read, void *ctx)
 {

@@ -42,6 +42,9 @@ struct csv_error {
 /* Fills buf with up to size bytes; returns the count, 0 at the end, -1 on error. */
 typedef ssize_t (*csv_read_fn)(void *ctx, char *buf, size_t size);
 
+/* A csv_read_fn over a file descriptor: ctx points at the int. */
+ssize_t csv_read_fd(void *ctx, char *buf, size_t size);
+
 struct csv_reader *csv_reader_new(csv_read_fn read, void *ctx);
 void csv_reader_free(struct csv_reader *r);
 

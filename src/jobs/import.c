@@ -43,16 +43,6 @@ struct importer {
 	int64_t imported;
 };
 
-static ssize_t read_fd(void *ctx, char *buf, size_t size)
-{
-	struct importer *im = ctx;
-	ssize_t n;
-	do
-		n = read(im->fd, buf, size);
-	while (n < 0 && errno == EINTR);
-	return n;
-}
-
 static void save(struct importer *im)
 {
 	im->job.date_modified = time_now_ms();
@@ -247,7 +237,7 @@ static int start(struct importer *im)
 	if (im->fd < 0 || fstat(im->fd, &st) != 0)
 		return fail(im, "STORE_ERROR", "the uploaded file is gone: %s", strerror(errno));
 	im->file_size = (unsigned long long)st.st_size;
-	im->reader = csv_reader_new(read_fd, im);
+	im->reader = csv_reader_new(csv_read_fd, &im->fd);
 	return 0;
 }
 

@@ -8,32 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../support/chunked_source.h"
 #include "csv/csv_reader.h"
-
-/* Input served in pieces of `chunk` bytes, to exercise refills everywhere. */
-struct source {
-	const char *data;
-	size_t len, pos, chunk;
-};
-
-static ssize_t read_source(void *ctx, char *buf, size_t size)
-{
-	struct source *s = ctx;
-	size_t n = s->len - s->pos;
-	if (n > size)
-		n = size;
-	if (n > s->chunk)
-		n = s->chunk;
-	memcpy(buf, s->data + s->pos, n);
-	s->pos += n;
-	return (ssize_t)n;
-}
 
 /* Renders every record as "a|b|c" lines, errors as "!line:col:message". */
 static char *render(const char *data, size_t len, size_t chunk)
 {
-	struct source src = {data, len, 0, chunk};
-	struct csv_reader *r = csv_reader_new(read_source, &src);
+	struct chunked_source src = {data, len, 0, chunk};
+	struct csv_reader *r = csv_reader_new(chunked_source_read, &src);
 	size_t cap = len * 2 + 1024, used = 0;
 	char *out = calloc(1, cap);
 	struct csv_record rec;
@@ -125,8 +107,8 @@ static void field_positions(void **state)
 {
 	(void)state;
 	const char *data = "id,\"multi\nline\",\xc3\xa9t\xc3\xa9,last\n";
-	struct source src = {data, strlen(data), 0, 1 << 20};
-	struct csv_reader *r = csv_reader_new(read_source, &src);
+	struct chunked_source src = {data, strlen(data), 0, 1 << 20};
+	struct csv_reader *r = csv_reader_new(chunked_source_read, &src);
 	struct csv_record rec;
 	struct csv_error err;
 	assert_int_equal(csv_reader_next(r, &rec, &err), 1);
@@ -151,8 +133,8 @@ static void large_field_and_limits(void **state)
 	data[0] = '"';
 	memset(data + 1, 'x', big);
 	memcpy(data + 1 + big, "\",y\n", 5);
-	struct source src = {data, strlen(data), 0, 4096};
-	struct csv_reader *r = csv_reader_new(read_source, &src);
+	struct chunked_source src = {data, strlen(data), 0, 4096};
+	struct csv_reader *r = csv_reader_new(chunked_source_read, &src);
 	struct csv_record rec;
 	struct csv_error err;
 	assert_int_equal(csv_reader_next(r, &rec, &err), 1);
@@ -167,8 +149,8 @@ static void large_field_and_limits(void **state)
 	memset(data, 'a', huge);
 	data[0] = '"';
 	data[huge] = '\0';
-	src = (struct source){data, huge, 0, 1 << 20};
-	r = csv_reader_new(read_source, &src);
+	src = (struct chunked_source){data, huge, 0, 1 << 20};
+	r = csv_reader_new(chunked_source_read, &src);
 	assert_int_equal(csv_reader_next(r, &rec, &err), -1);
 	assert_non_null(strstr(err.message, "16 MiB"));
 	assert_true(csv_reader_failed(r));
@@ -189,8 +171,8 @@ static void random_bytes_never_crash(void **state)
 			data[i] = alphabet[rand() % (sizeof(alphabet) - 1)];
 		}
 		data[len] = '\0';
-		struct source src = {data, len, 0, (size_t)(rand() % 50 + 1)};
-		struct csv_reader *r = csv_reader_new(read_source, &src);
+		struct chunked_source src = {data, len, 0, (size_t)(rand() % 50 + 1)};
+		struct csv_reader *r = csv_reader_new(chunked_source_read, &src);
 		struct csv_record rec;
 		struct csv_error err;
 		int rc, guard = 0;
