@@ -187,9 +187,16 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 		case 'f':
 			a->dev_client_file = optarg;
 			break;
-		case 'D':
+		case 'D': {
+			/* Said at start rather than as a 404 on the first page view. */
+			struct stat st;
+			if (strlen(optarg) >= 512 || stat(optarg, &st) != 0 || !S_ISDIR(st.st_mode))
+				return usage_error(NULL,
+						   "--docs-dir wants an existing directory, got %s",
+						   optarg);
 			a->docs_dir = optarg;
 			break;
+		}
 		case 'T':
 			if (parse_uint(optarg, 315360000, &a->token_ttl) || a->token_ttl == 0)
 				return usage_error(NULL,
