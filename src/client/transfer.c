@@ -112,20 +112,16 @@ static size_t to_file(char *ptr, size_t size, size_t n, void *f)
 	return fwrite(ptr, size, n, f) * size;
 }
 
-/* Downloads an absolute or relative uri to path. */
-static int download(struct dialbook_client *c, const char *uri, const char *path, int64_t *bytes,
-		    struct dialbook_error *err)
+/* Downloads an absolute or relative uri into f (the file tmp), which it
+ * closes, then renames tmp to path; on failure tmp is removed. */
+static int download(struct dialbook_client *c, const char *uri, FILE *f, const char *tmp,
+		    const char *path, int64_t *bytes, struct dialbook_error *err)
 {
 	char url[1024], auth[600];
 	if (strncmp(uri, "http://", 7) == 0 || strncmp(uri, "https://", 8) == 0)
 		snprintf(url, sizeof(url), "%s", uri);
 	else
 		snprintf(url, sizeof(url), "%s%s", c->api_base, uri);
-	char tmp[1100];
-	snprintf(tmp, sizeof(tmp), "%s.part", path);
-	FILE *f = fopen(tmp, "wb");
-	if (!f)
-		return client_fail(err, DIALBOOK_EIO, 0, "%s: %s", tmp, strerror(errno));
 	/* The download URL may point elsewhere (the cloud's storage): the
 	 * token goes only to the API's own host. */
 	struct curl_slist *headers = NULL;
@@ -167,14 +163,10 @@ static int download(struct dialbook_client *c, const char *uri, const char *path
 	return DIALBOOK_OK;
 }
 
-int dialbook_export(struct dialbook_client *c, const char *list_id, const char *out_path,
-		    double timeout_s, int64_t *bytes, struct dialbook_error *err)
+/* Asks for an export at path and waits until its answer (with the uri) is ready. */
+static int wait_for_export(struct dialbook_client *c, const char *path, double timeout_s,
+			   char **answer, struct dialbook_error *err)
 {
-	char path[CLIENT_PATH_MAX], *answer = NULL;
-	if (!out_path)
-		return client_fail(err, DIALBOOK_EINVAL, 0, "an output file is required");
-	if (client_list_path(path, sizeof(path), list_id, "/export", NULL, err))
-		return DIALBOOK_EINVAL;
 	int rc = dialbook_request(c, "POST", path, "{}", NULL, NULL, err);
 	if (rc)
 		return rc;
@@ -183,9 +175,9 @@ int dialbook_export(struct dialbook_client *c, const char *list_id, const char *
 	struct dialbook_error local;
 	for (;;) {
 		long status = 0;
-		rc = dialbook_request(c, "GET", path, NULL, &answer, &status, &local);
+		rc = dialbook_request(c, "GET", path, NULL, answer, &status, &local);
 		if (rc == DIALBOOK_OK)
-			break;
+			return DIALBOOK_OK;
 		if (!(rc == DIALBOOK_EHTTP && local.http_status == 404)) {
 			if (err)
 				*err = local;
@@ -198,14 +190,40 @@ int dialbook_export(struct dialbook_client *c, const char *list_id, const char *
 		if (wait_ms < 1000)
 			wait_ms *= 2;
 	}
+}
+
+int dialbook_export(struct dialbook_client *c, const char *list_id, const char *out_path,
+		    double timeout_s, int64_t *bytes, struct dialbook_error *err)
+{
+	char path[CLIENT_PATH_MAX], tmp[1100], *answer = NULL;
+	if (!out_path)
+		return client_fail(err, DIALBOOK_EINVAL, 0, "an output file is required");
+	if (client_list_path(path, sizeof(path), list_id, "/export", NULL, err))
+		return DIALBOOK_EINVAL;
+	int n = snprintf(tmp, sizeof(tmp), "%s.part", out_path);
+	if (n < 0 || (size_t)n >= sizeof(tmp))
+		return client_fail(err, DIALBOOK_EINVAL, 0, "the output path is too long");
+	/* Opened before the export is asked for, so that an output file that
+	 * cannot be written fails at once, not after the server's work. */
+	FILE *f = fopen(tmp, "wb");
+	if (!f)
+		return client_fail(err, DIALBOOK_EIO, 0, "%s: %s", tmp, strerror(errno));
+	int rc = wait_for_export(c, path, timeout_s, &answer, err);
+	if (rc) {
+		fclose(f);
+		unlink(tmp);
+		return rc;
+	}
 	json_t *j = json_loads(answer, 0, NULL);
 	free(answer);
 	const char *uri = json_string_value(json_object_get(j, "uri"));
-	if (!uri) {
-		json_decref(j);
-		return client_fail(err, DIALBOOK_EPROTO, 200, "the export answer has no uri");
+	if (uri) {
+		rc = download(c, uri, f, tmp, out_path, bytes, err);
+	} else {
+		fclose(f);
+		unlink(tmp);
+		rc = client_fail(err, DIALBOOK_EPROTO, 200, "the export answer has no uri");
 	}
-	rc = download(c, uri, out_path, bytes, err);
 	json_decref(j);
 	return rc;
 }

@@ -118,6 +118,11 @@ def test_repeated_contact_ids(tmp_path):
     ["contacts", "import", "--list-id", "x"],
     ["contacts", "import", "--list-id", "x", "--via", "ftp", "f.csv"],
     ["contacts", "export", "--list-id", "x"],
+    ["contacts", "import", "--list-id", "x", "--parallel", "0", "f.csv"],
+    ["contacts", "import", "--list-id", "x", "--parallel", "65", "f.csv"],
+    ["contacts", "import", "--list-id", "x", "--max-errors", "many", "f.csv"],
+    ["contacts", "add", "--list-id", "x", "--data", "no-equals-sign"],
+    ["contacts", "add", "--list-id", "x"],
     ["login", "extra"],
 ])
 def test_usage_errors_exit_2(args):
@@ -196,13 +201,17 @@ def test_network_failure_is_exit_3(target):
     assert "http://" in proc.stderr
 
 
-def test_overlong_ids_are_refused_before_any_request(target):
+def test_bad_ids_and_outputs_are_refused_before_any_request(target, tmp_path):
     # Port 9 answers nothing: a refusal here never reached the network.
     env = dict(target, DIALBOOK_BASE_URL="http://127.0.0.1:9")
     proc = dialbook("lists", "get", "x" * 600, env=env, check=1)
     assert "an id is too long" in proc.stderr
     proc = dialbook("contacts", "get", "--list-id", "x", "é" * 400, env=env, check=1)
     assert "an id is too long" in proc.stderr
+    out = tmp_path / "missing-dir" / "out.csv"
+    proc = dialbook("contacts", "export", "--list-id", "x", "-o", str(out), env=env, check=1)
+    assert f"{out}.part: No such file" in proc.stderr
+    assert not (tmp_path / "missing-dir").exists()
 
 
 def make_list(target):
