@@ -3,6 +3,7 @@
 #include "client/client_internal.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,12 +85,33 @@ int dialbook_import_status(struct dialbook_client *c, const char *list_id,
 	return DIALBOOK_OK;
 }
 
+/* Polling of a job: waits 50 ms, doubling up to 1 s, until the deadline. */
+struct poller {
+	double deadline;
+	unsigned wait_ms;
+};
+
+static struct poller poller_start(double timeout_s)
+{
+	return (struct poller){client_now() + (timeout_s > 0 ? timeout_s : 86400), 50};
+}
+
+/* Sleeps before the next poll; false once the deadline has passed. */
+static bool poller_wait(struct poller *p)
+{
+	if (client_now() > p->deadline)
+		return false;
+	usleep(p->wait_ms * 1000);
+	if (p->wait_ms < 1000)
+		p->wait_ms *= 2;
+	return true;
+}
+
 int dialbook_import_wait(struct dialbook_client *c, const char *list_id, double timeout_s,
 			 void (*progress)(void *ctx, const struct dialbook_import_status *s),
 			 void *ctx, struct dialbook_import_status *out, struct dialbook_error *err)
 {
-	double deadline = client_now() + (timeout_s > 0 ? timeout_s : 86400);
-	unsigned wait_ms = 50;
+	struct poller p = poller_start(timeout_s);
 	for (;;) {
 		int rc = dialbook_import_status(c, list_id, out, err);
 		if (rc)
@@ -98,12 +120,9 @@ int dialbook_import_wait(struct dialbook_client *c, const char *list_id, double 
 			progress(ctx, out);
 		if (!out->in_progress)
 			return DIALBOOK_OK;
-		if (client_now() > deadline)
+		if (!poller_wait(&p))
 			return client_fail(err, DIALBOOK_ETIMEOUT, 0,
 					   "the import was still running after %.0f s", timeout_s);
-		usleep(wait_ms * 1000);
-		if (wait_ms < 1000)
-			wait_ms *= 2;
 	}
 }
 
@@ -170,8 +189,7 @@ static int wait_for_export(struct dialbook_client *c, const char *path, double t
 	int rc = dialbook_request(c, "POST", path, "{}", NULL, NULL, err);
 	if (rc)
 		return rc;
-	double deadline = client_now() + (timeout_s > 0 ? timeout_s : 86400);
-	unsigned wait_ms = 50;
+	struct poller p = poller_start(timeout_s);
 	struct dialbook_error local;
 	for (;;) {
 		long status = 0;
@@ -183,12 +201,9 @@ static int wait_for_export(struct dialbook_client *c, const char *path, double t
 				*err = local;
 			return rc;
 		}
-		if (client_now() > deadline)
+		if (!poller_wait(&p))
 			return client_fail(err, DIALBOOK_ETIMEOUT, 0,
 					   "the export was not ready after %.0f s", timeout_s);
-		usleep(wait_ms * 1000);
-		if (wait_ms < 1000)
-			wait_ms *= 2;
 	}
 }
 
