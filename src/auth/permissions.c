@@ -12,11 +12,6 @@ static const char *const names[] = {
 #undef X
 };
 
-const char *permission_name(enum permission_bit bit)
-{
-	return bit < PERM_COUNT ? names[bit] : "?";
-}
-
 static const struct {
 	const char *scope;
 	permission_set set;

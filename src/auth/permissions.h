@@ -31,8 +31,6 @@ typedef uint32_t permission_set;
 #define PERM(id) ((permission_set)1u << PERM_BIT_##id)
 #define PERM_ALL (((permission_set)1u << PERM_COUNT) - 1)
 
-const char *permission_name(enum permission_bit bit);
-
 /* The permissions one grant string stands for: a permission such as
  * "outbound:contactList:add", one with '*' in any part, or a scope such
  * as "outbound:readonly". Returns 0 and sets *out, or -1 when the string is
