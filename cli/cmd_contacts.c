@@ -473,26 +473,26 @@ int cmd_contacts(int argc, char **argv)
 		return rc < 0 ? EXIT_DONE : rc;
 	char **rest = argv + 1 + a.first;
 	int nrest = argc - 1 - a.first;
-	static const char *const verbs[] = {"add", "get", "rm", "import", "export"};
-	size_t v;
-	for (v = 0; v < 5; v++)
+	enum { ADD, GET, RM, IMPORT, EXPORT, VERBS } v;
+	static const char *const verbs[VERBS] = {"add", "get", "rm", "import", "export"};
+	for (v = ADD; v < VERBS; v++)
 		if (strcmp(verb, verbs[v]) == 0)
 			break;
-	if (v == 5)
+	if (v == VERBS)
 		return cli_usage("contacts",
 				 "unknown action %s; actions are add, get, rm, import, export",
 				 verb);
 	if (!a.list_id)
 		return cli_usage("contacts", "%s needs --list-id", verb);
-	if (v == 0 && (nrest || (!a.from == !a.ndata)))
+	if (v == ADD && (nrest || (!a.from == !a.ndata)))
 		return cli_usage("contacts", "add takes --data COL=VALUE... or --from FILE");
-	if (v == 1 && nrest != 1)
+	if (v == GET && nrest != 1)
 		return cli_usage("contacts", "get needs one contact id");
-	if (v == 2 && nrest == 0)
+	if (v == RM && nrest == 0)
 		return cli_usage("contacts", "rm needs the ids of the contacts to delete");
-	if (v == 3 && nrest != 1)
+	if (v == IMPORT && nrest != 1)
 		return cli_usage("contacts", "import needs one CSV file");
-	if (v == 4 && (nrest || !a.output))
+	if (v == EXPORT && (nrest || !a.output))
 		return cli_usage("contacts", "export needs -o FILE.csv");
 	struct dialbook_client *c;
 	if ((rc = cli_connect(&a.target, &c)))
@@ -500,10 +500,10 @@ int cmd_contacts(int argc, char **argv)
 	struct dialbook_error err;
 	int code;
 	switch (v) {
-	case 0:
+	case ADD:
 		rc = add(&a, c);
 		break;
-	case 1: {
+	case GET: {
 		char *text = NULL;
 		code = dialbook_contact_get(c, a.list_id, rest[0], &text, &err);
 		rc = code ? cli_fail("cannot read the contact", code, &err) : EXIT_DONE;
@@ -512,7 +512,7 @@ int cmd_contacts(int argc, char **argv)
 		free(text);
 		break;
 	}
-	case 2:
+	case RM:
 		rc = EXIT_DONE;
 		for (int i = 0; i < nrest; i++) {
 			code = dialbook_contact_delete(c, a.list_id, rest[i], &err);
@@ -522,9 +522,10 @@ int cmd_contacts(int argc, char **argv)
 				printf("deleted %s\n", rest[i]);
 		}
 		break;
-	case 3:
+	case IMPORT:
 		rc = import(&a, c, rest[0]);
 		break;
+	case EXPORT:
 	default: {
 		int64_t bytes = 0;
 		if (isatty(STDERR_FILENO))
