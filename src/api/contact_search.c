@@ -2,8 +2,10 @@
  * contacts in one pass. Without sorts only the requested page is kept;
  * with sorts a bounded buffer of the best pageNumber*pageSize rows is. */
 #include "api/contacts.h"
+#include "model/compare.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,8 +42,9 @@ static const struct field range_fields[] = {
 static const struct field predicate_fields[] = {
 	{"column", FT_STRING, F_REQUIRED, .max = 128, .description = "A column of the list."},
 	{"columnType", FT_STRING, 0, .enum_values = column_types,
-	 .description = "numeric compares as numbers; alphabetic (default) as text, "
-			"case-insensitively."},
+	 .description = "numeric compares as numbers (007 equals 7); alphabetic as text, "
+			"case-insensitively. Absent: the column's type decides. Timestamp "
+			"columns compare as instants."},
 	{"operator", FT_STRING, F_REQUIRED, .enum_values = operators, .description = "Comparison."},
 	{"value", FT_STRING, 0, .max = 512, .description = "The operand of most operators."},
 	{"range", FT_OBJECT, 0, .props = range_fields, .description = "For BETWEEN and IN."},
@@ -97,13 +100,27 @@ enum op {
 	OP_IN
 };
 
+/* What a predicate compares: values, never their spelling (007 is 7,
+ * 12:00+02:00 is 10:00Z, "ANN" is "ann"). */
+enum domain { DOMAIN_TEXT, DOMAIN_NUMBER, DOMAIN_INSTANT };
+
+/* A value read the way its predicate compares it. */
+struct operand {
+	const char *text;
+	struct value_number number;
+	struct value_instant instant;
+};
+
 struct predicate {
 	int col;
 	enum op op;
-	bool numeric, inverted, min_inclusive, max_inclusive;
-	const char *value, *min, *max;
-	double nvalue, nmin, nmax;
-	const json_t *in_set;
+	enum domain domain;
+	bool inverted, min_inclusive, max_inclusive;
+	struct operand value, min, max;
+	/* IN: the set, sorted, as const char * / value_number / value_instant
+	 * (by domain), so a contact costs a binary search, not 1,000 compares. */
+	void *set;
+	size_t set_count;
 };
 
 struct clause {
@@ -145,12 +162,202 @@ static int column_of(struct api_ctx *c, const struct contact_schema *s, const ch
 	return col;
 }
 
-static int need_number(struct api_ctx *c, const char *v, double *out, const char *where)
+/* The comparators of each domain, over elements of an IN set; an operand
+ * lends the matching member as the key. */
+static int text_order(const void *a, const void *b)
 {
-	if (v && contact_is_number(v, strlen(v), out))
+	return value_text_compare(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int number_order(const void *a, const void *b)
+{
+	return value_number_compare(a, b);
+}
+
+static int instant_order(const void *a, const void *b)
+{
+	return value_instant_compare(a, b);
+}
+
+static int (*const domain_order[])(const void *, const void *) = {
+	[DOMAIN_TEXT] = text_order,
+	[DOMAIN_NUMBER] = number_order,
+	[DOMAIN_INSTANT] = instant_order,
+};
+static const size_t domain_size[] = {
+	[DOMAIN_TEXT] = sizeof(const char *),
+	[DOMAIN_NUMBER] = sizeof(struct value_number),
+	[DOMAIN_INSTANT] = sizeof(struct value_instant),
+};
+static const char *const domain_name[] = {
+	[DOMAIN_TEXT] = "as text",
+	[DOMAIN_NUMBER] = "as numbers",
+	[DOMAIN_INSTANT] = "as instants",
+};
+
+static const void *operand_key(const struct operand *o, enum domain d)
+{
+	return d == DOMAIN_NUMBER    ? (const void *)&o->number
+	       : d == DOMAIN_INSTANT ? (const void *)&o->instant
+				     : (const void *)&o->text;
+}
+
+/* Reads v as domain d compares it; false when it is not such a value (any
+ * text is text). */
+static bool operand_read(enum domain d, const char *v, struct operand *out)
+{
+	out->text = v;
+	if (d == DOMAIN_NUMBER)
+		return value_number_parse(v, strlen(v), &out->number);
+	if (d == DOMAIN_INSTANT)
+		return value_instant_parse(v, strlen(v), &out->instant);
+	return true;
+}
+
+static int operand_compare(enum domain d, const struct operand *a, const struct operand *b)
+{
+	return domain_order[d](operand_key(a, d), operand_key(b, d));
+}
+
+static bool is_text_operator(enum op op)
+{
+	return op == OP_CONTAINS || op == OP_BEGINS || op == OP_ENDS;
+}
+
+/* The request's columnType when it says numeric; otherwise the list's
+ * column type. columnType has no timestamp value, so a timestamp column
+ * compares instants under alphabetic too: that is what clients send for
+ * dates. CONTAINS, BEGINS_WITH and ENDS_WITH always match text. */
+static enum domain domain_of(enum op op, const char *type, enum column_kind kind)
+{
+	if (is_text_operator(op))
+		return DOMAIN_TEXT;
+	if (type && strcmp(type, "numeric") == 0)
+		return DOMAIN_NUMBER;
+	if (kind == KIND_TIMESTAMP)
+		return DOMAIN_INSTANT;
+	if (!type && kind == KIND_NUMERIC)
+		return DOMAIN_NUMBER;
+	return DOMAIN_TEXT;
+}
+
+/* 400 invalid.value with a detail naming `field`, the path of the bad part. */
+__attribute__((format(printf, 3, 4))) static int refuse(struct api_ctx *c, const char *field,
+							const char *fmt, ...)
+{
+	char message[512];
+	va_list ap;
+	va_start(ap, fmt);
+	/* The analyzer misses the va_start above (a false positive of clang 14). */
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized) */
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	problem_add_detail(&c->problem, "INVALID_VALUE", field);
+	return problem_set(&c->problem, 400, "invalid.value", "%s", message);
+}
+
+/* Reads one operand of the request (value, range.min/max, an inSet entry)
+ * at path `field`; a number or timestamp that is not one is refused. */
+static int operand_compile(struct api_ctx *c, const struct search *s, const struct predicate *p,
+			   const char *v, const char *field, struct operand *out)
+{
+	if (operand_read(p->domain, v, out))
 		return 0;
-	return problem_set(&c->problem, 400, "invalid.value",
-			   "%s must be a number for a numeric predicate", where);
+	const char *column = s->sc.schema.columns[p->col].name;
+	if (p->domain == DOMAIN_NUMBER)
+		return refuse(c, field,
+			      "%s must be a number for a numeric predicate (it compares column "
+			      "\"%.128s\" as numbers), not \"%.64s\"; send columnType alphabetic "
+			      "to compare text",
+			      field, column, v);
+	return refuse(c, field,
+		      "%s must be an ISO-8601 timestamp such as 2024-05-31T09:30:00Z (column "
+		      "\"%.128s\" holds timestamps), not \"%.64s\"",
+		      field, column, v);
+}
+
+static int between_compile(struct api_ctx *c, const struct search *s, struct predicate *p,
+			   const json_t *range, const char *where)
+{
+	char field[192];
+	const char *min = json_string_value(json_object_get(range, "min"));
+	const char *max = json_string_value(json_object_get(range, "max"));
+	if (!min || !max) {
+		snprintf(field, sizeof(field), "%s.range%s", where,
+			 !range ? ""
+			 : !min ? ".min"
+				: ".max");
+		return refuse(c, field, "%s is missing: BETWEEN needs range.min and range.max",
+			      field);
+	}
+	snprintf(field, sizeof(field), "%s.range.min", where);
+	if (operand_compile(c, s, p, min, field, &p->min))
+		return -1;
+	snprintf(field, sizeof(field), "%s.range.max", where);
+	if (operand_compile(c, s, p, max, field, &p->max))
+		return -1;
+	if (operand_compare(p->domain, &p->min, &p->max) > 0) {
+		snprintf(field, sizeof(field), "%s.range", where);
+		return refuse(c, field,
+			      "%s: min \"%.64s\" is greater than max \"%.64s\" (compared %s), so "
+			      "nothing could match; swap them",
+			      field, min, max, domain_name[p->domain]);
+	}
+	return 0;
+}
+
+/* Reads range.inSet into a sorted array of the domain's values. */
+static int in_compile(struct api_ctx *c, const struct search *s, struct predicate *p,
+		      const json_t *range, const char *where)
+{
+	char field[192];
+	const json_t *set = json_object_get(range, "inSet");
+	if (!json_is_array(set)) {
+		snprintf(field, sizeof(field), "%s.range.inSet", where);
+		return refuse(c, field, "%s is missing: IN needs range.inSet, the values to match",
+			      field);
+	}
+	size_t n = json_array_size(set), size = domain_size[p->domain];
+	char *values = calloc(n + 1, size);
+	if (!values)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		const char *v = json_string_value(json_array_get(set, i));
+		struct operand o;
+		snprintf(field, sizeof(field), "%s.range.inSet[%zu]", where, i);
+		if (!v) {
+			free(values);
+			return refuse(c, field, "%s must be a string", field);
+		}
+		if (operand_compile(c, s, p, v, field, &o)) {
+			free(values);
+			return -1;
+		}
+		memcpy(values + i * size, operand_key(&o, p->domain), size);
+	}
+	if (n > 1)
+		qsort(values, n, size, domain_order[p->domain]);
+	p->set = values;
+	p->set_count = n;
+	return 0;
+}
+
+static int value_compile(struct api_ctx *c, const struct search *s, struct predicate *p,
+			 const json_t *j, const char *type, const char *where)
+{
+	char field[192];
+	snprintf(field, sizeof(field), "%s.value", where);
+	const char *v = json_string_value(json_object_get(j, "value"));
+	if (!v)
+		return refuse(c, field, "%s is missing: %s needs a value", field, operators[p->op]);
+	if (is_text_operator(p->op) && type && strcmp(type, "numeric") == 0) {
+		snprintf(field, sizeof(field), "%s.operator", where);
+		return refuse(c, field,
+			      "%s: %s matches text and cannot compare numbers; send columnType "
+			      "alphabetic (or leave it out) to match the value as written",
+			      field, operators[p->op]);
+	}
+	return operand_compile(c, s, p, v, field, &p->value);
 }
 
 static int compile_predicate(struct api_ctx *c, struct search *s, json_t *j, const char *where,
@@ -166,36 +373,26 @@ static int compile_predicate(struct api_ctx *c, struct search *s, json_t *j, con
 		if (strcmp(op, operators[i]) == 0)
 			p->op = (enum op)i;
 	const char *type = json_string_value(json_object_get(j, "columnType"));
-	p->numeric = type && strcmp(type, "numeric") == 0;
+	enum column_kind kind = s->sc.schema.columns[p->col].kind;
+	p->domain = domain_of(p->op, type, kind);
+	if (p->domain == DOMAIN_NUMBER && kind == KIND_TIMESTAMP) {
+		/* No timestamp is a number: the predicate could never match. */
+		snprintf(at, sizeof(at), "%s.columnType", where);
+		return refuse(
+			c, at,
+			"%s: column \"%.128s\" holds timestamps, which never compare as "
+			"numbers; leave columnType out (or send alphabetic) to compare instants",
+			at, s->sc.schema.columns[p->col].name);
+	}
 	p->inverted = json_is_true(json_object_get(j, "inverted"));
-	p->value = json_string_value(json_object_get(j, "value"));
 	json_t *range = json_object_get(j, "range");
-	p->min = json_string_value(json_object_get(range, "min"));
-	p->max = json_string_value(json_object_get(range, "max"));
 	p->min_inclusive = !json_is_false(json_object_get(range, "minInclusive"));
 	p->max_inclusive = !json_is_false(json_object_get(range, "maxInclusive"));
-	p->in_set = json_object_get(range, "inSet");
-	if (p->op == OP_BETWEEN) {
-		if (!p->min || !p->max)
-			return problem_set(&c->problem, 400, "invalid.value",
-					   "%s: BETWEEN needs range.min and range.max", where);
-		snprintf(at, sizeof(at), "%s.range", where);
-		if (p->numeric &&
-		    (need_number(c, p->min, &p->nmin, at) || need_number(c, p->max, &p->nmax, at)))
-			return -1;
-	} else if (p->op == OP_IN) {
-		if (!p->in_set)
-			return problem_set(&c->problem, 400, "invalid.value",
-					   "%s: IN needs range.inSet", where);
-	} else {
-		if (!p->value)
-			return problem_set(&c->problem, 400, "invalid.value",
-					   "%s: %s needs a value", where, op);
-		snprintf(at, sizeof(at), "%s.value", where);
-		if (p->numeric && p->op <= OP_GE && need_number(c, p->value, &p->nvalue, at))
-			return -1;
-	}
-	return 0;
+	if (p->op == OP_BETWEEN)
+		return between_compile(c, s, p, range, where);
+	if (p->op == OP_IN)
+		return in_compile(c, s, p, range, where);
+	return value_compile(c, s, p, j, type, where);
 }
 
 static int compile(struct api_ctx *c, struct search *s)
@@ -256,73 +453,59 @@ static int compile(struct api_ctx *c, struct search *s)
 	return 0;
 }
 
-static int text_compare(const char *a, const char *b)
+/* Text operators match the value as written, case-insensitively. */
+static bool text_match(enum op op, const char *v, const char *pattern)
 {
-	return strcasecmp(a, b);
+	if (op == OP_CONTAINS)
+		return strcasestr(v, pattern) != NULL;
+	size_t lv = strlen(v), lp = strlen(pattern);
+	if (op == OP_BEGINS)
+		return strncasecmp(v, pattern, lp) == 0;
+	return lv >= lp && strcasecmp(v + lv - lp, pattern) == 0;
+}
+
+/* The predicate before `inverted`. A stored value that is not a value of
+ * the domain ("abc" against numbers) never matches. A blank is a missing
+ * value: it has no order, even as text, so only EQUALS "" and IN [""] find it. */
+static bool predicate_test(const struct predicate *p, const char *v)
+{
+	if (is_text_operator(p->op))
+		return text_match(p->op, v, p->value.text);
+	struct operand x;
+	if ((!*v && p->op != OP_EQ && p->op != OP_IN) || !operand_read(p->domain, v, &x))
+		return false;
+	if (p->op == OP_IN)
+		return p->set_count > 0 &&
+		       bsearch(operand_key(&x, p->domain), p->set, p->set_count,
+			       domain_size[p->domain], domain_order[p->domain]) != NULL;
+	if (p->op == OP_BETWEEN) {
+		int lo = operand_compare(p->domain, &x, &p->min);
+		int hi = operand_compare(p->domain, &x, &p->max);
+		return (p->min_inclusive ? lo >= 0 : lo > 0) &&
+		       (p->max_inclusive ? hi <= 0 : hi < 0);
+	}
+	int r = operand_compare(p->domain, &x, &p->value);
+	switch (p->op) {
+	case OP_EQ:
+		return r == 0;
+	case OP_LT:
+	case OP_BEFORE:
+		return r < 0;
+	case OP_LE:
+		return r <= 0;
+	case OP_GT:
+	case OP_AFTER:
+		return r > 0;
+	case OP_GE:
+		return r >= 0;
+	default:
+		return false; /* the text operators, BETWEEN and IN are handled above */
+	}
 }
 
 static bool predicate_holds(const struct predicate *p, char *const *values)
 {
-	const char *v = values[p->col];
-	bool r = false;
-	double d;
-	bool is_num = p->numeric && contact_is_number(v, strlen(v), &d);
-	switch (p->op) {
-	case OP_EQ:
-		r = p->numeric ? is_num && d == p->nvalue : text_compare(v, p->value) == 0;
-		break;
-	case OP_LT:
-		r = p->numeric ? is_num && d < p->nvalue : text_compare(v, p->value) < 0;
-		break;
-	case OP_LE:
-		r = p->numeric ? is_num && d <= p->nvalue : text_compare(v, p->value) <= 0;
-		break;
-	case OP_GT:
-		r = p->numeric ? is_num && d > p->nvalue : text_compare(v, p->value) > 0;
-		break;
-	case OP_GE:
-		r = p->numeric ? is_num && d >= p->nvalue : text_compare(v, p->value) >= 0;
-		break;
-	case OP_CONTAINS:
-		r = strcasestr(v, p->value) != NULL;
-		break;
-	case OP_BEGINS:
-		r = strncasecmp(v, p->value, strlen(p->value)) == 0;
-		break;
-	case OP_ENDS: {
-		size_t lv = strlen(v), lp = strlen(p->value);
-		r = lv >= lp && strcasecmp(v + lv - lp, p->value) == 0;
-		break;
-	}
-	case OP_BEFORE: /* ISO-8601 text orders like time */
-		r = *v && strcmp(v, p->value) < 0;
-		break;
-	case OP_AFTER:
-		r = *v && strcmp(v, p->value) > 0;
-		break;
-	case OP_BETWEEN:
-		if (p->numeric) {
-			r = is_num && (p->min_inclusive ? d >= p->nmin : d > p->nmin) &&
-			    (p->max_inclusive ? d <= p->nmax : d < p->nmax);
-		} else {
-			int lo = text_compare(v, p->min), hi = text_compare(v, p->max);
-			r = (p->min_inclusive ? lo >= 0 : lo > 0) &&
-			    (p->max_inclusive ? hi <= 0 : hi < 0);
-		}
-		break;
-	case OP_IN: {
-		size_t i;
-		json_t *e;
-		json_array_foreach(p->in_set, i, e)
-		{
-			if (text_compare(v, json_string_value(e)) == 0) {
-				r = true;
-				break;
-			}
-		}
-		break;
-	}
-	}
+	bool r = predicate_test(p, values[p->col]);
 	return p->inverted ? !r : r;
 }
 
@@ -425,8 +608,11 @@ static int visit(const struct contact_record *r, void *ctx)
 
 static void search_release(struct search *s)
 {
-	for (size_t i = 0; i < s->clause_count; i++)
+	for (size_t i = 0; i < s->clause_count; i++) {
+		for (size_t j = 0; j < s->clauses[i].count; j++)
+			free(s->clauses[i].preds[j].set);
 		free(s->clauses[i].preds);
+	}
 	free(s->clauses);
 	for (size_t i = 0; i < s->kept_count; i++)
 		contact_release(&s->kept[i], s->sc.schema.count);
