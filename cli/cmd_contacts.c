@@ -392,8 +392,12 @@ static int import_api(struct args *a, const char *file, const struct contact_sch
 		for (size_t k = 0; k < schema->count; k++)
 			json_object_set_new(data, schema->columns[k].name,
 					    json_stringn(check.values[k], check.lens[k]));
-		json_t *contact = json_pack("{s:s,s:o,s:b}", "contactListId", a->list_id, "data",
-					    data, "callable", row.callable);
+		json_t *contact =
+			json_pack("{s:s,s:o}", "contactListId", a->list_id, "data", data);
+		if (row.callable_given)
+			json_object_set_new(contact, "callable", json_boolean(row.callable));
+		/* The row's state columns, as the server's import reads them. */
+		json_object_update(contact, (json_t *)row.meta);
 		if (row.id)
 			json_object_set_new(contact, "id", json_stringn(row.id, row.id_len));
 		json_array_append_new(batch, contact);

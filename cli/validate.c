@@ -146,6 +146,17 @@ int cli_validate_run(struct report *r, const char *path, const struct contact_sc
 		} else {
 			header_ok = true;
 		}
+		/* Columns that are not the list's are imported by nobody: say so. */
+		for (size_t i = 0; header_ok && i < check.file_cols; i++) {
+			if (check.map[i] != CONTACT_CSV_IGNORED)
+				continue;
+			char msg[700];
+			snprintf(msg, sizeof(msg),
+				 "IGNORED_COLUMN: \"%.512s\" is not a column of the contact "
+				 "list; imports ignore it",
+				 check.header[i]);
+			problem(r, "warning", 1, csv_field_column(&rec, i), msg);
+		}
 	}
 	r->bom = csv_reader_had_bom(reader);
 	while (header_ok && (rc = csv_reader_next(reader, &rec, &err)) != 0) {

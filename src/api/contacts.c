@@ -79,9 +79,10 @@ static int contact_limit(struct api_ctx *c)
 			   (long long)c->srv->limits.max_contacts_per_org);
 }
 
-/* Stores parsed contacts; fills in ids and dates. */
+/* Stores parsed contacts (filling in missing ids); clear_system is the
+ * cloud's clearSystemData. */
 static int store_contacts(struct api_ctx *c, struct contact_scope *sc, struct contact *cts,
-			  size_t n)
+			  size_t n, bool clear_system)
 {
 	struct contact_row *rows = calloc(n, sizeof(*rows));
 	char **packed = calloc(n, sizeof(char *));
@@ -103,9 +104,10 @@ static int store_contacts(struct api_ctx *c, struct contact_scope *sc, struct co
 		rows[i].id = cts[i].id;
 		rows[i].packed = packed[i];
 		rows[i].callable = cts[i].callable;
+		rows[i].callable_given = cts[i].callable_given;
+		rows[i].clear_system = clear_system;
 		rows[i].meta = meta[i];
 		rows[i].date_created = rows[i].date_modified = now;
-		cts[i].date_created = cts[i].date_modified = now;
 	}
 	struct contact_limits lim = {c->srv->limits.max_contacts_per_list,
 				     c->srv->limits.max_contacts_per_org};
@@ -127,11 +129,52 @@ static int store_contacts(struct api_ctx *c, struct contact_scope *sc, struct co
 	return st == STORE_OK ? 0 : api_store_failed(c);
 }
 
+/* Appends the contact as stored: an update's answer shows what a GET would
+ * (the original dateCreated, the system state kept). */
+static int write_stored(struct api_ctx *c, struct contact_scope *sc, const char *id,
+			struct strbuf *out)
+{
+	struct contact_record r;
+	struct contact ct;
+	int st = c->store->ops->contact_get(c->store, sc->list.id, id, &r);
+	if (st != STORE_OK)
+		return api_store_failed(c); /* it was just written */
+	int rc = contact_from_record(sc, &r, &ct);
+	contact_record_release(&r);
+	if (rc)
+		return api_store_failed(c);
+	contact_write_json(out, &ct, &sc->schema, sc->list.id);
+	contact_release(&ct, sc->schema.count);
+	return 0;
+}
+
+static int reply_stored(struct api_ctx *c, struct contact_scope *sc, struct contact *cts,
+			size_t n, bool array)
+{
+	struct strbuf out = {0};
+	if (array)
+		strbuf_addc(&out, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strbuf_addc(&out, ',');
+		if (write_stored(c, sc, cts[i].id, &out)) {
+			strbuf_release(&out);
+			return -1;
+		}
+	}
+	if (array)
+		strbuf_addc(&out, ']');
+	c->res->status = 200;
+	c->res->raw = strbuf_detach(&out, &c->res->raw_len);
+	c->res->raw_type = "application/json";
+	return 0;
+}
+
 int contacts_add(struct api_ctx *c)
 {
-	bool flag;
+	bool flag, clear_system;
 	if (api_query_bool(c, "priority", false, &flag) ||
-	    api_query_bool(c, "clearSystemData", false, &flag) ||
+	    api_query_bool(c, "clearSystemData", false, &clear_system) ||
 	    api_query_bool(c, "doNotQueue", false, &flag))
 		return -1;
 	if (!json_is_array(c->body))
@@ -161,20 +204,9 @@ int contacts_add(struct api_ctx *c)
 				  &cts[parsed], &c->problem))
 			goto out;
 	}
-	if (store_contacts(c, &sc, cts, n))
+	if (store_contacts(c, &sc, cts, n, clear_system))
 		goto out;
-	struct strbuf out = {0};
-	strbuf_addc(&out, '[');
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			strbuf_addc(&out, ',');
-		contact_write_json(&out, &cts[i], &sc.schema, sc.list.id);
-	}
-	strbuf_addc(&out, ']');
-	c->res->status = 200;
-	c->res->raw = strbuf_detach(&out, &c->res->raw_len);
-	c->res->raw_type = "application/json";
-	rc = 0;
+	rc = reply_stored(c, &sc, cts, n, true);
 out:
 	for (size_t i = 0; i < parsed; i++)
 		contact_release(&cts[i], sc.schema.count);
@@ -231,9 +263,9 @@ int contacts_update(struct api_ctx *c)
 	}
 	if (!ct.id)
 		ct.id = strdup(id);
-	if (store_contacts(c, &sc, &ct, 1))
+	if (store_contacts(c, &sc, &ct, 1, false))
 		goto out;
-	rc = api_reply(c, 200, contact_to_json(&ct, &sc.schema, sc.list.id));
+	rc = reply_stored(c, &sc, &ct, 1, false);
 out:
 	contact_release(&ct, sc.schema.count);
 out_scope:

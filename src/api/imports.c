@@ -1,5 +1,5 @@
 /* Import status: the cloud's ImportStatus, plus failedRecords, the reason in
- * words and where to download the rejected rows. */
+ * words, the file's ignored columns and where to download the rejected rows. */
 #include "api/api.h"
 
 #include <stdio.h>
@@ -37,6 +37,9 @@ json_t *import_status_json(struct api_ctx *c, const char *list_id)
 		snprintf(uri, sizeof(uri), "/api/v2/downloads/%s", j.id);
 		json_object_set_new(out, "rejectedRowsUri", json_string(uri));
 	}
+	json_t *ignored = j.ignored_columns[0] ? json_loads(j.ignored_columns, 0, NULL) : NULL;
+	if (ignored) /* a warning: the file's columns that are not the list's */
+		json_object_set_new(out, "ignoredColumns", ignored);
 	json_object_set_new(out, "importId", json_string(j.id));
 	return out;
 }

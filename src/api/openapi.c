@@ -73,8 +73,18 @@ static json_t *schema_of_field(const struct field *f)
 		json_object_set_new(s, "readOnly", json_true());
 	if (f->flags & F_EXTENSION)
 		json_object_set_new(s, "x-dialbook-extension", json_true());
-	if (f->description)
-		json_object_set_new(s, "description", json_string(f->description));
+	/* The update rules of the field, from its flags: the document says
+	 * what a PUT may change and what it keeps. */
+	char text[1024];
+	snprintf(text, sizeof(text), "%s%s%s%s%s", f->description ? f->description : "",
+		 f->fixed ? " Fixed after creation: a PUT that changes it is 400 " : "",
+		 f->fixed ? f->fixed->code : "", f->fixed ? "." : "",
+		 (f->flags & F_KEEP) ? " A PUT that leaves it out keeps the stored value." : "");
+	if (f->fixed)
+		json_object_set_new(s, "x-dialbook-fixed-after-creation",
+				    json_string(f->fixed->code));
+	if (text[0])
+		json_object_set_new(s, "description", json_string(text));
 	return s;
 }
 

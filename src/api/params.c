@@ -41,7 +41,10 @@ const struct field params_list_bulk_delete[] = {
 
 const struct field params_contacts_add[] = {
 	{"priority", FT_BOOLEAN, 0, .description = "Accepted; no effect in dialbook."},
-	{"clearSystemData", FT_BOOLEAN, 0, .description = "Accepted; no effect in dialbook."},
+	{"clearSystemData", FT_BOOLEAN, 0,
+	 .description = "true clears the system state (callable, phoneNumberStatus, "
+			"contactableStatus) of contacts that exist before the body's is applied; "
+			"false (default) keeps what the body does not give."},
 	{"doNotQueue", FT_BOOLEAN, 0, .description = "Accepted; no effect in dialbook."},
 	{0},
 };

@@ -61,7 +61,13 @@ static const struct field entity_ref_fields[] = {
 static const struct field upload_fields[] = {
 	{"id", FT_STRING, F_REQUIRED, .description = "The contact list's id."},
 	{"fileType", FT_STRING, F_REQUIRED, .description = "contactlist"},
-	{"contact-id-name", FT_STRING, 0, .description = "The column holding contact ids."},
+	{"contact-id-name", FT_STRING, 0,
+	 .description = "The column holding contact ids; MISSING_CUSTOM_ID when the file lacks "
+			"it."},
+	{"clearSystemData", FT_STRING, 0,
+	 .description = "true clears the system state (callable, phoneNumberStatus, "
+			"contactableStatus) of contacts that exist; false (default) keeps it "
+			"unless the file's state columns give it."},
 	{"file", FT_STRING, F_REQUIRED, .description = "The CSV file (UTF-8, RFC 4180)."},
 	{0},
 };

@@ -27,6 +27,7 @@ struct upload {
 	char list_id[129];
 	char file_type[65];
 	char contact_id_name[DB_MAX_COLUMN_NAME_CHARS * 4 + 1];
+	char clear_system_data[8];
 	char error[256];
 };
 
@@ -74,9 +75,12 @@ static int on_part(struct http_upload *base, const char *name, const char *filen
 		return append(u, u->file_type, sizeof(u->file_type), name, data, size);
 	if (strcmp(name, "contact-id-name") == 0)
 		return append(u, u->contact_id_name, sizeof(u->contact_id_name), name, data, size);
+	if (strcmp(name, "clearSystemData") == 0)
+		return append(u, u->clear_system_data, sizeof(u->clear_system_data), name, data,
+			      size);
 	snprintf(u->error, sizeof(u->error),
 		 "%.64s is not a field of a contact list upload; the fields are id, fileType, "
-		 "contact-id-name and file",
+		 "contact-id-name, clearSystemData and file",
 		 name);
 	return -1;
 }
@@ -142,6 +146,10 @@ int uploads_finish(struct api_ctx *c)
 		return bad_field(c, "fileType", "the form field fileType must be contactlist");
 	if (!u->has_file)
 		return bad_field(c, "file", "the form field file (the CSV file) is required");
+	bool clear_system = strcasecmp(u->clear_system_data, "true") == 0;
+	if (!clear_system && u->clear_system_data[0] && strcasecmp(u->clear_system_data, "false"))
+		return bad_field(c, "clearSystemData",
+				 "the form field clearSystemData must be true or false");
 	struct contact_list cl;
 	if (api_load_list(c, u->list_id, &cl))
 		return -1;
@@ -168,6 +176,7 @@ int uploads_finish(struct api_ctx *c)
 	snprintf(job.rejects_path, sizeof(job.rejects_path), "%s/%s.rejects.csv", c->srv->files_dir,
 		 u->job_id);
 	snprintf(job.contact_id_column, sizeof(job.contact_id_column), "%s", u->contact_id_name);
+	job.clear_system_data = clear_system;
 	job.state = JOB_PENDING;
 	job.date_created = job.date_modified = time_now_ms();
 	int rc = c->store->ops->import_add(c->store, &job);

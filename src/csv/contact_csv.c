@@ -36,9 +36,68 @@ void contact_csv_release(struct contact_csv *c)
 		free(c->header[i]);
 	free(c->header);
 	free(c->map);
+	free(c->state);
 	free(c->values);
 	free(c->lens);
+	json_decref(c->meta);
 	memset(c, 0, sizeof(*c));
+}
+
+/* Excel's delimiter hint, `sep=,` (read as the fields "sep=" and ""), or
+ * `sep=;` and the like (one field). */
+static bool excel_sep_line(const struct csv_record *rec)
+{
+	const struct csv_field *f = rec->fields;
+	if (rec->count < 1 || f[0].len < 4 || strncasecmp(f[0].data, "sep=", 4) != 0)
+		return false;
+	return (rec->count == 1 && f[0].len == 5) ||
+	       (rec->count == 2 && f[0].len == 4 && f[1].len == 0);
+}
+
+/* The role of one header cell: a column of the list, the id column, a
+ * state column or an ignored one. */
+static int header_role(struct contact_csv *c, size_t i, size_t len, const char *id_name)
+{
+	const char *name = c->header[i];
+	int col = contact_schema_find(c->schema, name, len);
+	bool is_id = id_name ? strcasecmp(name, id_name) == 0
+			     : strcasecmp(name, CONTACT_CSV_ID_COLUMN) == 0;
+	if (is_id)
+		c->id_col = (int)i;
+	if (col >= 0)
+		return col;
+	if (is_id)
+		return CONTACT_CSV_ID_ONLY;
+	if (state_column_parse(c->schema, name, len, &c->state[i]))
+		return CONTACT_CSV_STATE;
+	c->ignored++;
+	return CONTACT_CSV_IGNORED;
+}
+
+/* Every column of the list must be in the file; names them all. */
+static int check_missing(const struct contact_csv *c, size_t cols, struct contact_csv_failure *why)
+{
+	struct strbuf names = {0};
+	size_t missing = 0;
+	for (size_t k = 0; k < c->schema->count; k++) {
+		bool present = false;
+		for (size_t i = 0; i < cols && !present; i++)
+			present = c->map[i] == (int)k;
+		if (present)
+			continue;
+		strbuf_adds(&names, missing++ ? ", \"" : "\"");
+		strbuf_adds(&names, c->schema->columns[k].name);
+		strbuf_addc(&names, '"');
+	}
+	int rc = 0;
+	if (missing)
+		rc = failed(why, "MISSING_COLUMNS", 1, 1,
+			    "the file lacks %s of the contact list: %.400s; a file must hold "
+			    "every column of the list, in any order and letter case (more "
+			    "columns are fine)",
+			    missing == 1 ? "a column" : "columns", names.data);
+	strbuf_release(&names);
+	return rc;
 }
 
 int contact_csv_header(struct contact_csv *c, const struct contact_schema *schema,
@@ -47,16 +106,23 @@ int contact_csv_header(struct contact_csv *c, const struct contact_schema *schem
 {
 	memset(c, 0, sizeof(*c));
 	c->schema = schema;
-	c->id_col = c->callable_col = -1;
+	c->id_col = -1;
 	if (rec->blank)
 		return failed(why, "INVALID_HEADER", 1, 1,
 			      "the first line is blank: the file must start with its header row");
+	if (excel_sep_line(rec))
+		return failed(why, "INVALID_HEADER", 1, 1,
+			      "the first line is \"%.5s\", Excel's delimiter hint, not a header "
+			      "row: delete that line so the file starts with its header (the "
+			      "cloud does not read the hint either)",
+			      rec->fields[0].data);
 	c->file_cols = rec->count;
 	c->map = calloc(rec->count, sizeof(int));
+	c->state = calloc(rec->count, sizeof(*c->state));
 	c->header = calloc(rec->count, sizeof(char *));
 	c->values = calloc(schema->count, sizeof(char *));
 	c->lens = calloc(schema->count, sizeof(size_t));
-	if (!c->map || !c->header || !c->values || !c->lens)
+	if (!c->map || !c->state || !c->header || !c->values || !c->lens)
 		abort();
 	for (size_t i = 0; i < rec->count; i++)
 		c->header[i] = text_ndup(rec->fields[i].data, rec->fields[i].len);
@@ -77,50 +143,39 @@ int contact_csv_header(struct contact_csv *c, const struct contact_schema *schem
 					      "the column \"%.128s\" appears twice (fields %zu and "
 					      "%zu; names match case-insensitively)",
 					      name, j + 1, i + 1);
-		c->map[i] = contact_schema_find(schema, name, len);
-		bool is_id = id_name && strcasecmp(name, id_name) == 0;
-		if (is_id)
-			c->id_col = (int)i;
-		if (c->map[i] >= 0) {
-			user_cols++;
-		} else if (is_id) {
-			/* an id-only column */
-		} else if (strcasecmp(name, CONTACT_CSV_ID_COLUMN) == 0) {
-			if (!id_name)
-				c->id_col = (int)i;
-		} else if (strcasecmp(name, CONTACT_CSV_CALLABLE_COLUMN) == 0) {
-			c->callable_col = (int)i;
-		} else {
-			user_cols++;
-			c->map[i] = UNKNOWN_COLUMN;
-		}
+		c->map[i] = header_role(c, i, len, id_name);
+		user_cols += c->map[i] >= 0 || c->map[i] == CONTACT_CSV_IGNORED;
 	}
-	/* Too many columns is the cloud's reason, before naming one unknown. */
+	/* Too many columns is the cloud's reason, before naming missing ones. */
 	if (user_cols > max_columns)
 		return failed(why, "CONTACT_COLUMNS_LIMIT_EXCEEDED", 1, 1,
 			      "the header has %zu columns; a contact list has at most %u",
 			      user_cols, max_columns);
-	for (size_t i = 0; i < rec->count; i++)
-		if (c->map[i] == UNKNOWN_COLUMN)
-			return failed(why, "UNKNOWN_COLUMNS", 1, csv_field_column(rec, i),
-				      "\"%.128s\" is not a column of the contact list",
-				      c->header[i]);
 	if (id_name && c->id_col < 0)
-		return failed(why, "MISSING_COLUMNS", 1, 1,
+		return failed(why, "MISSING_CUSTOM_ID", 1, 1,
 			      "the contact-id-name column \"%.128s\" is not in the header",
 			      id_name);
-	for (size_t k = 0; k < schema->count; k++) {
-		if (!schema->columns[k].required)
+	return check_missing(c, rec->count, why);
+}
+
+void contact_csv_ignored_json(const struct contact_csv *c, struct strbuf *out, size_t max)
+{
+	size_t start = out->len;
+	strbuf_addc(out, '[');
+	for (size_t i = 0; i < c->file_cols; i++) {
+		if (c->map[i] != CONTACT_CSV_IGNORED)
 			continue;
-		bool present = false;
-		for (size_t i = 0; i < rec->count; i++)
-			present |= c->map[i] == (int)k;
-		if (!present)
-			return failed(why, "MISSING_COLUMNS", 1, 1,
-				      "the required column \"%s\" is not in the header",
-				      schema->columns[k].name);
+		size_t before = out->len;
+		if (out->data[out->len - 1] != '[')
+			strbuf_addc(out, ',');
+		strbuf_add_json_string(out, c->header[i], strlen(c->header[i]));
+		if (out->len - start + 1 > max) {
+			out->len = before; /* the rest do not fit */
+			break;
+		}
 	}
-	return 0;
+	strbuf_addc(out, ']');
+	out->data[out->len] = '\0';
 }
 
 void contact_csv_rejects_header(struct csv_writer *w, const struct contact_csv *c)
@@ -147,19 +202,6 @@ void contact_csv_rejects_row(struct csv_writer *w, unsigned long line, unsigned 
 	csv_writer_end_row(w);
 }
 
-static bool parse_callable(const char *v, size_t len, bool *out)
-{
-	if (len == 0 || (len == 1 && v[0] == '1') || (len == 4 && strncasecmp(v, "true", 4) == 0)) {
-		*out = true;
-		return true;
-	}
-	if ((len == 1 && v[0] == '0') || (len == 5 && strncasecmp(v, "false", 5) == 0)) {
-		*out = false;
-		return true;
-	}
-	return false;
-}
-
 int contact_csv_row(struct contact_csv *c, const struct csv_record *rec,
 		    struct contact_csv_row *out, int *bad_field, char *why, size_t why_size)
 {
@@ -174,12 +216,14 @@ int contact_csv_row(struct contact_csv *c, const struct csv_record *rec,
 		c->values[k] = "";
 		c->lens[k] = 0;
 	}
-	out->id = NULL;
-	out->id_len = 0;
+	json_decref(c->meta);
+	c->meta = NULL;
+	memset(out, 0, sizeof(*out));
 	out->callable = true;
 	for (size_t i = 0; i < rec->count; i++) {
 		const char *v = rec->fields[i].data;
 		size_t len = contact_value_trim(s, &v, rec->fields[i].len);
+		int k = c->map[i];
 		if ((int)i == c->id_col) {
 			out->id = v;
 			out->id_len = len;
@@ -192,12 +236,14 @@ int contact_csv_row(struct contact_csv *c, const struct csv_record *rec,
 				return -1;
 			}
 		}
-		if ((int)i == c->callable_col && !parse_callable(v, len, &out->callable)) {
+		if (k == CONTACT_CSV_STATE &&
+		    state_column_apply(s, &c->state[i], v, len, &out->callable,
+				       &out->callable_given, &c->meta)) {
 			*bad_field = (int)i;
-			snprintf(why, why_size, "ContactCallable must be 1, 0, true or false");
+			snprintf(why, why_size, "%.128s must be 1, 0, true, false or empty",
+				 c->header[i]);
 			return -1;
 		}
-		int k = c->map[i];
 		if (k < 0)
 			continue;
 		char reason[192];
@@ -209,5 +255,6 @@ int contact_csv_row(struct contact_csv *c, const struct csv_record *rec,
 		c->values[k] = v;
 		c->lens[k] = len;
 	}
+	out->meta = c->meta;
 	return 0;
 }

@@ -1,12 +1,15 @@
 /* The export job: the list's contacts streamed to a CSV file shaped like the
  * cloud's exports (UTF-8 BOM, quoted header cells, inin-outbound-id first,
- * ContactCallable last), so that an export re-imports into a list with the
- * same columns. Written to a temporary name and renamed when complete. */
+ * then the list's columns, then the system state columns of
+ * model/contact_state.h), so that an export re-imports into a list with
+ * the same columns, barred numbers included. Written to a temporary name
+ * and renamed when complete. */
 #include "jobs/jobs.h"
 #include "common/log.h"
 #include "common/timeutil.h"
 #include "csv/csv_writer.h"
 #include "model/contact.h"
+#include "model/contact_state.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -18,6 +21,8 @@ struct exporter {
 	struct csv_writer w;
 	const struct contact_schema *schema;
 	char **values;
+	struct state_column *state;
+	size_t state_count;
 	int64_t rows;
 	bool damaged;
 	atomic_bool *cancel;
@@ -35,7 +40,12 @@ static int write_row(const struct contact_record *r, void *ctx)
 		csv_writer_field(&x->w, x->values[i], strlen(x->values[i]), false);
 		free(x->values[i]);
 	}
-	csv_writer_field(&x->w, r->callable ? "1" : "0", 1, false);
+	json_t *meta = r->meta ? json_loads(r->meta, 0, NULL) : NULL;
+	for (size_t i = 0; i < x->state_count; i++) {
+		const char *v = state_column_value(x->schema, &x->state[i], r->callable, meta);
+		csv_writer_field(&x->w, v, strlen(v), false);
+	}
+	json_decref(meta);
 	csv_writer_end_row(&x->w);
 	x->rows++;
 	/* Checked now and then: stopping the server ends a long export. */
@@ -69,7 +79,18 @@ static int export_file(struct store *s, const struct job_env *env, struct export
 	for (size_t i = 0; i < schema.count; i++)
 		csv_writer_field(&x->w, schema.columns[i].name, strlen(schema.columns[i].name),
 				 true);
-	csv_writer_field(&x->w, "ContactCallable", 15, true);
+	x->state_count = state_columns_of(&schema, NULL, 0);
+	x->state = calloc(x->state_count, sizeof(*x->state));
+	if (!x->state)
+		abort();
+	state_columns_of(&schema, x->state, x->state_count);
+	struct strbuf name = {0};
+	for (size_t i = 0; i < x->state_count; i++) {
+		name.len = 0;
+		state_column_name(&schema, &x->state[i], &name);
+		csv_writer_field(&x->w, name.data, name.len, true);
+	}
+	strbuf_release(&name);
 	csv_writer_end_row(&x->w);
 	int rc = s->ops->contacts_scan(s, list->id, write_row, x);
 	bool cancelled = atomic_load(env->cancel);
@@ -85,6 +106,7 @@ static int export_file(struct store *s, const struct job_env *env, struct export
 	else
 		rc = 0;
 	free(x->values);
+	free(x->state);
 	free(x);
 	contact_schema_release(&schema);
 	return rc == 0 && !cancelled && !wrc ? 0 : -1;

@@ -120,6 +120,12 @@ static int read_header(struct importer *im)
 				    why.column, why.detail);
 		return fail(im, why.reason, "%s", why.detail);
 	}
+	if (im->check.ignored) {
+		struct strbuf names = {0};
+		contact_csv_ignored_json(&im->check, &names, sizeof(im->job.ignored_columns));
+		memcpy(im->job.ignored_columns, names.data, names.len + 1);
+		strbuf_release(&names);
+	}
 	return 0;
 }
 
@@ -149,8 +155,16 @@ static void process_row(struct importer *im, const struct csv_record *rec, int64
 	struct contact_row *r = &b->rows[n];
 	r->packed_len = contact_pack_to(packed, im->check.values, im->check.lens, ncols);
 	b->arena_len -= bound - r->packed_len;
+	b->meta_off[n] = IMPORT_NO_META;
+	if (row.meta) {
+		char *text = json_dumps(row.meta, JSON_COMPACT);
+		size_t len = strlen(text) + 1;
+		memcpy(import_batch_take(b, len, &b->meta_off[n]), text, len);
+		free(text);
+	}
 	r->callable = row.callable;
-	r->meta = NULL;
+	r->callable_given = row.callable_given;
+	r->clear_system = im->job.clear_system_data;
 	r->date_created = r->date_modified = now;
 	b->n++;
 }

@@ -49,6 +49,8 @@ static int write_batch(struct import_writer *w, struct import_batch *b)
 	for (size_t i = 0; i < b->n; i++) {
 		b->rows[i].id = b->arena + b->id_off[i];
 		b->rows[i].packed = b->arena + b->packed_off[i];
+		b->rows[i].meta =
+			b->meta_off[i] == IMPORT_NO_META ? NULL : b->arena + b->meta_off[i];
 	}
 	size_t added;
 	int rc = b->n ? w->s->ops->contacts_upsert(w->s, w->org_id, w->list_id, b->rows, b->n,

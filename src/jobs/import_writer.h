@@ -10,10 +10,12 @@
 #include "store/store.h"
 
 #define IMPORT_BATCH_ROWS 5000
+#define IMPORT_NO_META	  SIZE_MAX
 
 struct import_batch {
 	struct contact_row rows[IMPORT_BATCH_ROWS]; /* id and packed set when written */
 	size_t id_off[IMPORT_BATCH_ROWS], packed_off[IMPORT_BATCH_ROWS];
+	size_t meta_off[IMPORT_BATCH_ROWS]; /* IMPORT_NO_META when the row gave no state */
 	size_t n;
 	char *arena; /* ids and packed values of the rows */
 	size_t arena_len, arena_cap;

@@ -311,11 +311,13 @@ int contact_parse(json_t *body, const struct contact_schema *s, const char *list
 	}
 	const char *id = json_string_value(json_object_get(body, "id"));
 	out->id = id ? strdup(id) : NULL;
-	out->callable = !json_is_false(json_object_get(body, "callable"));
+	json_t *callable = json_object_get(body, "callable");
+	out->callable_given = json_is_boolean(callable);
+	out->callable = !json_is_false(callable);
 	static const char *const meta_keys[] = {"name", "phoneNumberStatus", "contactableStatus"};
 	for (size_t i = 0; i < 3; i++) {
 		json_t *v = json_object_get(body, meta_keys[i]);
-		if (!v)
+		if (!v || json_is_null(v)) /* null means "not given" */
 			continue;
 		if (!out->meta)
 			out->meta = json_object();

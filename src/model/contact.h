@@ -49,6 +49,10 @@ int contact_value_check(const struct contact_schema *s, size_t col, const char *
 			char *why, size_t why_size);
 
 bool contact_is_phone(const char *v, size_t len);
+/* When a value that is not a phone number looks like one a spreadsheet or
+ * pandas rewrote (a decimal, scientific notation): what happened and how to
+ * avoid it, as a static string; NULL otherwise. */
+const char *contact_phone_hint(const char *v, size_t len);
 bool contact_is_email(const char *v, size_t len);
 bool contact_is_number(const char *v, size_t len, double *out);
 bool contact_is_timestamp(const char *v, size_t len);
@@ -58,6 +62,7 @@ struct contact {
 	char *id;
 	char **values; /* schema->count strings, owned */
 	bool callable;
+	bool callable_given; /* the body had `callable`: an update keeps the stored one otherwise */
 	/* name, phoneNumberStatus and contactableStatus when given: owned, or NULL */
 	json_t *meta;
 	int64_t date_created, date_modified;

@@ -1,8 +1,11 @@
 /* Contact list rules that relate fields to each other: the two column
  * views (cloud's columnNames/phoneColumns/... and dialbook's
  * columnDefinitions), column references, name trimming and update rules.
- * Per-field shape rules live in the table (contactlist_fields.c). */
+ * Per-field rules live in the table (contactlist_fields.c): shapes, which
+ * strings name columns (F_COLUMN), what a PUT that leaves a field out
+ * keeps (F_KEEP) and what cannot change after creation (.fixed). */
 #include "model/contactlist.h"
+#include "model/system_columns.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -75,7 +78,22 @@ static json_t *previous_entry(const json_t *previous, const char *field, const c
 	return e ? json_deep_copy(e) : NULL;
 }
 
-static int check_column_names(const json_t *names, const struct db_limits *lim, struct problem *p)
+static int reserved_name(const char *where, const char *name, struct problem *p)
+{
+	problem_add_detail(p, "INVALID_VALUE", where);
+	return problem_set(p, 400, "invalid.value",
+			   "%s (\"%.128s\") is reserved for the export's system columns (such as "
+			   "inin-outbound-id, ContactCallable or Callable-<column>); a column of "
+			   "that name would make exports ambiguous and their re-import wrong: "
+			   "choose another name",
+			   where, name);
+}
+
+/* The rules of the names themselves. `defs` says the names came from
+ * columnDefinitions, so messages point there; `fresh` that the list is
+ * being created (a stored list keeps the names it was created with). */
+static int check_column_names(const json_t *names, const struct db_limits *lim, bool defs,
+			      bool fresh, struct problem *p)
 {
 	size_t n = json_array_size(names);
 	if (n == 0) {
@@ -97,7 +115,8 @@ static int check_column_names(const json_t *names, const struct db_limits *lim, 
 		const char *s = json_string_value(json_array_get(names, i));
 		long chars = utf8_count(s, strlen(s));
 		char where[64];
-		snprintf(where, sizeof(where), "columnNames[%zu]", i);
+		snprintf(where, sizeof(where),
+			 defs ? "columnDefinitions[%zu].name" : "columnNames[%zu]", i);
 		if (strspn(s, " \t") == strlen(s))
 			return problem_set(p, 400, "invalid.value", "%s must not be blank", where);
 		if (chars > (long)lim->max_column_name_chars)
@@ -110,12 +129,14 @@ static int check_column_names(const json_t *names, const struct db_limits *lim, 
 					   "%s (\"%.128s\") contains a backslash, which column "
 					   "names cannot hold",
 					   where, s);
+		if (fresh && system_column_name(s, strlen(s)))
+			return reserved_name(where, s, p);
 		for (size_t j = 0; j < i; j++) {
 			const char *t = json_string_value(json_array_get(names, j));
 			if (strcasecmp(s, t) == 0)
 				return problem_set(p, 400, "invalid.value",
-						   "%s (\"%.128s\") repeats columnNames[%zu]; "
-						   "column names must be unique, compared "
+						   "%s (\"%.128s\") repeats column %zu; column "
+						   "names must be unique, compared "
 						   "case-insensitively",
 						   where, s, j);
 		}
@@ -141,22 +162,54 @@ static int check_ref(json_t *obj, const char *key, const json_t *names, const ch
 	return 0;
 }
 
+/* Every F_COLUMN string of obj, and of the objects in it, must name a
+ * column; `path` is obj's own ("" at the top). */
+static int check_refs(json_t *obj, const struct field *table, const json_t *names, const char *path,
+		      struct problem *p)
+{
+	for (const struct field *f = table; f->name; f++) {
+		json_t *v = json_object_get(obj, f->name);
+		if (!v)
+			continue;
+		char where[192];
+		snprintf(where, sizeof(where), "%s%s%s", path, path[0] ? "." : "", f->name);
+		if ((f->flags & F_COLUMN) && check_ref(obj, f->name, names, where, p))
+			return -1;
+		if (f->props && json_is_object(v) && check_refs(v, f->props, names, where, p))
+			return -1;
+		size_t i;
+		json_t *item;
+		json_array_foreach(f->props ? v : NULL, i, item)
+		{
+			char at[224];
+			snprintf(at, sizeof(at), "%s[%zu]", where, i);
+			if (check_refs(item, f->props, names, at, p))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* A column named twice in one array, or an entry whose time column and its
+ * alias name different columns: the list would not say which one counts. */
 static int check_column_array(json_t *doc, const char *field, const char *time_key,
-			      const json_t *names, struct problem *p)
+			      const char *alias, struct problem *p)
 {
 	json_t *arr = json_object_get(doc, field);
 	size_t i;
 	json_t *v;
 	json_array_foreach(arr, i, v)
 	{
-		char where[160];
-		snprintf(where, sizeof(where), "%s[%zu].columnName", field, i);
-		if (check_ref(v, "columnName", names, where, p))
-			return -1;
-		if (time_key) {
-			snprintf(where, sizeof(where), "%s[%zu].%s", field, i, time_key);
-			if (check_ref(v, time_key, names, where, p))
-				return -1;
+		const char *t = json_string_value(json_object_get(v, time_key));
+		const char *u = json_string_value(json_object_get(v, alias));
+		if (t && u && strcmp(t, u) != 0) {
+			char where[160];
+			snprintf(where, sizeof(where), "%s[%zu].%s", field, i, alias);
+			problem_add_detail(p, "INVALID_VALUE", where);
+			return problem_set(p, 400, "invalid.value",
+					   "%s (\"%.128s\") and %s (\"%.128s\") of %s[%zu] name "
+					   "different columns; send one of them",
+					   alias, u, time_key, t, field, i);
 		}
 		for (size_t j = 0; j < i; j++) {
 			const char *a = json_string_value(json_object_get(v, "columnName"));
@@ -172,7 +225,7 @@ static int check_column_array(json_t *doc, const char *field, const char *time_k
 	return 0;
 }
 
-static int check_data_types(json_t *doc, const json_t *names, struct problem *p)
+static int check_data_types(json_t *doc, struct problem *p)
 {
 	json_t *arr = json_object_get(doc, "columnDataTypeSpecifications");
 	size_t i;
@@ -181,10 +234,6 @@ static int check_data_types(json_t *doc, const json_t *names, struct problem *p)
 	{
 		char where[96];
 		snprintf(where, sizeof(where), "columnDataTypeSpecifications[%zu]", i);
-		char ref[128];
-		snprintf(ref, sizeof(ref), "%s.columnName", where);
-		if (check_ref(v, "columnName", names, ref, p))
-			return -1;
 		json_t *min = json_object_get(v, "min"), *max = json_object_get(v, "max");
 		if (min && max && json_number_value(min) > json_number_value(max))
 			return problem_set(p, 400, "invalid.value",
@@ -269,6 +318,20 @@ static bool same_columns(const json_t *arr, const char *key, const json_t *names
 	return count == json_array_size(names);
 }
 
+/* Whether a column of definition type `kind` may carry a specification of
+ * type `have`: the one its kind implies; TEXT for text columns; any for
+ * phone and e-mail columns, which the cloud may also type. */
+static bool spec_agrees(const char *kind, const char *have)
+{
+	if (strcmp(kind, "numeric") == 0)
+		return strcmp(have, "NUMERIC") == 0;
+	if (strcmp(kind, "timestamp") == 0)
+		return strcmp(have, "TIMESTAMP") == 0;
+	if (strcmp(kind, "text") == 0)
+		return strcmp(have, "TEXT") == 0;
+	return true;
+}
+
 static int disagree(const char *what_differs, struct problem *p)
 {
 	problem_add_detail(p, "INVALID_VALUE", "columnDefinitions");
@@ -339,7 +402,7 @@ static int cloud_from_definitions(json_t *doc, const json_t *defs, const json_t 
 								    : NULL;
 		const char *have = spec_type(doc, name);
 		if (have) {
-			if (want ? strcmp(have, want) != 0 : strcmp(have, "TEXT") != 0)
+			if (!spec_agrees(kind, have))
 				return disagree("columnDataTypeSpecifications", p);
 			continue;
 		}
@@ -361,6 +424,39 @@ static int cloud_from_definitions(json_t *doc, const json_t *defs, const json_t 
 	return 0;
 }
 
+/* Refuses a change to a field fixed after creation (0 when unchanged). */
+static int refuse_fixed_change(const struct field *f, const json_t *stored, const json_t *given,
+			       struct problem *p)
+{
+	if (!f->fixed || field_same_value(f, stored, given))
+		return 0;
+	problem_add_detail(p, "INVALID_VALUE", f->name);
+	return problem_set(p, 400, f->fixed->code,
+			   "An attempt was made to update a ContactList in an invalid way. "
+			   "Details: %s (%s cannot change after creation; create a new list "
+			   "instead)",
+			   f->fixed->what, f->name);
+}
+
+/* Checked once the columns are derived and their references spelled as
+ * the list spells them, so that an echo never counts as a change; what
+ * passes is stored exactly as before (entries in their first order). */
+static int refuse_fixed_changes(json_t *doc, const json_t *stored, struct problem *p)
+{
+	for (const struct field *f = contact_list_fields; f->name; f++) {
+		if (!f->fixed)
+			continue;
+		json_t *was = json_object_get(stored, f->name);
+		if (refuse_fixed_change(f, was, json_object_get(doc, f->name), p))
+			return -1;
+		if (was)
+			json_object_set_new(doc, f->name, json_deep_copy(was));
+		else
+			json_object_del(doc, f->name);
+	}
+	return 0;
+}
+
 static int reconcile_columns(json_t *doc, const struct db_limits *lim,
 			     const struct contact_list *current, struct problem *p)
 {
@@ -375,18 +471,25 @@ static int reconcile_columns(json_t *doc, const struct db_limits *lim,
 	if (defs && cloud_from_definitions(doc, defs, current ? current->doc : NULL, p))
 		return -1;
 	json_t *names = json_object_get(doc, "columnNames");
-	if (check_column_names(names, lim, p))
+	/* Before the references, which renamed columns would break: the answer
+	 * names the real mistake. */
+	if (current && refuse_fixed_change(field_find(contact_list_fields, "columnNames"),
+					   json_object_get(current->doc, "columnNames"), names, p))
+		return -1;
+	if (check_column_names(names, lim, defs != NULL, current == NULL, p))
 		return -1;
 	if (!json_object_get(doc, "phoneColumns"))
 		json_object_set_new(doc, "phoneColumns", json_array());
 	if (!json_object_get(doc, "emailColumns"))
 		json_object_set_new(doc, "emailColumns", json_array());
-	if (check_column_array(doc, "phoneColumns", "callableTimeColumnName", names, p) ||
-	    check_column_array(doc, "emailColumns", "contactableTimeColumnName", names, p) ||
-	    check_column_array(doc, "whatsAppColumns", "contactableTimeColumnName", names, p) ||
-	    check_data_types(doc, names, p) ||
-	    check_ref(doc, "previewModeColumnName", names, "previewModeColumnName", p) ||
-	    check_ref(doc, "zipCodeColumnName", names, "zipCodeColumnName", p))
+	if (check_refs(doc, contact_list_fields, names, "", p) ||
+	    check_column_array(doc, "phoneColumns", "callableTimeColumnName", "callableTimeColumn",
+			       p) ||
+	    check_column_array(doc, "emailColumns", "contactableTimeColumnName",
+			       "contactableTimeColumn", p) ||
+	    check_column_array(doc, "whatsAppColumns", "contactableTimeColumnName",
+			       "contactableTimeColumn", p) ||
+	    check_data_types(doc, p))
 		return -1;
 	if (!defs) {
 		json_t *previous =
@@ -440,11 +543,73 @@ static void drop_echoed_view(json_t *doc, const struct contact_list *current)
 		if (given && !json_equal(given, json_object_get(current->doc, *f)))
 			cloud_echo = false;
 	}
-	if (defs_echo && !cloud_echo)
+	/* Both echoed: the cloud view decides, and the definitions derived
+	 * from it are the stored ones (their required flags are kept). */
+	if (defs_echo)
 		json_object_del(doc, "columnDefinitions");
 	else if (cloud_echo && !defs_echo)
 		for (const char *const *f = cloud_view; *f; f++)
 			json_object_del(doc, *f);
+}
+
+/* "" references inside the entries of the list's arrays (phoneColumns[]
+ * ...), not at the top, where "" and an omitted field differ on update. */
+static void drop_unset_in_entries(json_t *doc)
+{
+	for (const struct field *f = contact_list_fields; f->name; f++) {
+		size_t i;
+		json_t *item;
+		json_array_foreach(f->props ? json_object_get(doc, f->name) : NULL, i, item)
+		{
+			field_drop_unset_columns(item, f->props);
+		}
+	}
+}
+
+static bool in_cloud_view(const char *field)
+{
+	for (const char *const *f = cloud_view; *f; f++)
+		if (strcmp(*f, field) == 0)
+			return true;
+	return false;
+}
+
+/* The stored specifications that still agree with the definitions sent:
+ * a column whose type the definitions changed loses its old one. */
+static json_t *specs_agreeing(const json_t *specs, const json_t *defs)
+{
+	json_t *out = json_array();
+	size_t i;
+	json_t *v;
+	json_array_foreach(specs, i, v)
+	{
+		const char *kind = json_string_value(json_object_get(
+			contact_list_column_entry(
+				defs, "name", json_string_value(json_object_get(v, "columnName"))),
+			"type"));
+		const char *have = json_string_value(json_object_get(v, "columnDataType"));
+		/* A definition without a type is a text one (filled in later). */
+		if (have && spec_agrees(kind ? kind : "text", have))
+			json_array_append_new(out, json_deep_copy(v));
+	}
+	return out;
+}
+
+/* On update, an F_KEEP field the body left out keeps its stored value. When
+ * columnDefinitions was sent, the cloud view's columns are derived from it
+ * instead, but specifications it cannot express are kept. */
+static void keep_omitted(json_t *doc, const json_t *stored)
+{
+	json_t *defs = json_object_get(doc, "columnDefinitions");
+	for (const struct field *f = contact_list_fields; f->name; f++) {
+		json_t *v = json_object_get(stored, f->name);
+		if (!(f->flags & F_KEEP) || !v || json_object_get(doc, f->name))
+			continue;
+		if (!defs || !in_cloud_view(f->name))
+			json_object_set_new(doc, f->name, json_deep_copy(v));
+		else if (strcmp(f->name, "columnDataTypeSpecifications") == 0)
+			json_object_set_new(doc, f->name, specs_agreeing(v, defs));
+	}
 }
 
 int contact_list_parse(json_t *body, enum field_mode mode, const struct db_limits *lim,
@@ -476,22 +641,16 @@ int contact_list_parse(json_t *body, enum field_mode mode, const struct db_limit
 	for (const char *const *m = record_members; *m; m++)
 		json_object_del(doc, *m);
 
+	/* An empty reference inside an entry is no reference; at the top it
+	 * clears the field, so it stays until omitted fields are filled in. */
+	drop_unset_in_entries(doc);
 	if (current) {
 		drop_echoed_view(doc, current);
-		/* Checked before the columns' references, which a renamed column
-		 * would break: the cloud's answer names the real mistake. */
-		json_t *names = json_object_get(doc, "columnNames");
-		if (names && !json_equal(names, json_object_get(current->doc, "columnNames"))) {
-			problem_add_detail(p, "INVALID_VALUE", "columnNames");
-			problem_set(
-				p, 400, "cannot.update.column.names",
-				"An attempt was made to update a ContactList in an invalid way. "
-				"Details: Column names are different (columnNames cannot change "
-				"after creation; create a new list instead)");
-			goto fail;
-		}
+		keep_omitted(doc, current->doc);
 	}
-	if (take_name(doc, lim, p) || reconcile_columns(doc, lim, current, p))
+	field_drop_unset_columns(doc, contact_list_fields);
+	if (take_name(doc, lim, p) || reconcile_columns(doc, lim, current, p) ||
+	    (current && refuse_fixed_changes(doc, current->doc, p)))
 		goto fail;
 	if (json_object_get(doc, "zipCodeColumnName") &&
 	    !json_is_true(json_object_get(doc, "automaticTimeZoneMapping"))) {
@@ -502,39 +661,13 @@ int contact_list_parse(json_t *body, enum field_mode mode, const struct db_limit
 	}
 	if (!json_object_get(doc, "trimWhitespace"))
 		json_object_set_new(doc, "trimWhitespace", json_true());
-	if (!json_object_get(doc, "status")) {
-		/* An SDK that does not know the extension must not reset it. */
-		json_t *kept = current ? json_object_get(current->doc, "status") : NULL;
-		json_object_set_new(doc, "status", kept ? json_copy(kept) : json_string("ACTIVE"));
-	}
+	if (!json_object_get(doc, "status"))
+		json_object_set_new(doc, "status", json_string("ACTIVE"));
 	in->name = json_string_value(json_object_get(doc, "name"));
 	return 0;
 fail:
 	contact_list_input_release(in);
 	return -1;
-}
-
-/* Same entries, in any order. */
-static bool same_entries(const json_t *a, const json_t *b)
-{
-	if (json_array_size(a) != json_array_size(b))
-		return false;
-	size_t i, j;
-	json_t *x, *y;
-	json_array_foreach(a, i, x)
-	{
-		bool found = false;
-		json_array_foreach(b, j, y)
-		{
-			if (json_equal(x, y)) {
-				found = true;
-				break;
-			}
-		}
-		if (!found)
-			return false;
-	}
-	return true;
 }
 
 int contact_list_check_update(const struct contact_list *current,
@@ -560,27 +693,6 @@ int contact_list_check_update(const struct contact_list *current,
 				   "The contact list version [%lld] does not match the current "
 				   "version [%lld]; read the list again and retry with its version",
 				   (long long)in->version, (long long)current->version);
-	}
-	static const struct {
-		const char *field, *code, *what;
-	} fixed[] = {
-		{"columnNames", "cannot.update.column.names", "Column names are different"},
-		{"phoneColumns", "cannot.update.phone.columns",
-		 "Phone number columns are different"},
-		{"emailColumns", "cannot.update.email.columns", "Email columns are different"},
-	};
-	for (size_t k = 0; k < 3; k++) {
-		const json_t *a = json_object_get(current->doc, fixed[k].field);
-		const json_t *b = json_object_get(in->doc, fixed[k].field);
-		bool same = k == 0 ? json_equal(a, b) : same_entries(a, b);
-		if (!same) {
-			problem_add_detail(p, "INVALID_VALUE", fixed[k].field);
-			return problem_set(p, 400, fixed[k].code,
-					   "An attempt was made to update a ContactList in an "
-					   "invalid way. Details: %s (%s cannot change after "
-					   "creation; create a new list instead)",
-					   fixed[k].what, fixed[k].field);
-		}
 	}
 	return 0;
 }

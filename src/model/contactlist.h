@@ -43,13 +43,15 @@ struct contact_list_input {
 void contact_list_input_release(struct contact_list_input *in);
 
 /* Validates a create (FIELD_CREATE) or update (FIELD_UPDATE) body. On
- * update, `current` supplies the extension fields the body left out. */
+ * update, `current` supplies the F_KEEP fields the body left out, and a
+ * change to a field fixed after creation is refused with its
+ * cannot.update.* code. */
 int contact_list_parse(json_t *body, enum field_mode mode, const struct db_limits *lim,
 		       const struct contact_list *current, struct contact_list_input *in,
 		       struct problem *p);
 
-/* The rules of an update that need the stored list: id matching the path,
- * version present and equal, columns unchanged. */
+/* The rules of an update that need the stored record: id matching the
+ * path, version present and equal. */
 int contact_list_check_update(const struct contact_list *current,
 			      const struct contact_list_input *in, struct problem *p);
 

@@ -16,31 +16,33 @@ static const struct field ref_fields[] = {
 };
 
 static const struct field phone_column_fields[] = {
-	{"columnName", FT_STRING, F_REQUIRED | F_NOT_BLANK, .max = 128,
+	{"columnName", FT_STRING, F_REQUIRED | F_NOT_BLANK | F_COLUMN, .max = 128,
 	 .description = "A column of columnNames that holds phone numbers."},
 	{"type", FT_STRING, F_REQUIRED | F_NOT_BLANK | F_NO_CONTROL, .max = 256,
 	 .description = "Free label such as cell, home or work."},
-	{"callableTimeColumnName", FT_STRING, 0, .max = 128,
-	 .description = "A column holding the callable time window."},
-	{"callableTimeColumn", FT_STRING, 0, .max = 128,
-	 .description = "Alias of callableTimeColumnName."},
+	{"callableTimeColumnName", FT_STRING, F_COLUMN, .max = 128,
+	 .description = "A column holding the callable time window; \"\" means none."},
+	{"callableTimeColumn", FT_STRING, F_COLUMN, .max = 128,
+	 .description = "Alias of callableTimeColumnName; when both are set they name the "
+			"same column."},
 	{0},
 };
 
 static const struct field contactable_column_fields[] = {
-	{"columnName", FT_STRING, F_REQUIRED | F_NOT_BLANK, .max = 128,
+	{"columnName", FT_STRING, F_REQUIRED | F_NOT_BLANK | F_COLUMN, .max = 128,
 	 .description = "A column of columnNames."},
 	{"type", FT_STRING, F_REQUIRED | F_NOT_BLANK | F_NO_CONTROL, .max = 256,
 	 .description = "Free label such as work or personal."},
-	{"contactableTimeColumnName", FT_STRING, 0, .max = 128,
-	 .description = "A column holding the contactable time window."},
-	{"contactableTimeColumn", FT_STRING, 0, .max = 128,
-	 .description = "Alias of contactableTimeColumnName."},
+	{"contactableTimeColumnName", FT_STRING, F_COLUMN, .max = 128,
+	 .description = "A column holding the contactable time window; \"\" means none."},
+	{"contactableTimeColumn", FT_STRING, F_COLUMN, .max = 128,
+	 .description = "Alias of contactableTimeColumnName; when both are set they name the "
+			"same column."},
 	{0},
 };
 
 static const struct field data_type_spec_fields[] = {
-	{"columnName", FT_STRING, F_REQUIRED | F_NOT_BLANK, .max = 128,
+	{"columnName", FT_STRING, F_REQUIRED | F_NOT_BLANK | F_COLUMN, .max = 128,
 	 .description = "A column of columnNames."},
 	{"columnDataType", FT_STRING, F_REQUIRED, .enum_values = column_data_types,
 	 .description = "TEXT, NUMERIC or TIMESTAMP (either case is accepted)."},
@@ -70,6 +72,24 @@ const struct field import_status_fields[] = {
 	{0},
 };
 
+/* The list fields that cannot change after creation (the ones Terraform
+ * replaces a list for), and how a change is refused. */
+static const struct field_fixed fixed_column_names = {"cannot.update.column.names",
+						      "Column names are different"};
+static const struct field_fixed fixed_phone = {"cannot.update.phone.columns",
+					       "Phone number columns are different"};
+static const struct field_fixed fixed_email = {"cannot.update.email.columns",
+					       "Email columns are different"};
+static const struct field_fixed fixed_whatsapp = {"cannot.update.whatsapp.columns",
+						  "WhatsApp columns are different"};
+static const struct field_fixed fixed_time_zone = {"cannot.update.automatic.time.zone.mapping",
+						   "Automatic time zone mapping is different"};
+static const struct field_fixed fixed_zip = {"cannot.update.zip.code.column",
+					     "Zip code column is different"};
+
+/* Every field that names columns is F_KEEP (a PUT that leaves it out keeps
+ * it) and F_ALWAYS (answered even when empty, as the cloud does), and is
+ * either fixed after creation or updatable. */
 const struct field contact_list_fields[] = {
 	{"id", FT_STRING, F_READONLY, .description = "Assigned by the server (a random UUID)."},
 	{"contactListId", FT_STRING, F_READONLY | F_WRITE_ONLY | F_EXTENSION,
@@ -85,42 +105,50 @@ const struct field contact_list_fields[] = {
 			"version."},
 	{"division", FT_OBJECT, 0, .props = ref_fields,
 	 .description = "The division; new lists go to the organization's Home division."},
-	{"columnNames", FT_ARRAY, F_NO_CONTROL, FT_STRING, .max = 0,
+	{"columnNames", FT_ARRAY, F_NO_CONTROL | F_KEEP | F_ALWAYS, FT_STRING, .max = 0,
 	 .description = "The list's columns, in order. Required unless columnDefinitions is "
-			"given; cannot change after creation."},
-	{"phoneColumns", FT_ARRAY, 0, FT_OBJECT, phone_column_fields,
-	 .description = "Columns holding phone numbers; cannot change after creation."},
-	{"emailColumns", FT_ARRAY, 0, FT_OBJECT, contactable_column_fields,
-	 .description = "Columns holding e-mail addresses; cannot change after creation."},
-	{"whatsAppColumns", FT_ARRAY, 0, FT_OBJECT, contactable_column_fields,
-	 .description = "Columns holding WhatsApp numbers."},
+			"given. Names the export uses for its own columns (such as "
+			"inin-outbound-id, ContactCallable, Callable-<column>) are reserved.",
+	 .fixed = &fixed_column_names},
+	{"phoneColumns", FT_ARRAY, F_KEEP | F_ALWAYS, FT_OBJECT, phone_column_fields,
+	 .description = "Columns holding phone numbers, in any order.", .fixed = &fixed_phone},
+	{"emailColumns", FT_ARRAY, F_KEEP | F_ALWAYS, FT_OBJECT, contactable_column_fields,
+	 .description = "Columns holding e-mail addresses, in any order.", .fixed = &fixed_email},
+	{"whatsAppColumns", FT_ARRAY, F_KEEP | F_ALWAYS, FT_OBJECT, contactable_column_fields,
+	 .description = "Columns holding WhatsApp numbers, in any order.",
+	 .fixed = &fixed_whatsapp},
 	{"importStatus", FT_OBJECT, F_READONLY, .props = import_status_fields,
 	 .description = "Only with includeImportStatus=true.", .ref = "ImportStatus"},
-	{"previewModeColumnName", FT_STRING, 0, .max = 128,
-	 .description = "A column of columnNames used by preview mode."},
-	{"previewModeAcceptedValues", FT_ARRAY, 0, FT_STRING, .max = 100,
+	{"previewModeColumnName", FT_STRING, F_COLUMN | F_KEEP | F_ALWAYS, .max = 128,
+	 .description = "A column of columnNames used by preview mode; \"\" means none."},
+	{"previewModeAcceptedValues", FT_ARRAY, F_KEEP | F_ALWAYS, FT_STRING, .max = 100,
 	 .description = "Values of previewModeColumnName that are accepted."},
 	{"size", FT_INTEGER, F_READONLY, .description = "Only with includeSize=true."},
 	{"attemptLimits", FT_OBJECT, 0, .props = ref_fields,
 	 .description = "Reference to attempt limits."},
-	{"automaticTimeZoneMapping", FT_BOOLEAN, 0,
-	 .description = "Map contacts to time zones automatically."},
-	{"zipCodeColumnName", FT_STRING, 0, .max = 128,
-	 .description = "Only with automaticTimeZoneMapping; a column of columnNames."},
-	{"columnDataTypeSpecifications", FT_ARRAY, 0, FT_OBJECT, data_type_spec_fields,
-	 .description = "Data types of columns."},
+	{"automaticTimeZoneMapping", FT_BOOLEAN, F_KEEP | F_ALWAYS,
+	 .description = "Map contacts to time zones automatically (default false).",
+	 .fixed = &fixed_time_zone},
+	{"zipCodeColumnName", FT_STRING, F_COLUMN | F_KEEP | F_ALWAYS, .max = 128,
+	 .description = "Only with automaticTimeZoneMapping; a column of columnNames; \"\" "
+			"means none.",
+	 .fixed = &fixed_zip},
+	{"columnDataTypeSpecifications", FT_ARRAY, F_KEEP | F_ALWAYS, FT_OBJECT,
+	 data_type_spec_fields, .description = "Data types of columns."},
 	{"trimWhitespace", FT_BOOLEAN, 0,
 	 .description = "Trim white space around imported values (default true)."},
 	{"retentionType", FT_STRING, 0, .max = 64, .description = "Retention policy type."},
 	{"retentionDays", FT_INTEGER, 0, .description = "Days to keep contacts."},
 	{"dateExpiration", FT_STRING, 0, .max = 64, .description = "ISO-8601 UTC."},
 	{"timeZone", FT_STRING, 0, .max = 64, .description = "IANA time zone name."},
-	{"status", FT_STRING, F_EXTENSION, .enum_values = statuses,
+	{"status", FT_STRING, F_EXTENSION | F_KEEP, .enum_values = statuses,
 	 .description = "ACTIVE (default) or INACTIVE: an inactive list refuses contact "
 			"writes and imports with 409."},
 	{"columnDefinitions", FT_ARRAY, F_EXTENSION, FT_OBJECT, column_definition_fields,
 	 .description = "Another view of the columns: [{name, type, required}]. Every read "
-			"returns both views; sending both is allowed when they agree."},
+			"returns both views; sending both is allowed when they agree. A PUT "
+			"without either view keeps the columns; one with only this view "
+			"derives the other, keeping its labels and specifications."},
 	{"selfUri", FT_STRING, F_READONLY, .description = "/api/v2/outbound/contactlists/{id}"},
 	{0},
 };

@@ -4,6 +4,7 @@
 #include "common/text.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -188,6 +189,19 @@ static int check_type(const json_t *v, enum field_type t)
 	return 0;
 }
 
+/* "ACTIVE, INACTIVE": an enumeration's values, for messages. */
+static void allowed_values(const struct field *f, char *out, size_t size)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	for (const char *const *e = f->enum_values; *e; e++) {
+		int n = snprintf(out + used, size - used, "%s%s", e == f->enum_values ? "" : ", ",
+				 *e);
+		if (n > 0 && (size_t)n < size - used)
+			used += (size_t)n;
+	}
+}
+
 static int check_string(json_t *v, const struct field *f, const char *where, struct problem *p)
 {
 	const char *s = json_string_value(v);
@@ -218,14 +232,8 @@ static int check_string(json_t *v, const struct field *f, const char *where, str
 			return 0;
 		}
 	}
-	char allowed[256] = "";
-	size_t used = 0;
-	for (const char *const *e = f->enum_values; *e; e++) {
-		int n = snprintf(allowed + used, sizeof(allowed) - used, "%s%s",
-				 e == f->enum_values ? "" : ", ", *e);
-		if (n > 0 && (size_t)n < sizeof(allowed) - used)
-			used += (size_t)n;
-	}
+	char allowed[256];
+	allowed_values(f, allowed, sizeof(allowed));
 	return problem_set(
 		p, 400, "invalid.value",
 		"Value [%.100s] is not valid for field type [%s]. Allowable values are: %s", s,
@@ -261,11 +269,19 @@ static int check_value(json_t *v, const struct field *f, enum field_mode mode, c
 {
 	if (!check_type(v, f->type)) {
 		problem_add_detail(p, "INVALID_VALUE", where);
+		/* An enumeration names its values whatever the wrong value was:
+		 * `"status": 1` deserves the same help as `"status": "on"`. */
+		char allowed[256] = "";
+		if (f->enum_values) {
+			snprintf(allowed, sizeof(allowed), ". Allowable values are: ");
+			allowed_values(f, allowed + strlen(allowed),
+				       sizeof(allowed) - strlen(allowed));
+		}
 		return problem_set(
-			p, 400, "invalid.value", "%s must be %s %s, not %s", where,
+			p, 400, "invalid.value", "%s must be %s %s, not %s%s", where,
 			f->type == FT_ARRAY || f->type == FT_OBJECT || f->type == FT_INTEGER ? "an"
 											     : "a",
-			field_type_name(f->type), json_kind(v));
+			field_type_name(f->type), json_kind(v), allowed);
 	}
 	switch (f->type) {
 	case FT_STRING:
@@ -318,6 +334,82 @@ int field_check(json_t *obj, const struct field *table, enum field_mode mode, co
 	return 0;
 }
 
+void field_drop_unset_columns(json_t *obj, const struct field *table)
+{
+	for (const struct field *f = table; f->name; f++) {
+		json_t *v = json_object_get(obj, f->name);
+		if (!v)
+			continue;
+		if ((f->flags & F_COLUMN) && !(f->flags & F_REQUIRED) && json_is_string(v) &&
+		    json_string_length(v) == 0) {
+			json_object_del(obj, f->name);
+		} else if (f->props && json_is_object(v)) {
+			field_drop_unset_columns(v, f->props);
+		} else if (f->props && json_is_array(v)) {
+			size_t i;
+			json_t *item;
+			json_array_foreach(v, i, item)
+			{
+				if (json_is_object(item))
+					field_drop_unset_columns(item, f->props);
+			}
+		}
+	}
+}
+
+json_t *field_empty_value(const struct field *f)
+{
+	switch (f->type) {
+	case FT_STRING:
+		return json_string("");
+	case FT_ARRAY:
+		return json_array();
+	case FT_BOOLEAN:
+		return json_false();
+	default:
+		return NULL;
+	}
+}
+
+/* Same items in any order, each item of `a` matched by its own item of `b`. */
+static bool same_items(const json_t *a, const json_t *b)
+{
+	size_t n = json_array_size(a);
+	if (n != json_array_size(b))
+		return false;
+	bool *used = calloc(n ? n : 1, sizeof(*used));
+	bool same = used != NULL;
+	for (size_t i = 0; same && i < n; i++) {
+		size_t j = 0;
+		while (j < n &&
+		       (used[j] || !json_equal(json_array_get(a, i), json_array_get(b, j))))
+			j++;
+		same = j < n;
+		if (same)
+			used[j] = true;
+	}
+	free(used);
+	return same;
+}
+
+bool field_same_value(const struct field *f, const json_t *a, const json_t *b)
+{
+	json_t *empty = field_empty_value(f);
+	if (!a)
+		a = empty;
+	if (!b)
+		b = empty;
+	bool same;
+	if (!a || !b)
+		same = a == b;
+	else if (f->type == FT_ARRAY && f->item_type == FT_OBJECT)
+		same = same_items(a, b);
+	else
+		same = json_equal(a, b);
+	json_decref(empty);
+	return same;
+}
+
 json_t *field_encode(const struct field *table, const json_t *doc, const json_t *computed)
 {
 	json_t *out = json_object();
@@ -329,6 +421,8 @@ json_t *field_encode(const struct field *table, const json_t *doc, const json_t 
 			v = json_object_get(computed, f->name);
 		if (v)
 			json_object_set(out, f->name, v);
+		else if (f->flags & F_ALWAYS)
+			json_object_set_new(out, f->name, field_empty_value(f));
 	}
 	return out;
 }

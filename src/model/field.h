@@ -18,6 +18,21 @@ enum field_flag {
 	F_WRITE_ONLY = 1 << 3, /* recognised on input, never emitted */
 	F_NO_CONTROL = 1 << 4, /* strings: control characters refused */
 	F_NOT_BLANK = 1 << 5,  /* strings: must hold more than white space */
+	/* Strings: names a column of the resource; "" means "not set" unless
+	 * the field is also F_REQUIRED. */
+	F_COLUMN = 1 << 6,
+	/* Update: an omitted field keeps its stored value (null is omitted);
+	 * clients clear it with an empty value. */
+	F_KEEP = 1 << 7,
+	/* Always answered: when unset, as the empty value of its type ("",
+	 * [] or false), the way the cloud answers. */
+	F_ALWAYS = 1 << 8,
+};
+
+/* How an update that changes a field fixed after creation is refused. */
+struct field_fixed {
+	const char *code; /* "cannot.update.phone.columns" */
+	const char *what; /* the cloud's words: "Phone number columns are different" */
 };
 
 struct field {
@@ -30,6 +45,8 @@ struct field {
 	const char *const *enum_values; /* strings: allowed values, NULL-terminated */
 	const char *description;
 	const char *ref; /* objects (or arrays of them) described by a named schema */
+	/* Set when the field cannot change after creation. */
+	const struct field_fixed *fixed;
 };
 
 enum field_mode { FIELD_CREATE, FIELD_UPDATE };
@@ -50,6 +67,19 @@ int field_check(json_t *obj, const struct field *table, enum field_mode mode, co
 json_t *field_encode(const struct field *table, const json_t *doc, const json_t *computed);
 
 const char *field_type_name(enum field_type t);
+
+/* Removes optional F_COLUMN members holding "" from obj and the objects
+ * nested in it: the cloud answers "" for a column reference it has not
+ * got, and clients send that back. */
+void field_drop_unset_columns(json_t *obj, const struct field *table);
+
+/* The value an unset F_ALWAYS field is answered with, or NULL for types
+ * that have none. The caller owns it. */
+json_t *field_empty_value(const struct field *f);
+
+/* True when two values of field f are the same: arrays of objects in any
+ * order, anything else exactly; a missing value equals the empty one. */
+bool field_same_value(const struct field *f, const json_t *a, const json_t *b);
 
 /* The ErrorBody's fields, in output order (problem.c): its encoder and the
  * API document both use them. */

@@ -50,13 +50,20 @@ struct token_info {
 	int64_t expires_at; /* ms */
 };
 
-/* A contact as stored: values packed in column order (model/contact.h). */
+/* A contact to store: values packed in column order (model/contact.h).
+ * On a contact that exists, the values and date_modified replace the
+ * stored ones; its system state (callable, meta's phoneNumberStatus and
+ * contactableStatus) is kept unless given: `callable` only counts when
+ * callable_given, and `meta` is merged into the stored one (RFC 7396).
+ * clear_system first resets that state, as the cloud's clearSystemData. */
 struct contact_row {
 	const char *id;
 	const char *packed;
 	size_t packed_len;
-	bool callable;
-	const char *meta; /* JSON text, or NULL */
+	bool callable; /* for a new contact: true unless callable_given says otherwise */
+	bool callable_given;
+	bool clear_system;
+	const char *meta; /* JSON text (name, phoneNumberStatus, contactableStatus), or NULL */
 	int64_t date_created, date_modified;
 };
 
@@ -90,6 +97,10 @@ struct import_job {
 	char file_path[512];
 	char rejects_path[512];
 	char contact_id_column[4 * 128 + 1]; /* up to 128 characters of UTF-8 */
+	bool clear_system_data;		     /* the upload's clearSystemData */
+	/* The header's columns that are not the list's, ignored: a JSON array
+	 * of strings, as many as fit (empty when none). */
+	char ignored_columns[8192];
 	int64_t date_created, date_modified;
 };
 

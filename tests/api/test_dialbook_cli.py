@@ -254,7 +254,9 @@ def test_import_refuses_invalid_files_then_imports_and_exports(target, tmp_path)
     proc = dialbook("contacts", "export", "--list-id", lid, "-o", out, env=target, check=0)
     assert "exported to" in proc.stdout
     rows = list(csv.reader(open(out, encoding="utf-8-sig")))
-    assert rows[0] == ["inin-outbound-id", "id", "name", "phone", "ContactCallable"]
+    assert rows[0] == ["inin-outbound-id", "id", "name", "phone", "ContactCallable",
+                       "ContactableByVoice", "ContactableBySms", "ContactableByEmail",
+                       "Callable-phone", "ContactableByVoice-phone", "ContactableBySms-phone"]
     assert len(rows) == 2501  # ids 0..2499; "1" replaced by the second import
     assert size["id"] == lid
 

@@ -115,8 +115,8 @@ def test_bad_rows_are_skipped_counted_and_downloadable(api, lst):
     (b"", "EMPTY_FILE", "empty"),
     (b"id,name,Name,phone\n", "DUPLICATE_COLUMNS", "appears twice"),
     (b"id,name,email\n1,a,b@c.de\n", "MISSING_COLUMNS", '"phone"'),
-    (b"name,phone\nx,5551234567\n", "MISSING_COLUMNS", "contact-id-name"),
-    (b"id,phone,color\n1,5551234567,red\n", "UNKNOWN_COLUMNS", '"color"'),
+    (b"id,phone,color\n1,5551234567,red\n", "MISSING_COLUMNS", '"name", "email"'),
+    (b"name,phone,email\nx,5551234567,\n", "MISSING_CUSTOM_ID", "contact-id-name"),
     (("id,phone," + ",".join(f"c{i}" for i in range(60)) + "\n").encode(),
      "CONTACT_COLUMNS_LIMIT_EXCEEDED", "at most 50"),
     (b"id,phone," + b"x" * 129 + b"\n", "COLUMN_NAME_TOO_LONG", "128"),
@@ -165,7 +165,8 @@ def test_reimport_with_contact_id_name_is_idempotent(api, lst):
 
 
 def test_without_contact_id_name_ids_are_generated(api, lst):
-    upload(api, lst["id"], b"name,phone\nA,5551234567\nB,5551234568\n", contact_id_name=None)
+    upload(api, lst["id"], b"NAME,Phone,id,email\nA,5551234567,,\nB,5551234568,,\n",
+           contact_id_name=None)
     assert "state" not in wait_import(api, lst["id"])
     got = search_all(api, lst["id"])
     assert len(got) == 2 and all(len(i) == 36 for i in got)
@@ -251,8 +252,10 @@ def test_export_round_trip(api, lst):
     assert body["uri"].endswith(f"/api/v2/downloads/{r.json()['id']}")
     assert body["exportTimestamp"].endswith("Z")
     csv_bytes = api.get(body["uri"]).content
-    assert csv_bytes.startswith(b"\xef\xbb\xbf\"inin-outbound-id\",\"id\",\"name\",\"phone\","
-                                b"\"email\",\"ContactCallable\"\r\n")
+    assert csv_bytes.startswith(
+        b"\xef\xbb\xbf\"inin-outbound-id\",\"id\",\"name\",\"phone\",\"email\",\"ContactCallable\","
+        b"\"ContactableByVoice\",\"ContactableBySms\",\"ContactableByEmail\",\"Callable-phone\","
+        b"\"ContactableByVoice-phone\",\"ContactableBySms-phone\",\"ContactableByEmail-email\"\r\n")
     rows = list(csv.reader(io.StringIO(csv_bytes.decode("utf-8-sig"))))
     assert len(rows) == 4
     # download=true redirects to the same file.

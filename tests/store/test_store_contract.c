@@ -362,6 +362,59 @@ static void contacts_upsert_count_and_limits(void **state)
 	contact_list_release(&b);
 }
 
+/* store.h: an update keeps the system state it does not give, merges the
+ * meta it gives, and clear_system resets the state first. */
+static void contacts_upsert_keeps_system_state(void **state)
+{
+	struct store *s = ((struct fixture *)*state)->s;
+	struct org o = add_org(s, "acme");
+	struct contact_list a;
+	make_list(&a, &o, "a");
+	assert_int_equal(s->ops->list_create(s, &a, 10), STORE_OK);
+	struct contact_limits lim = {.per_list = 10, .per_org = 10};
+	struct contact_row r = row("p1", "\x01x");
+	r.callable = false;
+	r.callable_given = true;
+	r.meta = "{\"name\":\"Kim\",\"phoneNumberStatus\":{\"home\":{\"callable\":false}}}";
+	size_t added;
+	assert_int_equal(s->ops->contacts_upsert(s, o.id, a.id, &r, 1, &lim, &added), STORE_OK);
+
+	struct contact_row update = row("p1", "\x01y"); /* no state given */
+	assert_int_equal(s->ops->contacts_upsert(s, o.id, a.id, &update, 1, &lim, &added),
+			 STORE_OK);
+	struct contact_record rec;
+	assert_int_equal(s->ops->contact_get(s, a.id, "p1", &rec), STORE_OK);
+	assert_false(rec.callable);
+	assert_memory_equal(rec.packed, "\x01y", 2);
+	json_t *meta = json_loads(rec.meta, 0, NULL);
+	assert_string_equal(json_string_value(json_object_get(meta, "name")), "Kim");
+	assert_true(json_is_false(json_object_get(
+		json_object_get(json_object_get(meta, "phoneNumberStatus"), "home"), "callable")));
+	json_decref(meta);
+	contact_record_release(&rec);
+
+	/* Given entries are merged in; others stay. */
+	update.meta = "{\"phoneNumberStatus\":{\"cell\":{\"callable\":false}}}";
+	assert_int_equal(s->ops->contacts_upsert(s, o.id, a.id, &update, 1, &lim, &added),
+			 STORE_OK);
+	assert_int_equal(s->ops->contact_get(s, a.id, "p1", &rec), STORE_OK);
+	meta = json_loads(rec.meta, 0, NULL);
+	assert_int_equal(json_object_size(json_object_get(meta, "phoneNumberStatus")), 2);
+	json_decref(meta);
+	contact_record_release(&rec);
+
+	/* clear_system: callable again, statuses gone, the name kept. */
+	update.meta = NULL;
+	update.clear_system = true;
+	assert_int_equal(s->ops->contacts_upsert(s, o.id, a.id, &update, 1, &lim, &added),
+			 STORE_OK);
+	assert_int_equal(s->ops->contact_get(s, a.id, "p1", &rec), STORE_OK);
+	assert_true(rec.callable);
+	assert_string_equal(rec.meta, "{\"name\":\"Kim\"}");
+	contact_record_release(&rec);
+	contact_list_release(&a);
+}
+
 static void import_and_export_jobs(void **state)
 {
 	struct store *s = ((struct fixture *)*state)->s;
@@ -436,6 +489,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(every_operation_is_implemented, setup, teardown),
 		cmocka_unit_test_setup_teardown(contacts_upsert_count_and_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(contacts_upsert_keeps_system_state, setup, teardown),
 		cmocka_unit_test_setup_teardown(import_and_export_jobs, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("store contract (sqlite)", tests, NULL, NULL);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "model/contactlist.h"
+#include "model/system_columns.h"
 
 static struct db_limits limits;
 
@@ -79,6 +80,13 @@ static void types_lengths_and_enums(void **state)
 	expect_refusal("{\"name\":1,\"columnNames\":[\"x\"]}", 400, "invalid.value",
 		       "name must be a string, not an integer");
 	expect_refusal("{\"name\":\"a\",\"columnNames\":[\"x\"],\"status\":\"on\"}", 400,
+		       "invalid.value", "Allowable values are: ACTIVE, INACTIVE");
+	/* A value of the wrong type gets the same help. */
+	expect_refusal("{\"name\":\"a\",\"columnNames\":[\"x\"],\"status\":1}", 400,
+		       "invalid.value",
+		       "status must be a string, not an integer. Allowable values are: ACTIVE, "
+		       "INACTIVE");
+	expect_refusal("{\"name\":\"a\",\"columnNames\":[\"x\"],\"status\":true}", 400,
 		       "invalid.value", "Allowable values are: ACTIVE, INACTIVE");
 	expect_refusal("{\"name\":\"a\",\"columnNames\":[\"x\"],\"trimWhitespace\":1}", 400,
 		       "invalid.value", "must be a boolean");
@@ -205,10 +213,14 @@ static void update_rules(void **state)
 	assert_string_equal(p.code, "cannot.update.column.names");
 	problem_release(&p);
 	assert_int_equal(
-		update_status("{\"name\":\"b\",\"version\":3,\"columnNames\":[\"x\",\"y\"]}", &cur,
-			      &p),
+		update_status("{\"name\":\"b\",\"version\":3,\"columnNames\":[\"x\",\"y\"],"
+			      "\"phoneColumns\":[]}",
+			      &cur, &p),
 		400);
 	assert_string_equal(p.code, "cannot.update.phone.columns");
+	problem_release(&p);
+	/* Left out, a column field keeps its stored value. */
+	assert_int_equal(update_status("{\"name\":\"b\",\"version\":3}", &cur, &p), 0);
 	problem_release(&p);
 	/* Read-only fields are accepted on update and the status extension kept. */
 	snprintf(body, sizeof(body),
@@ -222,6 +234,143 @@ static void update_rules(void **state)
 	contact_list_input_release(&in);
 	problem_release(&p);
 	contact_list_release(&cur);
+}
+
+/* The cloud answers "" for a reference it has not got; it means "not set"
+ * on create and update, at the top and inside entries. */
+static void empty_references_mean_not_set(void **state)
+{
+	(void)state;
+	struct contact_list_input in;
+	struct problem p;
+	assert_int_equal(parse("{\"name\":\"a\",\"columnNames\":[\"x\",\"t\"],"
+			       "\"previewModeColumnName\":\"\","
+			       "\"zipCodeColumnName\":\"\",\"automaticTimeZoneMapping\":false,"
+			       "\"phoneColumns\":[{\"columnName\":\"x\",\"type\":\"cell\","
+			       "\"callableTimeColumnName\":\"\",\"callableTimeColumn\":\"T\"}]}",
+			       FIELD_CREATE, NULL, &in, &p),
+			 0);
+	assert_null(json_object_get(in.doc, "previewModeColumnName"));
+	assert_null(json_object_get(in.doc, "zipCodeColumnName"));
+	json_t *phone = json_array_get(json_object_get(in.doc, "phoneColumns"), 0);
+	assert_null(json_object_get(phone, "callableTimeColumnName"));
+	assert_string_equal(json_string_value(json_object_get(phone, "callableTimeColumn")), "t");
+	/* Answered as the cloud answers them. */
+	struct contact_list cl = {.version = 1, .doc = in.doc, .name = (char *)"a"};
+	json_t *out = contact_list_to_json(&cl, NULL);
+	assert_string_equal(json_string_value(json_object_get(out, "previewModeColumnName")), "");
+	assert_string_equal(json_string_value(json_object_get(out, "zipCodeColumnName")), "");
+	assert_int_equal(json_array_size(json_object_get(out, "whatsAppColumns")), 0);
+	assert_true(json_is_false(json_object_get(out, "automaticTimeZoneMapping")));
+	json_decref(out);
+	contact_list_input_release(&in);
+	problem_release(&p);
+	/* A required reference is no less required. */
+	expect_refusal("{\"name\":\"a\",\"columnNames\":[\"x\"],\"emailColumns\":[{"
+		       "\"columnName\":\"\",\"type\":\"w\"}]}",
+		       400, "invalid.value", "emailColumns[0].columnName must not be blank");
+	expect_refusal("{\"name\":\"a\",\"columnNames\":[\"x\",\"t\",\"u\"],\"phoneColumns\":[{"
+		       "\"columnName\":\"x\",\"type\":\"c\",\"callableTimeColumnName\":\"t\","
+		       "\"callableTimeColumn\":\"u\"}]}",
+		       400, "invalid.value", "name different columns");
+}
+
+static void fixed_fields_follow_the_table(void **state)
+{
+	(void)state;
+	struct contact_list cur;
+	make_current(&cur);
+	json_object_set_new(cur.doc, "automaticTimeZoneMapping", json_true());
+	json_object_set_new(cur.doc, "zipCodeColumnName", json_string("y"));
+	json_object_set_new(cur.doc, "whatsAppColumns",
+			    json_pack("[{s:s,s:s}]", "columnName", "y", "type", "cell"));
+	size_t fixed = 0;
+	for (const struct field *f = contact_list_fields; f->name; f++) {
+		if (!f->fixed)
+			continue;
+		fixed++;
+		/* A fixed field is kept when left out, or a PUT would change it. */
+		assert_true(f->flags & F_KEEP);
+		assert_non_null(strstr(f->fixed->code, "cannot.update."));
+		assert_true(strlen(f->fixed->code) < sizeof(((struct problem *)0)->code));
+	}
+	assert_int_equal(fixed, 6);
+	static const struct {
+		const char *body, *code;
+	} changes[] = {
+		{"\"whatsAppColumns\":[]", "cannot.update.whatsapp.columns"},
+		{"\"automaticTimeZoneMapping\":false,\"zipCodeColumnName\":\"\"",
+		 "cannot.update.automatic.time.zone.mapping"},
+		{"\"zipCodeColumnName\":\"x\"", "cannot.update.zip.code.column"},
+		{"\"zipCodeColumnName\":\"\"", "cannot.update.zip.code.column"},
+		{"\"emailColumns\":[{\"columnName\":\"y\",\"type\":\"w\"}]",
+		 "cannot.update.email.columns"},
+	};
+	struct problem p;
+	for (size_t i = 0; i < sizeof(changes) / sizeof(changes[0]); i++) {
+		char body[256];
+		snprintf(body, sizeof(body), "{\"name\":\"a\",\"version\":3,%s}", changes[i].body);
+		assert_int_equal(update_status(body, &cur, &p), 400);
+		assert_string_equal(p.code, changes[i].code);
+		problem_release(&p);
+	}
+	/* The same value, spelled otherwise or in another order, is no change. */
+	assert_int_equal(
+		update_status("{\"name\":\"a\",\"version\":3,\"zipCodeColumnName\":\"Y\","
+			      "\"whatsAppColumns\":[{\"columnName\":\"Y\",\"type\":\"cell\"}],"
+			      "\"phoneColumns\":[{\"columnName\":\"X\",\"type\":\"home\"}]}",
+			      &cur, &p),
+		0);
+	problem_release(&p);
+	/* An absent boolean is false and an absent array empty. */
+	const struct field *tz = field_find(contact_list_fields, "automaticTimeZoneMapping");
+	json_t *no = json_false(), *empty = json_array();
+	assert_true(field_same_value(tz, NULL, no));
+	assert_true(
+		field_same_value(field_find(contact_list_fields, "whatsAppColumns"), empty, NULL));
+	json_decref(no);
+	json_decref(empty);
+	contact_list_release(&cur);
+}
+
+static void system_column_names_are_reserved(void **state)
+{
+	(void)state;
+	static const char *const reserved[] = {"inin-outbound-id",
+					       "ININ-OUTBOUND-ID",
+					       "ContactCallable",
+					       "contactablebyvoice",
+					       "ContactableBySms",
+					       "ContactableByEmail",
+					       "ContactableByWhatsApp",
+					       "AutomaticTimeZone",
+					       "CallRecordLastAttempt-Cell",
+					       "callrecordlastresult-x",
+					       "CallRecordLastAgentWrapup-x",
+					       "CallRecordLastAttemptCampaign-x",
+					       "SmsLastAttempt-x",
+					       "SmsLastResult-x",
+					       "SmsLastAttemptCampaign-x",
+					       "Callable-",
+					       "ContactableByVoice-x",
+					       "ContactableBySms-x",
+					       "ContactableByEmail-x",
+					       "ContactableByWhatsApp-x"};
+	for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
+		if (!system_column_name(reserved[i], strlen(reserved[i])))
+			fail_msg("%s is not reserved", reserved[i]);
+	static const char *const free_names[] = {"Callable",	   "inin-outbound-id2",
+						 "xCallable-y",	   "ContactCallables",
+						 "SmsLastAttempt", ""};
+	for (size_t i = 0; i < sizeof(free_names) / sizeof(free_names[0]); i++)
+		if (system_column_name(free_names[i], strlen(free_names[i])))
+			fail_msg("%s is reserved", free_names[i]);
+	/* The length counts, not the terminator: a prefix of a name is free. */
+	assert_false(system_column_name("ContactCallable", 7));
+	expect_refusal("{\"name\":\"a\",\"columnNames\":[\"a\",\"b\",\"Callable-a\"]}", 400,
+		       "invalid.value", "columnNames[2] (\"Callable-a\") is reserved");
+	expect_refusal("{\"name\":\"a\",\"columnDefinitions\":[{\"name\":\"ContactCallable\"}]}",
+		       400, "invalid.value", "columnDefinitions[0].name");
 }
 
 static void encoding_follows_the_table(void **state)
@@ -345,6 +494,9 @@ int main(void)
 		cmocka_unit_test(definitions_derive_the_cloud_view),
 		cmocka_unit_test(disagreeing_views_are_refused),
 		cmocka_unit_test(update_rules),
+		cmocka_unit_test(empty_references_mean_not_set),
+		cmocka_unit_test(fixed_fields_follow_the_table),
+		cmocka_unit_test(system_column_names_are_reserved),
 		cmocka_unit_test(encoding_follows_the_table),
 		cmocka_unit_test(every_table_field_round_trips),
 		cmocka_unit_test(utf8_and_control_checks),

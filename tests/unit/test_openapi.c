@@ -52,6 +52,15 @@ static void check_table(json_t *schema, const struct field *table, const char *w
 				 f->name);
 		if (in_array(required, f->name) != ((f->flags & F_REQUIRED) != 0))
 			fail_msg("%s.%s: required disagrees with the table", where, f->name);
+		/* Fields fixed after creation say so, with the code of the refusal. */
+		const char *code =
+			json_string_value(json_object_get(p, "x-dialbook-fixed-after-creation"));
+		const char *text = json_string_value(json_object_get(p, "description"));
+		bool says_fixed = text && strstr(text, "Fixed after creation");
+		if ((f->fixed != NULL) != (code != NULL) || (f->fixed != NULL) != says_fixed ||
+		    (f->fixed && (strcmp(code, f->fixed->code) != 0 || !strstr(text, code))))
+			fail_msg("%s.%s: fixed after creation disagrees with the table", where,
+				 f->name);
 		if (f->props && !f->ref) {
 			char inner[256];
 			snprintf(inner, sizeof(inner), "%s.%s", where, f->name);
@@ -77,6 +86,13 @@ static void schemas_match_their_tables(void **state)
 			check_table(object_of(schema), s->fields, s->name);
 	}
 	assert_true(n >= 15);
+	/* The contact list's fixed fields are there to be checked. */
+	json_t *phone = json_object_get(
+		json_object_get(json_object_get(schemas, "ContactList"), "properties"),
+		"phoneColumns");
+	assert_string_equal(
+		json_string_value(json_object_get(phone, "x-dialbook-fixed-after-creation")),
+		"cannot.update.phone.columns");
 	/* The resources' own tables are the ones documented. */
 	for (const struct api_schema *s = api_schemas; s->name; s++) {
 		if (strcmp(s->name, "ContactList") == 0)

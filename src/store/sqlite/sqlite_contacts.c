@@ -69,7 +69,8 @@ static void bind_row(sqlite3_stmt *st, int64_t key, const struct contact_row *r)
 		sqlite3_bind_null(st, 5);
 }
 
-/* Inserts, or replaces when the id exists (keeping dateCreated). */
+/* Inserts, or replaces when the id exists (keeping dateCreated and, as
+ * store.h says, the system state not given). */
 static int upsert_one(struct sqlite_store *s, int64_t key, const struct contact_row *r,
 		      bool *inserted)
 {
@@ -89,6 +90,8 @@ static int upsert_one(struct sqlite_store *s, int64_t key, const struct contact_
 		return STORE_FAILED;
 	bind_row(st, key, r);
 	sqlite3_bind_int64(st, 6, r->date_modified);
+	sqlite3_bind_int(st, 7, r->clear_system);
+	sqlite3_bind_int(st, 8, r->callable_given);
 	return sqlite3_step(st) == SQLITE_DONE ? STORE_OK : sql_fail(s, "contact_replace");
 }
 

@@ -10,7 +10,7 @@
 #define IMPORT_COLUMNS                                                                             \
 	"id, org_id, list_id, state, total, completed, failed, blank, failure_reason, "            \
 	"failure_detail, file_path, rejects_path, contact_id_column, date_created, "               \
-	"date_modified"
+	"date_modified, clear_system_data, ignored_columns"
 #define EXPORT_COLUMNS                                                                             \
 	"id, org_id, list_id, state, rows, file_path, failure_detail, date_created, "              \
 	"date_modified"
@@ -53,8 +53,14 @@
 	X(ORG_CONTACTS, "SELECT coalesce(sum(size), 0) FROM contact_lists WHERE org_id = ?1")      \
 	X(CONTACT_INSERT, "INSERT OR IGNORE INTO contacts(list_key, id, data, callable, "          \
 			  "meta, date_created, date_modified) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)") \
-	X(CONTACT_REPLACE, "UPDATE contacts SET data = ?3, callable = ?4, meta = ?5, "             \
-			   "date_modified = ?6 WHERE list_key = ?1 AND id = ?2")                   \
+	/* System state survives unless given (?8) or cleared (?7): see store.h. */               \
+	X(CONTACT_REPLACE,                                                                         \
+	  "UPDATE contacts SET data = ?3, "                                                        \
+	  "callable = CASE WHEN ?8 THEN ?4 WHEN ?7 THEN 1 ELSE callable END, "                     \
+	  "meta = nullif(json_patch(CASE WHEN ?7 THEN json_remove(coalesce(meta, '{}'), "          \
+	  "'$.phoneNumberStatus', '$.contactableStatus') ELSE coalesce(meta, '{}') END, "          \
+	  "coalesce(?5, '{}')), '{}'), "                                                           \
+	  "date_modified = ?6 WHERE list_key = ?1 AND id = ?2")                                    \
 	X(CONTACT_GET, "SELECT id, data, callable, meta, date_created, date_modified FROM "        \
 		       "contacts WHERE list_key = ?1 AND id = ?2")                                 \
 	X(CONTACT_DELETE, "DELETE FROM contacts WHERE list_key = ?1 AND id = ?2")                  \
@@ -65,11 +71,12 @@
 	X(IMPORT_INSERT,                                                                           \
 	  "INSERT INTO import_jobs(id, org_id, list_id, state, total, "                            \
 	  "completed, failed, blank, failure_reason, failure_detail, file_path, "                  \
-	  "rejects_path, contact_id_column, date_created, date_modified) "                         \
-	  "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)")              \
+	  "rejects_path, contact_id_column, date_created, date_modified, clear_system_data, "      \
+	  "ignored_columns) "                                                                      \
+	  "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)")              \
 	X(IMPORT_UPDATE, "UPDATE import_jobs SET state = ?4, total = ?5, completed = ?6, "         \
 			 "failed = ?7, blank = ?8, failure_reason = ?9, failure_detail = ?10, "    \
-			 "date_modified = ?15 WHERE id = ?1")                                      \
+			 "date_modified = ?15, ignored_columns = ?17 WHERE id = ?1")                                      \
 	X(IMPORT_ACTIVE, "SELECT 1 FROM import_jobs WHERE list_id = ?1 AND state IN (0, 1)")       \
 	X(IMPORT_GET, "SELECT " IMPORT_COLUMNS " FROM import_jobs WHERE id = ?1")                  \
 	X(IMPORT_LATEST, "SELECT " IMPORT_COLUMNS " FROM import_jobs WHERE list_id = ?1 "          \

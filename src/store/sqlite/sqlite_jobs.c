@@ -22,6 +22,8 @@ static void bind_import(sqlite3_stmt *st, const struct import_job *j)
 	sqlite3_bind_text(st, 13, j->contact_id_column, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 14, j->date_created);
 	sqlite3_bind_int64(st, 15, j->date_modified);
+	sqlite3_bind_int(st, 16, j->clear_system_data);
+	sqlite3_bind_text(st, 17, j->ignored_columns, -1, SQLITE_STATIC);
 }
 
 static void read_import(sqlite3_stmt *st, struct import_job *j)
@@ -42,6 +44,8 @@ static void read_import(sqlite3_stmt *st, struct import_job *j)
 	sql_copy_text(st, 12, j->contact_id_column, sizeof(j->contact_id_column));
 	j->date_created = sqlite3_column_int64(st, 13);
 	j->date_modified = sqlite3_column_int64(st, 14);
+	j->clear_system_data = sqlite3_column_int(st, 15) != 0;
+	sql_copy_text(st, 16, j->ignored_columns, sizeof(j->ignored_columns));
 }
 
 static int step_done(struct sqlite_store *s, sqlite3_stmt *st, const char *what)

@@ -56,6 +56,10 @@ static const char *const migrations[] = {
 	" failure_detail TEXT NOT NULL, date_created INTEGER NOT NULL,"
 	" date_modified INTEGER NOT NULL);"
 	"CREATE INDEX export_jobs_by_list ON export_jobs(list_id, date_created);",
+
+	/* Imports: the upload's clearSystemData, the header's ignored columns. */
+	"ALTER TABLE import_jobs ADD COLUMN clear_system_data INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE import_jobs ADD COLUMN ignored_columns TEXT NOT NULL DEFAULT '';",
 };
 
 sqlite3_stmt *sql_stmt(struct sqlite_store *s, enum sql_statement id)
