@@ -23,9 +23,12 @@ struct csv_reader;
 struct csv_record {
 	struct csv_field *fields;
 	size_t count;
-	unsigned long line;		 /* first physical line of the record */
-	unsigned long lines;		 /* physical lines it spans */
-	bool blank;			 /* an empty line: no field at all */
+	unsigned long line;  /* first physical line of the record */
+	unsigned long lines; /* physical lines it spans */
+	/* No content: an empty line (count 0), or delimiters only, every field
+	 * empty and unquoted (`,,`; the fields are there). Quoted empties
+	 * (`"",""`) are values someone wrote, so not blank. */
+	bool blank;
 	const struct csv_reader *reader; /* for csv_field_column */
 };
 
@@ -51,8 +54,22 @@ void csv_reader_free(struct csv_reader *r);
 /* Reads the next record. Returns 1 with *out set, 0 at the end of input, or
  * -1 with *err set. After an error in one record (a stray quote, invalid
  * UTF-8) reading resumes at the next record; after a fatal one (an
- * unterminated quote, an oversized record, a read error) it returns 0. */
+ * unterminated quote, an oversized record, a read error, input that is
+ * UTF-16 or UTF-32 rather than UTF-8) it returns 0. Invalid UTF-8 is
+ * reported with a guess of the file's real encoding. */
 int csv_reader_next(struct csv_reader *r, struct csv_record *out, struct csv_error *err);
+
+/* The raw bytes of the record the last csv_reader_next call returned or
+ * failed on, from its first byte to its end, line ending excluded, as read
+ * (quotes and "" pairs kept, not unescaped), so that a rejected row can be
+ * kept whole. After a per-record error (a stray quote, invalid UTF-8) the
+ * record ends where reading resumes: the end of the physical line of the
+ * error. After an unterminated quote: everything from the quote's record to
+ * the end of input. Lent until the next call; never more than
+ * CSV_MAX_RECORD bytes. Returns 0, or -1 (data NULL, len 0) when there are
+ * none: before the first call, at the end of input, after an oversized
+ * record or a read error. */
+int csv_reader_last_raw(const struct csv_reader *r, const char **data, size_t *len);
 
 /* True once the reader has stopped for good after an error. */
 bool csv_reader_failed(const struct csv_reader *r);

@@ -52,6 +52,10 @@ void csv_writer_field(struct csv_writer *w, const char *s, size_t len, bool quot
 	if (w->row_started)
 		put(w, ',');
 	w->row_started = true;
+	/* Leading and trailing blanks are quoted, as the cloud's exports do, so
+	 * that a reader which trims unquoted fields keeps them. */
+	if (len && !quote)
+		quote = s[0] == ' ' || s[0] == '\t' || s[len - 1] == ' ' || s[len - 1] == '\t';
 	for (size_t i = 0; i < len && !quote; i++)
 		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n')
 			quote = true;

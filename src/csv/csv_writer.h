@@ -22,7 +22,8 @@ void csv_writer_init(struct csv_writer *w, csv_sink_fn sink, void *ctx);
 /* A csv_sink_fn writing to the FILE * in ctx (opened by the caller). */
 int csv_sink_stdio(void *ctx, const char *data, size_t len);
 void csv_writer_raw(struct csv_writer *w, const char *data, size_t len);
-/* A field, quoted when it holds a comma, quote, CR or LF (or when `quote`). */
+/* A field, quoted when it holds a comma, quote, CR or LF, when it starts or
+ * ends with a space or a tab, or when `quote`. */
 void csv_writer_field(struct csv_writer *w, const char *s, size_t len, bool quote);
 void csv_writer_end_row(struct csv_writer *w);
 /* Flushes; returns 0, or -1 when a write failed at any point. */
