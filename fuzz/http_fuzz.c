@@ -1,5 +1,5 @@
 /* libFuzzer driver: the pieces of HTTP dialbook parses itself, on any
- * bytes: the router (method and path), the urlencoded form of token
+ * bytes: the router (method and raw path), the urlencoded form of token
  * requests. Nothing may crash; matches must point inside their scratch. */
 #include <stddef.h>
 #include <stdint.h>
@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "common/text.h"
 #include "http/form.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -26,17 +27,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		method = text;
 		path = nl + 1;
 	}
-	size_t index, count;
-	const char *params[HTTP_MAX_PARAMS];
-	char scratch[512], allow[64];
-	if (router_match(api_routes, api_route_count, sizeof(api_routes[0]), method, path, &index,
-			 params, &count, scratch, sizeof(scratch), allow,
-			 sizeof(allow)) == ROUTE_FOUND) {
-		if (index >= api_route_count || count > HTTP_MAX_PARAMS)
+	static struct route_match m;
+	enum route_result rr =
+		router_match(api_routes, api_route_count, sizeof(api_routes[0]), method, path, &m);
+	if (rr == ROUTE_FOUND) {
+		if (m.index >= api_route_count || m.param_count > HTTP_MAX_PARAMS)
 			abort();
-		for (size_t i = 0; i < count; i++)
-			if (params[i] < scratch || params[i] >= scratch + sizeof(scratch))
+		/* Each capture was decoded once, in the scratch, to valid UTF-8. */
+		for (size_t i = 0; i < m.param_count; i++) {
+			const char *p = m.params[i];
+			if (p < m.scratch || p >= m.scratch + sizeof(m.scratch) ||
+			    !memchr(p, '\0', (size_t)(m.scratch + sizeof(m.scratch) - p)) ||
+			    utf8_count(p, strlen(p)) < 0)
 				abort();
+		}
+	} else if (rr == ROUTE_BAD_SEGMENT) {
+		/* The error message shows the segment: it must be JSON-safe text. */
+		if (m.bad_position == 0 || utf8_count(m.bad_text, strlen(m.bad_text)) < 0 ||
+		    strlen(m.bad_text) >= sizeof(m.bad_text))
+			abort();
 	}
 	/* Form decoding of the same bytes. */
 	struct form f;

@@ -193,30 +193,49 @@ static int admit(struct api_ctx *c, const struct api_route *route, const char *t
 	return check_query(c, route);
 }
 
+/* A path segment that does not percent-decode (to UTF-8 without NUL) names
+ * nothing: say which segment, as sent, and how to write it. */
+static int bad_segment(struct api_ctx *c, const struct route_match *m)
+{
+	problem_add_detail(&c->problem, "INVALID_VALUE", m->bad_name[0] ? m->bad_name : "path");
+	if (m->bad_name[0])
+		return problem_set(&c->problem, 400, "bad.request",
+				   "the %s path segment \"%s\" is not valid percent-encoding: %s. "
+				   "Encode each byte outside A-Za-z0-9-._~ of an id as %%XX, once "
+				   "(a literal %% is %%25)",
+				   m->bad_name, m->bad_text, m->bad_reason);
+	return problem_set(&c->problem, 400, "bad.request",
+			   "path segment %zu \"%s\" is not valid percent-encoding: %s. Encode "
+			   "each byte outside A-Za-z0-9-._~ as %%XX, once (a literal %% is %%25)",
+			   m->bad_position, m->bad_text, m->bad_reason);
+}
+
 /* Routing, limits, authentication and permission; then, for an upload's
  * first bytes, the upload's start, or else the body checks and the handler. */
 static int serve(struct api_ctx *c, const char *token_hash, struct http_upload **begun)
 {
 	const struct http_request *req = c->req;
 	struct problem *p = &c->problem;
-	size_t index;
-	char scratch[512], allow[64];
-	struct http_request routed = *req;
-	enum route_result rr = router_match(
-		api_routes, api_route_count, sizeof(api_routes[0]), req->method, req->path, &index,
-		routed.params, &routed.param_count, scratch, sizeof(scratch), allow, sizeof(allow));
+	struct route_match m;
+	enum route_result rr = router_match(api_routes, api_route_count, sizeof(api_routes[0]),
+					    req->method, req->path, &m);
+	if (rr == ROUTE_BAD_SEGMENT)
+		return bad_segment(c, &m);
 	if (rr == ROUTE_NOT_FOUND)
 		return problem_set(p, 404, "not.found",
 				   "The requested resource was not found: %s %.200s is not an "
 				   "endpoint of dialbook (see /api/v2/docs)",
 				   req->method, req->path);
 	if (rr == ROUTE_WRONG_METHOD) {
-		http_response_header(c->res, "Allow", "%s", allow);
+		http_response_header(c->res, "Allow", "%s", m.allow);
 		return problem_set(p, 405, "method.not.allowed",
 				   "%s is not allowed on %.200s; allowed: %s", req->method,
-				   req->path, allow);
+				   req->path, m.allow);
 	}
-	const struct api_route *route = &api_routes[index];
+	const struct api_route *route = &api_routes[m.index];
+	struct http_request routed = *req;
+	memcpy(routed.params, m.params, sizeof(m.params));
+	routed.param_count = m.param_count;
 	c->req = &routed;
 	int rc = admit(c, route, token_hash);
 	if (rc == 0) {
@@ -283,10 +302,21 @@ void api_dispatch(void *ctx, const struct http_request *req, struct http_respons
 	problem_release(&c.problem);
 }
 
+/* Whether the request is routed to the upload endpoint: the router decides,
+ * so a path the router takes for it ("/uploads/v2/contactlist/", any
+ * percent-encoded spelling) is streamed too, never buffered as JSON. */
+static bool is_upload(const struct http_request *req)
+{
+	struct route_match m;
+	return router_match(api_routes, api_route_count, sizeof(api_routes[0]), req->method,
+			    req->path, &m) == ROUTE_FOUND &&
+	       strcmp(api_routes[m.index].http.pattern, API_UPLOAD_PATH) == 0;
+}
+
 struct http_upload *api_upload_begin(void *ctx, const struct http_request *req,
 				     struct http_response *res)
 {
-	if (strcmp(req->method, "POST") != 0 || strcmp(req->path, API_UPLOAD_PATH) != 0)
+	if (!is_upload(req))
 		return NULL; /* an ordinary request */
 	struct api_ctx c = {.req = req, .res = res, .srv = ctx};
 	problem_init(&c.problem);

@@ -1,6 +1,7 @@
 /* libmicrohttpd glue: epoll with a thread pool, connection limits and
  * timeouts, bounded request bodies, one log line per request. Everything
- * above this file sees struct http_request / http_response only. */
+ * above this file sees struct http_request / http_response only. The path
+ * handed up is the raw request target (see on_uri). */
 #include "http/http.h"
 #include "common/log.h"
 #include "common/text.h"
@@ -24,8 +25,10 @@ struct http_server {
 	atomic_int in_flight;
 };
 
-/* Per-request state, from the first callback to the completion callback. */
+/* Per-request state, from the URI callback to the completion callback. */
 struct exchange {
+	bool begun;	/* the access handler has seen the request */
+	char *raw_path; /* as sent, still percent-encoded, without the query */
 	struct http_request req;
 	char correlation_id[UUID_STR_LEN];
 	char client_addr[INET6_ADDRSTRLEN];
@@ -38,7 +41,6 @@ struct exchange {
 	int status;
 	double started_ms;
 	char method[16];
-	char path[256];
 };
 
 static const char *header_of(const struct http_request *req, const char *name)
@@ -196,26 +198,41 @@ static void append_body(struct exchange *ex, const char *data, size_t size)
 	ex->body[ex->body_len] = '\0';
 }
 
-static struct exchange *exchange_new(struct http_server *srv, struct MHD_Connection *conn,
-				     const char *url, const char *method)
+/* libmicrohttpd percent-decodes the url it gives the access handler, after
+ * which "a%2Fb" (one id) and "a/b" (two segments) look the same. This
+ * callback sees the request target as sent, before any decoding: the
+ * router splits that on '/' and decodes each segment once. The query
+ * string is cut off; libmicrohttpd decodes its arguments itself. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
+	(void)cls;
+	(void)conn;
 	struct exchange *ex = calloc(1, sizeof(*ex));
 	if (!ex)
 		abort();
+	if (!uri)
+		uri = "";
+	ex->raw_path = text_ndup(uri, strcspn(uri, "?"));
+	return ex;
+}
+
+/* The rest of the exchange, once the headers have arrived. */
+static void exchange_begin(struct http_server *srv, struct exchange *ex,
+			   struct MHD_Connection *conn, const char *method)
+{
+	ex->begun = true;
 	ex->started_ms = time_monotonic_ms();
 	text_uuid_new(ex->correlation_id);
 	client_address(conn, ex->client_addr, sizeof(ex->client_addr));
 	snprintf(ex->method, sizeof(ex->method), "%s", method);
-	snprintf(ex->path, sizeof(ex->path), "%s", url);
 	ex->req.method = method;
-	ex->req.path = url;
+	ex->req.path = ex->raw_path;
 	ex->req.correlation_id = ex->correlation_id;
 	ex->req.client_addr = ex->client_addr;
 	ex->req.header = header_of;
 	ex->req.conn = conn;
 	ex->req.body_limit = srv->cfg.max_body;
 	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, &ex->req);
-	return ex;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -223,11 +240,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 				  size_t *upload_data_size, void **con_cls)
 {
 	(void)version;
+	(void)url; /* decoded: ex->raw_path is routed instead */
 	struct http_server *srv = cls;
 	struct exchange *ex = *con_cls;
-	if (!ex) {
-		ex = exchange_new(srv, conn, url, method);
-		*con_cls = ex;
+	if (!ex)
+		return MHD_NO; /* on_uri made one for every request */
+	if (!ex->begun) {
+		exchange_begin(srv, ex, conn, method);
 		atomic_fetch_add(&srv->in_flight, 1);
 		if (srv->cfg.upload_begin) {
 			struct http_response early;
@@ -287,6 +306,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	return respond(srv, conn, ex);
 }
 
+/* A raw path for the log line: a space, quote, backslash or byte outside
+ * printable ASCII becomes %XX, so the path cannot forge a key=value. */
+static void log_escape(char *out, size_t size, const char *raw)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t o = 0;
+	for (; *raw && o + 4 < size; raw++) {
+		unsigned char c = (unsigned char)*raw;
+		if (c > 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			out[o++] = (char)c;
+			continue;
+		}
+		out[o++] = '%';
+		out[o++] = hex[c >> 4];
+		out[o++] = hex[c & 15];
+	}
+	out[o] = '\0';
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
@@ -295,9 +333,17 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct exchange *ex = *con_cls;
 	if (!ex)
 		return;
+	*con_cls = NULL;
+	if (!ex->begun) { /* ended before its headers were read */
+		free(ex->raw_path);
+		free(ex);
+		return;
+	}
+	char path[256];
+	log_escape(path, sizeof(path), ex->raw_path);
 	log_info("event=request method=%s path=%s status=%d duration_ms=%.2f correlation_id=%s "
 		 "client=%s%s",
-		 ex->method, ex->path, ex->answered ? ex->status : 0,
+		 ex->method, path, ex->answered ? ex->status : 0,
 		 time_monotonic_ms() - ex->started_ms, ex->correlation_id, ex->client_addr,
 		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=true");
 	if (ex->pp)
@@ -305,8 +351,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (ex->req.upload)
 		ex->req.upload->release(ex->req.upload);
 	free(ex->body);
+	free(ex->raw_path);
 	free(ex);
-	*con_cls = NULL;
 	atomic_fetch_sub(&srv->in_flight, 1);
 }
 
@@ -349,8 +395,8 @@ int http_server_start(const struct http_server_config *cfg, struct http_server *
 		cfg->max_connections, MHD_OPTION_CONNECTION_TIMEOUT, cfg->connection_timeout_s,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 		cfg->max_connections / 4 ? cfg->max_connections / 4 : 1,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
-		NULL, MHD_OPTION_END);
+		MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+		srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
 	freeaddrinfo(ai);
 	if (!srv->daemon) {
 		snprintf(err, err_size,

@@ -4,6 +4,7 @@
 #include "model/contactlist.h"
 #include "common/text.h"
 #include "common/timeutil.h"
+#include "common/uri.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -415,12 +416,10 @@ void contact_write_json(struct strbuf *out, const struct contact *c, const struc
 			strbuf_adds(out, "\"/api/v2/outbound/contactlists/");
 			strbuf_adds(out, list_id);
 			strbuf_adds(out, "/contacts/");
-			/* The id is user text: escaped, without its quotes. */
-			size_t at = out->len;
-			strbuf_add_json_string(out, c->id, strlen(c->id));
-			memmove(out->data + at, out->data + at + 1, out->len - at - 1);
-			out->len -= 1;
-			out->data[out->len] = '\0';
+			/* The id is user text: percent-encoded, it is one path segment
+			 * (and plain ASCII, which needs no JSON escaping). */
+			uri_segment_encode(out, c->id, strlen(c->id));
+			strbuf_addc(out, '"');
 		}
 	}
 	strbuf_addc(out, '}');

@@ -172,22 +172,17 @@ static const struct test_route routes[] = {
 static int route(const char *method, const char *path, const char **p0, const char **p1,
 		 char *allow)
 {
-	size_t index, n;
-	const char *params[HTTP_MAX_PARAMS];
-	static char scratch[256];
-	char allow_buf[64];
-	enum route_result r =
-		router_match(routes, 6, sizeof(routes[0]), method, path, &index, params, &n,
-			     scratch, sizeof(scratch), allow_buf, sizeof(allow_buf));
+	static struct route_match m; /* the params point into it */
+	enum route_result r = router_match(routes, 6, sizeof(routes[0]), method, path, &m);
 	if (allow)
-		snprintf(allow, 64, "%s", allow_buf);
+		snprintf(allow, 64, "%s", m.allow);
 	if (r != ROUTE_FOUND)
 		return -(int)r;
 	if (p0)
-		*p0 = n > 0 ? params[0] : NULL;
+		*p0 = m.param_count > 0 ? m.params[0] : NULL;
 	if (p1)
-		*p1 = n > 1 ? params[1] : NULL;
-	return routes[index].id;
+		*p1 = m.param_count > 1 ? m.params[1] : NULL;
+	return routes[m.index].id;
 }
 
 static void router_prefers_literals_and_reports_methods(void **state)
