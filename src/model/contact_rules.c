@@ -13,9 +13,60 @@ static bool is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
+/* How a value is written when it is a number a spreadsheet or pandas wrote
+ * in place of a phone number held as a number: 15550100401.0 (a float),
+ * 4155550101.00 (two decimals), 1.5550100401e10 or 1.55501E+10 (scientific
+ * notation, the second with digits lost). A sign may lead. */
+enum number_shape { SHAPE_OTHER, SHAPE_DECIMAL, SHAPE_SCIENTIFIC, SHAPE_SCIENTIFIC_LOST };
+
+static size_t count_digits(const char *v, size_t len, size_t *i)
+{
+	size_t start = *i;
+	while (*i < len && is_digit(v[*i]))
+		(*i)++;
+	return *i - start;
+}
+
+static enum number_shape number_shape(const char *v, size_t len)
+{
+	size_t i = 0;
+	if (i < len && (v[i] == '+' || v[i] == '-'))
+		i++;
+	size_t whole = count_digits(v, len, &i), fraction = 0, zeros = 0;
+	if (whole == 0)
+		return SHAPE_OTHER;
+	if (i < len && v[i] == '.') {
+		i++;
+		size_t start = i;
+		fraction = count_digits(v, len, &i);
+		while (zeros < fraction && v[start + zeros] == '0')
+			zeros++;
+	}
+	if (i == len) /* a decimal whose whole part is as long as a phone number */
+		return fraction > 0 && zeros == fraction && whole >= 7 && whole <= 15
+			       ? SHAPE_DECIMAL
+			       : SHAPE_OTHER;
+	if (v[i] != 'e' && v[i] != 'E')
+		return SHAPE_OTHER;
+	i++;
+	bool negative = i < len && v[i] == '-';
+	if (i < len && (v[i] == '+' || v[i] == '-'))
+		i++;
+	size_t exp_start = i, exp_digits = count_digits(v, len, &i);
+	if (exp_digits == 0 || i != len)
+		return SHAPE_OTHER;
+	/* The number has whole + exponent digits and the mantissa whole +
+	 * fraction: fewer there means the writer rounded some away (Excel's
+	 * 1.55501E+10 for 15550100401). */
+	unsigned long exponent = 0;
+	for (size_t k = exp_start; k < len && exponent < 1000; k++)
+		exponent = exponent * 10 + (unsigned long)(v[k] - '0');
+	return !negative && fraction < exponent ? SHAPE_SCIENTIFIC_LOST : SHAPE_SCIENTIFIC;
+}
+
 bool contact_is_phone(const char *v, size_t len)
 {
-	size_t i = 0, digits = 0;
+	size_t i = 0, digits = 0, dots = 0;
 	bool plus = len > 0 && v[0] == '+';
 	if (plus)
 		i = 1;
@@ -23,11 +74,38 @@ bool contact_is_phone(const char *v, size_t len)
 		char c = v[i];
 		if (is_digit(c))
 			digits++;
-		else if (c != ' ' && c != '-' && c != '.' && c != '(' && c != ')')
+		else if (c == '.')
+			dots++;
+		else if (c != ' ' && c != '-' && c != '(' && c != ')')
 			return false;
 	}
 	/* E.164 allows 15 digits; national numbers start at 7 (without a country code). */
-	return plus ? digits >= 8 && digits <= 15 : digits >= 7 && digits <= 15;
+	if (plus ? digits < 8 || digits > 15 : digits < 7 || digits > 15)
+		return false;
+	/* Digits with one dot and nothing else may be a float a spreadsheet or
+	 * pandas wrote (15550100401.0), which is not a dotted phone number
+	 * (555.010.0401, 555.0100). */
+	return dots != 1 || number_shape(v, len) != SHAPE_DECIMAL;
+}
+
+/* The hints share their advice; each names what the writer did. A hint
+ * follows the quoted value: `not a phone number: "1.5e10" looks ...`. */
+#define REFORMATTED " looks rewritten by a spreadsheet or pandas "
+#define AVOID	    ": read the file as text (pandas: dtype=str) or format the column as Text"
+
+const char *contact_phone_hint(const char *v, size_t len)
+{
+	switch (number_shape(v, len)) {
+	case SHAPE_DECIMAL:
+		return REFORMATTED "(a decimal)" AVOID;
+	case SHAPE_SCIENTIFIC:
+		return REFORMATTED "(scientific notation)" AVOID;
+	case SHAPE_SCIENTIFIC_LOST:
+		return REFORMATTED "(scientific notation, digits lost)" AVOID;
+	case SHAPE_OTHER:
+	default:
+		return NULL;
+	}
 }
 
 /* Byte classes of e-mail addresses: 1 = allowed in the local part,

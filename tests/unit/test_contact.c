@@ -57,6 +57,62 @@ static void phones(void **state)
 			fail_msg("%s should not be a phone number", *p);
 }
 
+/* Phone numbers a spreadsheet or pandas turned into numbers are refused
+ * with a hint that says so; every form of a real number stays accepted. */
+static void phones_rewritten_as_numbers(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *value, *kind;
+	} rewritten[] = {
+		{"15550100401.0", "(a decimal)"},
+		{"4155550101.00", "(a decimal)"},
+		{"15550100401.000", "(a decimal)"},
+		{"+15550100401.0", "(a decimal)"},
+		{"-4155550101.0", "(a decimal)"},
+		{"4.155550123E+9", "(scientific notation)"},
+		{"1.5550100401e10", "(scientific notation)"},
+		{"1.5550100401E10", "(scientific notation)"},
+		{"4.155550123e+09", "(scientific notation)"},
+		{"+1.5550100401E+10", "(scientific notation)"},
+		{"-1.5550100401e10", "(scientific notation)"},
+		{"15550100401E0", "(scientific notation)"},
+		{"1.55501E+10", "(scientific notation, digits lost)"},
+		{"4.2E9", "(scientific notation, digits lost)"},
+		{"1e10", "(scientific notation, digits lost)"},
+	};
+	for (size_t i = 0; i < sizeof(rewritten) / sizeof(rewritten[0]); i++) {
+		const char *v = rewritten[i].value;
+		if (contact_is_phone(v, strlen(v)))
+			fail_msg("%s should not be a phone number", v);
+		const char *hint = contact_phone_hint(v, strlen(v));
+		if (!hint || !strstr(hint, rewritten[i].kind) || !strstr(hint, "dtype=str") ||
+		    strncmp(hint, " looks rewritten by a spreadsheet or pandas ", 44) != 0)
+			fail_msg("%s: hint %s, want one with %s", v, hint ? hint : "NULL",
+				 rewritten[i].kind);
+	}
+	static const char *const still_phones[] = {"+15550100401",	"(317) 555-4012",
+						   "555.010.0401",	"555.0100",
+						   "555.010.0400",	"+1.555.010.0401",
+						   "15550100401",	"1 555 010 0401",
+						   "0044 20 7946 0018", "5550100.5",
+						   "-5550100401",	"555-0100.00",
+						   "(555) 0100.0",	NULL};
+	for (const char *const *p = still_phones; *p; p++) {
+		if (!contact_is_phone(*p, strlen(*p)))
+			fail_msg("%s should be a phone number", *p);
+	}
+	/* Not phone numbers, and not numbers either: no hint. */
+	static const char *const other[] = {"12ab",   "555.0", "1.5e",	"e10",	 "1.5e10x",
+					    "1,5e10", "",      ".5e10", "1.5E+", NULL};
+	for (const char *const *p = other; *p; p++) {
+		if (contact_is_phone(*p, strlen(*p)))
+			fail_msg("%s should not be a phone number", *p);
+		if (contact_phone_hint(*p, strlen(*p)))
+			fail_msg("%s should have no hint", *p);
+	}
+}
+
 static void emails(void **state)
 {
 	(void)state;
@@ -190,7 +246,7 @@ static void parse_and_write_json(void **state)
 	assert_true(json_is_false(json_object_get(back, "callable")));
 	assert_string_equal(json_string_value(json_object_get(back, "name")), "N");
 	assert_string_equal(json_string_value(json_object_get(back, "selfUri")),
-			    "/api/v2/outbound/contactlists/L/contacts/c%221"); /* one segment */
+			    "/api/v2/outbound/contactlists/L/contacts/c\"1");
 	assert_string_equal(json_string_value(json_object_get(back, "dateCreated")),
 			    "1970-01-01T00:00:00.000Z");
 	const char *first = json_object_iter_key(json_object_iter(back));
@@ -215,6 +271,7 @@ int main(void)
 	db_limits_init(&limits);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(phones),
+		cmocka_unit_test(phones_rewritten_as_numbers),
 		cmocka_unit_test(emails),
 		cmocka_unit_test(numbers_and_timestamps),
 		cmocka_unit_test(value_checks_name_the_problem),
