@@ -154,12 +154,14 @@ int contact_value_check(const struct contact_schema *s, size_t col, const char *
 	switch (c->kind) {
 	case KIND_TEXT:
 		return 0;
-	case KIND_PHONE:
+	case KIND_PHONE: {
 		if (contact_is_phone(v, len))
 			return 0;
+		const char *hint = contact_phone_hint(v, len);
 		quoted(v, len, q, sizeof(q));
-		snprintf(why, why_size, "not a phone number: %s", q);
+		snprintf(why, why_size, "not a phone number: %s%s", q, hint ? hint : "");
 		return -1;
+	}
 	case KIND_EMAIL:
 		if (contact_is_email(v, len))
 			return 0;
