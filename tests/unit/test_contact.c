@@ -246,7 +246,7 @@ static void parse_and_write_json(void **state)
 	assert_true(json_is_false(json_object_get(back, "callable")));
 	assert_string_equal(json_string_value(json_object_get(back, "name")), "N");
 	assert_string_equal(json_string_value(json_object_get(back, "selfUri")),
-			    "/api/v2/outbound/contactlists/L/contacts/c\"1");
+			    "/api/v2/outbound/contactlists/L/contacts/c%221"); /* one segment */
 	assert_string_equal(json_string_value(json_object_get(back, "dateCreated")),
 			    "1970-01-01T00:00:00.000Z");
 	const char *first = json_object_iter_key(json_object_iter(back));
