@@ -197,6 +197,15 @@ static const char *sniff_wide(const char *p, size_t n)
 	return NULL;
 }
 
+/* Whether enough of the input is in for sniff_wide: SNIFF_BYTES, or the
+ * first line and a byte order mark's worth, so that the first record does
+ * not wait on (nor fail with) reads further on. */
+static bool sniffable(const struct csv_reader *r)
+{
+	size_t n = r->end - r->start;
+	return n >= SNIFF_BYTES || (n >= 4 && memchr(r->buf + r->start, '\n', n));
+}
+
 /* Invalid UTF-8 at a byte, with a guess of the encoding the file is in: a
  * byte Windows-1252 (and, but for its C1 controls, Latin-1) defines makes
  * that the likely one; the five bytes it leaves undefined point
@@ -538,7 +547,7 @@ int csv_reader_next(struct csv_reader *r, struct csv_record *out, struct csv_err
 	out->reader = r;
 	for (;;) {
 		if (!r->bom_checked) {
-			if (r->end - r->start < SNIFF_BYTES && !r->eof) {
+			if (!r->eof && !sniffable(r)) {
 				if (fill(r, err))
 					goto fatal;
 				continue;

@@ -424,7 +424,7 @@ static void decoding_errors_say_where(void **state)
 	 * column in the converted text; the rows before it were read. */
 	for (size_t i = 0; i < NCHUNKS; i++) {
 		struct csv_error err;
-		/* (Past the first 64 bytes, which the reader reads before any record.) */
+		/* (A long first line: the reader looks at up to 64 bytes first.) */
 		static const char text[] =
 			"id,a_column_name_long_enough_to_take_the_reader_past_its_"
 			"first_look\r\n\xe9t\xe9,x\r\nab\x81z,y\r\n";
@@ -437,7 +437,7 @@ static void decoding_errors_say_where(void **state)
 		assert_non_null(strstr(err.message, "offset 78 (0x81) is not valid windows-1252"));
 		free(got);
 		/* An odd number of UTF-16 bytes: cut in the middle of a character
-		 * (within the first 64 bytes, so before any record). */
+		 * (before the first line is whole, so before any record). */
 		got = render_decoded("utf-16le", "a\0\n\0b", 5, chunk_sizes[i], &err);
 		assert_string_equal(got, "!\n");
 		assert_int_equal(err.line, 2);
