@@ -82,7 +82,8 @@ static int match_score(const char *pattern, const struct segment *seg, size_t n)
 			score = score * 2;
 			continue;
 		}
-		if (seg[i].error || plen[i] != seg[i].len || memcmp(pseg[i], seg[i].text, plen[i]))
+		if (seg[i].error || plen[i] != seg[i].len ||
+		    memcmp(pseg[i], seg[i].text, plen[i]) != 0)
 			return -1;
 		score = score * 2 + 1;
 	}
