@@ -188,8 +188,8 @@ void contact_csv_rejects_header(struct csv_writer *w, const struct contact_csv *
 	csv_writer_end_row(w);
 }
 
-void contact_csv_rejects_row(struct csv_writer *w, unsigned long line, unsigned long column,
-			     const char *why, const struct csv_record *rec)
+static void rejects_where(struct csv_writer *w, unsigned long line, unsigned long column,
+			  const char *why)
 {
 	char num[32];
 	int n = snprintf(num, sizeof(num), "%lu", line);
@@ -197,8 +197,25 @@ void contact_csv_rejects_row(struct csv_writer *w, unsigned long line, unsigned 
 	n = snprintf(num, sizeof(num), "%lu", column);
 	csv_writer_field(w, num, (size_t)n, false);
 	csv_writer_field(w, why, strlen(why), false);
+}
+
+void contact_csv_rejects_row(struct csv_writer *w, unsigned long line, unsigned long column,
+			     const char *why, const struct csv_record *rec)
+{
+	rejects_where(w, line, column, why);
 	for (size_t i = 0; rec && i < rec->count; i++)
 		csv_writer_field(w, rec->fields[i].data, rec->fields[i].len, false);
+	csv_writer_end_row(w);
+}
+
+void contact_csv_rejects_raw(struct csv_writer *w, unsigned long line, unsigned long column,
+			     const char *why, const struct csv_reader *reader)
+{
+	const char *raw;
+	size_t len;
+	rejects_where(w, line, column, why);
+	if (csv_reader_last_raw(reader, &raw, &len) == 0)
+		csv_writer_field(w, raw, len, false);
 	csv_writer_end_row(w);
 }
 

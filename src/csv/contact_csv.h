@@ -79,10 +79,15 @@ int contact_csv_row(struct contact_csv *c, const struct csv_record *rec,
 
 /* The rejected-rows file, the same from the server and the CLI: a header
  * of line, column, reason and the file's own header, then one row per
- * rejected record (rec may be NULL when the record could not be read). */
+ * rejected record with the record's own data, nothing dropped: its fields,
+ * or, when the record could not be split (a stray quote, invalid UTF-8),
+ * its raw bytes as read (csv_reader_last_raw) in one field. */
 struct csv_writer;
 void contact_csv_rejects_header(struct csv_writer *w, const struct contact_csv *c);
 void contact_csv_rejects_row(struct csv_writer *w, unsigned long line, unsigned long column,
 			     const char *why, const struct csv_record *rec);
+/* A record the reader could not split: `reader` gives its raw bytes. */
+void contact_csv_rejects_raw(struct csv_writer *w, unsigned long line, unsigned long column,
+			     const char *why, const struct csv_reader *reader);
 
 #endif

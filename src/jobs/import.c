@@ -66,6 +66,7 @@ static int fail(struct importer *im, const char *reason, const char *fmt, ...)
 	return -1;
 }
 
+/* rec NULL: the reader could not split the record; its raw bytes are kept. */
 static void reject(struct importer *im, const struct csv_record *rec, unsigned long line,
 		   unsigned long column, const char *why)
 {
@@ -80,7 +81,10 @@ static void reject(struct importer *im, const struct csv_record *rec, unsigned l
 		csv_writer_init(&im->rw, csv_sink_stdio, im->rejects);
 		contact_csv_rejects_header(&im->rw, &im->check);
 	}
-	contact_csv_rejects_row(&im->rw, line, column, why, rec);
+	if (rec)
+		contact_csv_rejects_row(&im->rw, line, column, why, rec);
+	else
+		contact_csv_rejects_raw(&im->rw, line, column, why, im->reader);
 }
 
 /* Hands the last batch over and waits for the writer; its failure, if any,
