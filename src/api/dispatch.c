@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "common/timeutil.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -54,15 +55,41 @@ int api_query_bool(struct api_ctx *c, const char *name, bool def, bool *out)
 			   v, name);
 }
 
+/* The token of `Authorization: Bearer <token>` (RFC 6750 2.1; the header
+ * layer has trimmed the value), or NULL. */
 static const char *bearer_token(const struct http_request *req)
 {
 	const char *h = req->header(req, "Authorization");
-	if (!h || strncasecmp(h, "Bearer ", 7) != 0)
+	if (!h || strncasecmp(h, "Bearer", 6) != 0 || (h[6] != ' ' && h[6] != '\t'))
 		return NULL;
-	h += 7;
-	while (*h == ' ')
+	h += 6;
+	while (*h == ' ' || *h == '\t')
 		h++;
 	return *h ? h : NULL;
+}
+
+/* Whether a token has the shape of those dialbook issues (43 characters of
+ * base64url); if not, *why says what is wrong with it, so that a refusal
+ * points at how the header was built, not at getting a new token. */
+static bool token_well_formed(const char *t, char *why, size_t why_size)
+{
+	size_t len = strlen(t);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)t[i];
+		if (isalnum(ch) || ch == '-' || ch == '_')
+			continue;
+		snprintf(why, why_size, "it holds %s at character %zu",
+			 ch == ' ' || ch == '\t' ? "white space"
+			 : ch < 0x20 || ch >= 0x7F ? "a byte that is not printable ASCII"
+						   : "a character outside base64url",
+			 i + 1);
+		return false;
+	}
+	if (len != SECRET_STR_LEN - 1) {
+		snprintf(why, why_size, "it has %zu characters", len);
+		return false;
+	}
+	return true;
 }
 
 static int authenticate(struct api_ctx *c, const char *token_hash)
@@ -74,6 +101,17 @@ static int authenticate(struct api_ctx *c, const char *token_hash)
 				   "No authentication bearer token specified in authorization "
 				   "header. Get a token from POST /oauth/token and send "
 				   "\"Authorization: Bearer <token>\"");
+	}
+	char why[96];
+	if (!token_well_formed(bearer_token(c->req), why, sizeof(why))) {
+		http_response_header(c->res, "WWW-Authenticate",
+				     "Bearer realm=\"dialbook\", error=\"invalid_token\"");
+		return problem_set(p, 401, "bad.credentials",
+				   "Invalid login credentials. The bearer token is malformed: %s; "
+				   "dialbook's tokens are 43 characters of base64url (A-Z, a-z, "
+				   "0-9, - and _). Check how the Authorization header is built: "
+				   "\"Authorization: Bearer <access_token>\"",
+				   why);
 	}
 	int rc = c->store->ops->token_get(c->store, token_hash, &c->token);
 	if (rc == STORE_OK && c->token.expires_at <= time_now_ms())

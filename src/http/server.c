@@ -11,6 +11,7 @@
 #include <microhttpd.h>
 #include <netdb.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,11 +42,58 @@ struct exchange {
 	int status;
 	double started_ms;
 	char method[16];
+	struct trimmed *trimmed; /* header values header_of had to copy */
 };
 
+struct trimmed {
+	struct trimmed *next;
+	char text[];
+};
+
+static bool is_ows(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* A field value without its surrounding white space (RFC 9110 5.5: it is
+ * not part of the value). libmicrohttpd keeps what trails the value, so a
+ * value with some is copied once and the copy lives as long as the request:
+ * `Bearer <token> ` is the token. */
 static const char *header_of(const struct http_request *req, const char *name)
 {
-	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+	const char *v = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+	if (!v)
+		return NULL;
+	size_t len = strlen(v);
+	const char *start = v;
+	while (is_ows(*start))
+		start++;
+	while (len > (size_t)(start - v) && is_ows(v[len - 1]))
+		len--;
+	len -= (size_t)(start - v);
+	if (start == v && v[len] == '\0')
+		return v;
+	struct exchange *ex = (struct exchange *)((char *)req - offsetof(struct exchange, req));
+	struct trimmed *t = malloc(sizeof(*t) + len + 1);
+	if (!t)
+		abort();
+	memcpy(t->text, start, len);
+	t->text[len] = '\0';
+	t->next = ex->trimmed;
+	ex->trimmed = t;
+	return t->text;
+}
+
+static void exchange_free(struct exchange *ex)
+{
+	while (ex->trimmed) {
+		struct trimmed *next = ex->trimmed->next;
+		free(ex->trimmed);
+		ex->trimmed = next;
+	}
+	free(ex->body);
+	free(ex->raw_path);
+	free(ex);
 }
 
 static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -335,8 +383,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		return;
 	*con_cls = NULL;
 	if (!ex->begun) { /* ended before its headers were read */
-		free(ex->raw_path);
-		free(ex);
+		exchange_free(ex);
 		return;
 	}
 	char path[256];
@@ -350,9 +397,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		MHD_destroy_post_processor(ex->pp);
 	if (ex->req.upload)
 		ex->req.upload->release(ex->req.upload);
-	free(ex->body);
-	free(ex->raw_path);
-	free(ex);
+	exchange_free(ex);
 	atomic_fetch_sub(&srv->in_flight, 1);
 }
 
