@@ -565,7 +565,8 @@ static int compare_contacts(const void *pa, const void *pb)
 static void keep_best(struct search *s, size_t limit)
 {
 	sorting = s;
-	qsort(s->kept, s->kept_count, sizeof(*s->kept), compare_contacts);
+	if (s->kept_count > 1) /* kept is NULL while nothing matched */
+		qsort(s->kept, s->kept_count, sizeof(*s->kept), compare_contacts);
 	sorting = NULL;
 	while (s->kept_count > limit)
 		contact_release(&s->kept[--s->kept_count], s->sc.schema.count);

@@ -394,3 +394,12 @@ def test_typed_bad_operands(api, typed, body, field, needle):
 ])
 def test_between_bounds_in_order_are_accepted(api, typed, p):
     search(api, typed, where(p))
+
+
+def test_a_sorted_search_of_an_empty_list_or_with_no_match_is_an_empty_page(api):
+    r = api.post(LISTS, json={"name": "empty", "columnDefinitions": [{"name": "first"}]})
+    lid = r.json()["id"]
+    out = api.post(f"{LISTS}/{lid}/contacts/search",
+                   json={"contactSorts": [{"fieldName": "first"}]})
+    assert out.status_code == 200, out.text
+    assert out.json()["entities"] == [] and out.json()["contactsCount"] == 0
