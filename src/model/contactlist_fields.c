@@ -68,7 +68,20 @@ const struct field import_status_fields[] = {
 	{"totalRecords", FT_INTEGER, 0, .description = "Rows in the file being imported."},
 	{"completedRecords", FT_INTEGER, 0, .description = "Rows processed so far."},
 	{"percentComplete", FT_INTEGER, 0, .description = "100 when no import is running."},
-	{"failureReason", FT_STRING, 0, .description = "Why the import failed."},
+	{"failureReason", FT_STRING, 0,
+	 .description = "Why the import failed: the cloud's reasons (MISSING_COLUMNS, "
+			"MISSING_CUSTOM_ID, CONTACT_COLUMNS_LIMIT_EXCEEDED) and dialbook's "
+			"(docs/api-rules.md)."},
+	{"failureDetail", FT_STRING, 0,
+	 .description = "dialbook: the failure in words, with its line and column."},
+	{"failedRecords", FT_INTEGER, 0, .description = "dialbook: rows rejected."},
+	{"blankRecords", FT_INTEGER, 0, .description = "dialbook: blank rows skipped."},
+	{"ignoredColumns", FT_ARRAY, 0, FT_STRING,
+	 .description = "dialbook: the file's columns that are not the list's, ignored (a "
+			"warning); absent when there were none."},
+	{"rejectedRowsUri", FT_STRING, 0,
+	 .description = "dialbook: the rejected rows as CSV (line, column, reason, the row)."},
+	{"importId", FT_STRING, 0, .description = "dialbook: the import's id."},
 	{0},
 };
 
