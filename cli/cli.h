@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "csv/csv_decoder.h"
 #include "dialbook/dialbook.h"
 
 enum cli_exit { EXIT_DONE = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_SERVER = 3 };
@@ -57,6 +58,30 @@ int cli_show_help_or_verb(const char *cmd, const char *help, int argc, char **ar
 			  const char *actions);
 /* Pretty (or compact) JSON on stdout; other text as it is. */
 void cli_print_json(const char *text, bool pretty);
+
+/* A contact file read as UTF-8: its bytes as they are, or converted on the
+ * fly from the encoding --encoding names. read(ctx) is the csv_read_fn. */
+struct cli_input {
+	const char *path;
+	int fd;
+	struct csv_decoder *decoder; /* NULL without an encoding */
+	csv_read_fn read;
+	void *ctx;
+};
+
+/* The usage error for an --encoding iconv does not know (2), or 0. */
+int cli_check_encoding(const char *cmd, const char *encoding);
+/* Opens path ("-": standard input), converting from encoding unless it is
+ * NULL. Returns 0, or -1 after printing why. */
+int cli_input_open(struct cli_input *in, const char *path, const char *encoding);
+/* Back to the first byte (not on a pipe): 0 or -1. */
+int cli_input_rewind(struct cli_input *in);
+/* The bytes the input gives in all, read once and rewound; -1 on failure. */
+int64_t cli_input_measure(struct cli_input *in);
+void cli_input_close(struct cli_input *in);
+/* What to report after the CSV reader failed with err: the decoder's own
+ * error (the bad byte's offset, line and column) when it was the cause. */
+const struct csv_error *cli_input_error(const struct cli_input *in, const struct csv_error *err);
 
 int cmd_validate(int argc, char **argv);
 int cmd_login(int argc, char **argv);

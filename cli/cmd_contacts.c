@@ -17,7 +17,8 @@ static const char help[] =
 	"       dialbook contacts get --list-id ID CONTACT_ID\n"
 	"       dialbook contacts rm --list-id ID CONTACT_ID...\n"
 	"       dialbook contacts import --list-id ID [--contact-id-name COL] [--skip-invalid]\n"
-	"                                [--via upload|api] [--parallel N] FILE.csv\n"
+	"                                [--via upload|api] [--parallel N] [--encoding NAME]\n"
+	"                                FILE.csv\n"
 	"       dialbook contacts export --list-id ID -o FILE.csv\n"
 	"\n"
 	"import validates the file first (as `dialbook validate` does) and refuses it, with\n"
@@ -27,11 +28,14 @@ static const char help[] =
 	"calls over --parallel N connections (default 4) instead.\n"
 	"\n"
 	"  --max-errors N     problems printed by the validation (default 20)\n"
+	"  --encoding NAME    the file's encoding when it is not UTF-8 (windows-1252, latin1,\n"
+	"                     utf-16... any name iconv knows): validated and sent as UTF-8,\n"
+	"                     converted as it is read\n"
 	"  --json             machine output\n"
 	"\n" CLI_TARGET_HELP;
 
 struct args {
-	const char *list_id, *from, *id_name, *via, *output;
+	const char *list_id, *from, *id_name, *via, *output, *encoding;
 	const char *data[64];
 	size_t ndata;
 	bool skip_invalid, json;
@@ -53,6 +57,7 @@ static int parse(int argc, char **argv, struct args *a)
 		{"parallel", required_argument, NULL, 'p'},
 		{"output", required_argument, NULL, 'o'},
 		{"max-errors", required_argument, NULL, 'm'},
+		{"encoding", required_argument, NULL, 'e'},
 		{"json", no_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'},
 		CLI_TARGET_OPTIONS,
@@ -110,6 +115,11 @@ static int parse(int argc, char **argv, struct args *a)
 			if (!*optarg || *end || errno || optarg[0] == '-')
 				return cli_usage("contacts", "--max-errors wants a number, got %s",
 						 optarg);
+			break;
+		case 'e':
+			if (cli_check_encoding("contacts", optarg))
+				return EXIT_USAGE;
+			a->encoding = optarg;
 			break;
 		case 'j':
 			a->json = true;
@@ -221,6 +231,41 @@ static void on_import_progress(void *ctx, const struct dialbook_import_status *s
 	draw(ctx, (long long)s->completed_records, (long long)s->total_records);
 }
 
+static int64_t source_read(void *ctx, char *buf, size_t size)
+{
+	struct cli_input *in = ctx;
+	return in->read(in->ctx, buf, size);
+}
+
+static int source_rewind(void *ctx)
+{
+	return cli_input_rewind(ctx);
+}
+
+/* --encoding: the server gets UTF-8, converted a second time as it is
+ * sent, so that no converted copy of the file is left on disk. A first
+ * reading measures it, so that the upload states its length (as the
+ * cloud's upload endpoint may want) and can start over when sent again. */
+static int upload_converted(struct args *a, struct dialbook_client *c, const char *file,
+			    char **correlation, struct dialbook_error *err)
+{
+	struct cli_input in;
+	int64_t size = cli_input_open(&in, file, a->encoding) ? -1 : cli_input_measure(&in);
+	int code;
+	if (size < 0) {
+		memset(err, 0, sizeof(*err));
+		code = err->code = DIALBOOK_EIO;
+		snprintf(err->message, sizeof(err->message), "%s: cannot read it again", file);
+	} else {
+		const char *slash = strrchr(file, '/');
+		struct dialbook_source src = {slash ? slash + 1 : file, size, source_read,
+					      source_rewind, &in};
+		code = dialbook_upload_source(c, a->list_id, &src, a->id_name, correlation, err);
+	}
+	cli_input_close(&in);
+	return code;
+}
+
 static int import_upload(struct args *a, struct dialbook_client *c, const char *file)
 {
 	char *correlation = NULL;
@@ -228,7 +273,9 @@ static int import_upload(struct args *a, struct dialbook_client *c, const char *
 	struct progress p = {isatty(STDERR_FILENO), now_s()};
 	if (p.tty)
 		fprintf(stderr, "uploading %s...\n", file);
-	int code = dialbook_upload(c, a->list_id, file, a->id_name, &correlation, &err);
+	int code = a->encoding
+			   ? upload_converted(a, c, file, &correlation, &err)
+			   : dialbook_upload(c, a->list_id, file, a->id_name, &correlation, &err);
 	if (code)
 		return cli_fail("the upload failed", code, &err);
 	struct dialbook_import_status st;
@@ -350,11 +397,9 @@ static bool queue_push(struct batch_queue *q, char *body)
 static int import_api(struct args *a, const char *file, const struct contact_schema *schema,
 		      long long total)
 {
-	int fd = open(file, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		fprintf(stderr, "dialbook: %s: %s\n", file, strerror(errno));
+	struct cli_input in;
+	if (cli_input_open(&in, file, a->encoding))
 		return EXIT_INVALID;
-	}
 	struct progress p = {isatty(STDERR_FILENO), now_s()};
 	struct batch_queue q = {.list_id = a->list_id, .progress = &p, .total = total};
 	pthread_mutex_init(&q.lock, NULL);
@@ -366,13 +411,13 @@ static int import_api(struct args *a, const char *file, const struct contact_sch
 		if (cli_connect(&a->target, &args[i].client)) {
 			for (unsigned k = 0; k < i; k++)
 				dialbook_client_free(args[k].client);
-			close(fd);
+			cli_input_close(&in);
 			return EXIT_USAGE;
 		}
 	}
 	for (unsigned i = 0; i < a->parallel; i++)
 		pthread_create(&threads[i], NULL, sender, &args[i]);
-	struct csv_reader *reader = csv_reader_new(csv_read_fd, &fd);
+	struct csv_reader *reader = csv_reader_new(in.read, in.ctx);
 	struct contact_csv check;
 	memset(&check, 0, sizeof(check));
 	struct csv_record rec;
@@ -392,8 +437,7 @@ static int import_api(struct args *a, const char *file, const struct contact_sch
 		for (size_t k = 0; k < schema->count; k++)
 			json_object_set_new(data, schema->columns[k].name,
 					    json_stringn(check.values[k], check.lens[k]));
-		json_t *contact =
-			json_pack("{s:s,s:o}", "contactListId", a->list_id, "data", data);
+		json_t *contact = json_pack("{s:s,s:o}", "contactListId", a->list_id, "data", data);
 		if (row.callable_given)
 			json_object_set_new(contact, "callable", json_boolean(row.callable));
 		/* The row's state columns, as the server's import reads them. */
@@ -421,7 +465,7 @@ static int import_api(struct args *a, const char *file, const struct contact_sch
 		fputc('\n', stderr);
 	csv_reader_free(reader);
 	contact_csv_release(&check);
-	close(fd);
+	cli_input_close(&in);
 	pthread_cond_destroy(&q.changed);
 	pthread_mutex_destroy(&q.lock);
 	if (q.failed)
@@ -446,7 +490,8 @@ static int import(struct args *a, struct dialbook_client *c, const char *file)
 	if (rc)
 		return rc;
 	/* The server's own checks first: nothing is sent when they fail. */
-	struct report r = {.out = stderr, .file = file, .max_errors = a->max_errors};
+	struct report r = {
+		.out = stderr, .file = file, .max_errors = a->max_errors, .encoding = a->encoding};
 	rc = cli_validate_run(&r, file, &schema, a->id_name);
 	if (rc || (r.invalid && !a->skip_invalid)) {
 		cli_validate_summary(&r, rc == EXIT_DONE);

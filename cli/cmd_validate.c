@@ -27,6 +27,10 @@ static const char help[] =
 	"                           repeat (reads the file twice when some may)\n"
 	"  --max-errors N           print at most N problems (default 100; all are counted)\n"
 	"  --rejects OUT.csv        write the rejected rows with line, column and reason\n"
+	"  --encoding NAME          the file's encoding when it is not UTF-8 (windows-1252,\n"
+	"                           latin1, utf-16, utf-16le... any name iconv knows): it is\n"
+	"                           converted to UTF-8 as it is read; lines and columns are\n"
+	"                           the file's own\n"
 	"  --json                   one JSON summary on stdout instead of the text "
 	"report\n" CLI_TARGET_HELP;
 
@@ -38,6 +42,7 @@ int cmd_validate(int argc, char **argv)
 		{"contact-id-name", required_argument, NULL, 'c'},
 		{"max-errors", required_argument, NULL, 'm'},
 		{"rejects", required_argument, NULL, 'r'},
+		{"encoding", required_argument, NULL, 'e'},
 		{"json", no_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'},
 		CLI_TARGET_OPTIONS,
@@ -74,6 +79,11 @@ int cmd_validate(int argc, char **argv)
 		}
 		case 'r':
 			rejects = optarg;
+			break;
+		case 'e':
+			if (cli_check_encoding("validate", optarg))
+				return EXIT_USAGE;
+			r.encoding = optarg;
 			break;
 		case 'j':
 			r.json = true;

@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -198,4 +199,74 @@ void cli_print_json(const char *text, bool pretty)
 	printf("%s\n", out ? out : text);
 	free(out);
 	json_decref(j);
+}
+
+int cli_check_encoding(const char *cmd, const char *encoding)
+{
+	if (csv_decoder_supports(encoding))
+		return 0;
+	return cli_usage(
+		cmd,
+		"--encoding %s: not an encoding iconv knows (such as windows-1252, latin1, "
+		"utf-16; `iconv -l` lists them)",
+		encoding);
+}
+
+int cli_input_open(struct cli_input *in, const char *path, const char *encoding)
+{
+	memset(in, 0, sizeof(*in));
+	in->path = path;
+	in->fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	if (in->fd < 0) {
+		fprintf(stderr, "dialbook: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	in->read = csv_read_fd;
+	in->ctx = &in->fd;
+	if (encoding) {
+		in->decoder = csv_decoder_new(encoding, csv_read_fd, &in->fd);
+		if (!in->decoder) { /* checked with the flags: not expected here */
+			fprintf(stderr, "dialbook: --encoding %s: not an encoding iconv knows\n",
+				encoding);
+			cli_input_close(in);
+			return -1;
+		}
+		in->read = csv_decoder_read;
+		in->ctx = in->decoder;
+	}
+	return 0;
+}
+
+int cli_input_rewind(struct cli_input *in)
+{
+	if (lseek(in->fd, 0, SEEK_SET) != 0)
+		return -1;
+	if (in->decoder)
+		csv_decoder_reset(in->decoder);
+	return 0;
+}
+
+int64_t cli_input_measure(struct cli_input *in)
+{
+	static char buf[1 << 16];
+	int64_t total = 0;
+	ssize_t n;
+	while ((n = in->read(in->ctx, buf, sizeof(buf))) > 0)
+		total += n;
+	return n < 0 || cli_input_rewind(in) ? -1 : total;
+}
+
+void cli_input_close(struct cli_input *in)
+{
+	csv_decoder_free(in->decoder);
+	in->decoder = NULL;
+	if (in->fd > STDIN_FILENO)
+		close(in->fd);
+	in->fd = -1;
+}
+
+const struct csv_error *cli_input_error(const struct cli_input *in, const struct csv_error *err)
+{
+	const struct csv_error *own = in->decoder ? csv_decoder_error(in->decoder) : NULL;
+	return own ? own : err;
 }

@@ -69,14 +69,25 @@ int cli_load_schema(const char *json_text, const char *origin, struct contact_sc
 	return rc ? EXIT_INVALID : EXIT_DONE;
 }
 
+/* Reads a record; when the --encoding conversion is what stopped the
+ * reader, the error is the decoder's, with the bad byte's offset. */
+static int next_record(struct csv_reader *reader, const struct cli_input *in,
+		       struct csv_record *rec, struct csv_error *err)
+{
+	int rc = csv_reader_next(reader, rec, err);
+	if (rc < 0 && csv_reader_failed(reader))
+		*err = *cli_input_error(in, err);
+	return rc;
+}
+
 /* Second pass for --contact-id-name: the candidates, confirmed. */
 static int confirm_duplicates(struct report *r, struct dupes *d, const char *path,
 			      struct contact_csv *check, const struct contact_schema *schema)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	struct cli_input in;
+	if (cli_input_open(&in, path, r->encoding))
 		return -1;
-	struct csv_reader *reader = csv_reader_new(csv_read_fd, &fd);
+	struct csv_reader *reader = csv_reader_new(in.read, in.ctx);
 	struct csv_record rec;
 	struct csv_error err;
 	int rc;
@@ -108,25 +119,23 @@ static int confirm_duplicates(struct report *r, struct dupes *d, const char *pat
 	}
 	(void)schema;
 	csv_reader_free(reader);
-	close(fd);
+	cli_input_close(&in);
 	return 0;
 }
 
 int cli_validate_run(struct report *r, const char *path, const struct contact_schema *schema,
 		     const char *id_name)
 {
-	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		fprintf(stderr, "dialbook: %s: %s\n", path, strerror(errno));
+	struct cli_input in;
+	if (cli_input_open(&in, path, r->encoding))
 		return EXIT_INVALID;
-	}
-	struct csv_reader *reader = csv_reader_new(csv_read_fd, &fd);
+	struct csv_reader *reader = csv_reader_new(in.read, in.ctx);
 	struct contact_csv check;
 	memset(&check, 0, sizeof(check));
 	struct dupes *d = id_name ? dupes_new() : NULL;
 	struct csv_record rec;
 	struct csv_error err;
-	int rc = csv_reader_next(reader, &rec, &err);
+	int rc = next_record(reader, &in, &rec, &err);
 	bool header_ok = false;
 	if (rc == 0) {
 		problem(r, "error", 1, 1, "EMPTY_FILE: the file is empty: it needs a header row");
@@ -159,7 +168,7 @@ int cli_validate_run(struct report *r, const char *path, const struct contact_sc
 		}
 	}
 	r->bom = csv_reader_had_bom(reader);
-	while (header_ok && (rc = csv_reader_next(reader, &rec, &err)) != 0) {
+	while (header_ok && (rc = next_record(reader, &in, &rec, &err)) != 0) {
 		if (rc < 0) {
 			r->rows++;
 			r->invalid++;
@@ -189,10 +198,10 @@ int cli_validate_run(struct report *r, const char *path, const struct contact_sc
 			dupes_note(d, row.id, row.id_len);
 	}
 	csv_reader_free(reader);
-	if (fd != STDIN_FILENO)
-		close(fd);
+	bool from_stdin = in.fd == STDIN_FILENO;
+	cli_input_close(&in);
 	if (d && dupes_candidates(d) > 0) {
-		if (fd == STDIN_FILENO)
+		if (from_stdin)
 			fprintf(stderr, "dialbook: repeated contact ids are checked only in files, "
 					"not on standard input\n");
 		else

@@ -11,8 +11,9 @@
 #include "csv/csv_writer.h"
 
 struct report {
-	FILE *out;	  /* where problems and the summary go */
-	const char *file; /* the name problems are reported against */
+	FILE *out;	      /* where problems and the summary go */
+	const char *file;     /* the name problems are reported against */
+	const char *encoding; /* --encoding: the file is converted from it; NULL: UTF-8 */
 	unsigned long max_errors, printed, problems, warnings;
 	unsigned long long rows, invalid, blank;
 	bool bom; /* the file starts with a UTF-8 byte order mark (allowed) */

@@ -124,6 +124,26 @@ DIALBOOK_API int dialbook_upload(struct dialbook_client *c, const char *list_id,
 				 const char *csv_path, const char *contact_id_name,
 				 char **correlation_id, struct dialbook_error *err);
 
+/* A file to upload read through callbacks, such as one converted to UTF-8
+ * on the fly. read fills buf with up to size bytes and returns how many, 0
+ * at the end, or -1 when it fails; rewind goes back to the first byte (a
+ * request sent again, after a 429, sends the file again) and returns 0 or
+ * -1, or is NULL when the file cannot be read twice. */
+struct dialbook_source {
+	const char *file_name; /* the name sent with the file part */
+	int64_t size;	       /* the bytes read gives in all; -1 when unknown (sent chunked) */
+	int64_t (*read)(void *ctx, char *buf, size_t size);
+	int (*rewind)(void *ctx);
+	void *ctx;
+};
+
+/* dialbook_upload with the file's bytes from src. When read fails, or gives
+ * other than size bytes, the upload is abandoned with DIALBOOK_EIO. */
+DIALBOOK_API int dialbook_upload_source(struct dialbook_client *c, const char *list_id,
+					const struct dialbook_source *src,
+					const char *contact_id_name, char **correlation_id,
+					struct dialbook_error *err);
+
 struct dialbook_import_status {
 	int in_progress; /* 1 while running */
 	int failed;	 /* 1 when the import failed */

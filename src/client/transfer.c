@@ -10,13 +10,11 @@
 #include <string.h>
 #include <unistd.h>
 
-int dialbook_upload(struct dialbook_client *c, const char *list_id, const char *csv_path,
-		    const char *contact_id_name, char **correlation_id, struct dialbook_error *err)
+/* The upload's form but for its file: the list, the file type and the
+ * contact id column. The caller adds the file part as *file. */
+static curl_mime *upload_form(struct dialbook_client *c, const char *list_id,
+			      const char *contact_id_name, curl_mimepart **file)
 {
-	if (!list_id || !*list_id || !csv_path)
-		return client_fail(err, DIALBOOK_EINVAL, 0, "a list id and a file are required");
-	if (access(csv_path, R_OK) != 0)
-		return client_fail(err, DIALBOOK_EIO, 0, "%s: %s", csv_path, strerror(errno));
 	curl_mime *mime = curl_mime_init(c->curl);
 	curl_mimepart *part = curl_mime_addpart(mime);
 	curl_mime_name(part, "id");
@@ -29,13 +27,18 @@ int dialbook_upload(struct dialbook_client *c, const char *list_id, const char *
 		curl_mime_name(part, "contact-id-name");
 		curl_mime_data(part, contact_id_name, CURL_ZERO_TERMINATED);
 	}
-	part = curl_mime_addpart(mime);
-	curl_mime_name(part, "file");
-	curl_mime_filedata(part, csv_path); /* streamed from disk by libcurl */
-	curl_mime_type(part, "text/csv");
+	*file = curl_mime_addpart(mime);
+	curl_mime_name(*file, "file");
+	curl_mime_type(*file, "text/csv");
+	return mime;
+}
+
+/* Sends the form; on success hands out the import's correlation id. */
+static int upload_send(struct dialbook_client *c, curl_mime *mime, char **correlation_id,
+		       struct dialbook_error *err)
+{
 	char *answer = NULL;
 	int rc = client_call(c, "POST", "/uploads/v2/contactlist", NULL, mime, &answer, NULL, err);
-	curl_mime_free(mime);
 	if (rc)
 		return rc;
 	json_t *j = json_loads(answer, 0, NULL);
@@ -45,6 +48,80 @@ int dialbook_upload(struct dialbook_client *c, const char *list_id, const char *
 	json_decref(j);
 	free(answer);
 	return DIALBOOK_OK;
+}
+
+int dialbook_upload(struct dialbook_client *c, const char *list_id, const char *csv_path,
+		    const char *contact_id_name, char **correlation_id, struct dialbook_error *err)
+{
+	if (!list_id || !*list_id || !csv_path)
+		return client_fail(err, DIALBOOK_EINVAL, 0, "a list id and a file are required");
+	if (access(csv_path, R_OK) != 0)
+		return client_fail(err, DIALBOOK_EIO, 0, "%s: %s", csv_path, strerror(errno));
+	curl_mimepart *file;
+	curl_mime *mime = upload_form(c, list_id, contact_id_name, &file);
+	curl_mime_filedata(file, csv_path); /* streamed from disk by libcurl */
+	int rc = upload_send(c, mime, correlation_id, err);
+	curl_mime_free(mime);
+	return rc;
+}
+
+/* libcurl's side of a dialbook_source: the bytes sent so far are counted
+ * so that a source giving other than its size stops the upload. */
+struct source_state {
+	const struct dialbook_source *src;
+	int64_t sent;
+	bool failed;
+};
+
+static size_t source_read(char *buf, size_t size, size_t n, void *arg)
+{
+	struct source_state *s = arg;
+	int64_t want = s->src->size;
+	int64_t got = s->src->read(s->src->ctx, buf, size * n);
+	if (got < 0 || (want >= 0 && (s->sent + got > want || (got == 0 && s->sent < want)))) {
+		s->failed = true;
+		return CURL_READFUNC_ABORT;
+	}
+	s->sent += got;
+	return (size_t)got;
+}
+
+/* A request sent again (after a 429) starts the file over. */
+static int source_seek(void *arg, curl_off_t offset, int origin)
+{
+	struct source_state *s = arg;
+	if (offset != 0 || origin != SEEK_SET || !s->src->rewind)
+		return CURL_SEEKFUNC_CANTSEEK;
+	if (s->src->rewind(s->src->ctx)) {
+		s->failed = true;
+		return CURL_SEEKFUNC_FAIL;
+	}
+	s->sent = 0;
+	return CURL_SEEKFUNC_OK;
+}
+
+int dialbook_upload_source(struct dialbook_client *c, const char *list_id,
+			   const struct dialbook_source *src, const char *contact_id_name,
+			   char **correlation_id, struct dialbook_error *err)
+{
+	if (!list_id || !*list_id || !src || !src->read)
+		return client_fail(err, DIALBOOK_EINVAL, 0,
+				   "a list id and a source with a read function are required");
+	struct source_state state = {src, 0, false};
+	curl_mimepart *file;
+	curl_mime *mime = upload_form(c, list_id, contact_id_name, &file);
+	curl_mime_data_cb(file, src->size >= 0 ? (curl_off_t)src->size : -1, source_read,
+			  source_seek, NULL, &state);
+	curl_mime_filename(file,
+			   src->file_name && *src->file_name ? src->file_name : "contacts.csv");
+	int rc = upload_send(c, mime, correlation_id, err);
+	curl_mime_free(mime);
+	if (rc && state.failed)
+		return client_fail(err, DIALBOOK_EIO, 0,
+				   "%s: reading the file failed while it was uploaded, or it "
+				   "changed size",
+				   src->file_name ? src->file_name : "the file");
+	return rc;
 }
 
 static void copy_str(char *dst, size_t size, json_t *v)
