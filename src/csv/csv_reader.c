@@ -221,7 +221,7 @@ static void utf8_error(struct csv_error *err, unsigned long line, unsigned long 
 			 "invalid UTF-8 (the file must be UTF-8; is it Latin-1 or Windows-1252?)");
 	else
 		snprintf(err->message, sizeof(err->message),
-			 "invalid UTF-8 (byte 0x%02X, not Windows-1252 either): the file must be "
+			 "invalid UTF-8 (byte 0x%02X, not Windows-1252 either); the file must be "
 			 "UTF-8: convert it (dialbook's CLI converts with --encoding NAME)",
 			 byte);
 }
