@@ -89,23 +89,31 @@ const struct csv_error *csv_decoder_error(const struct csv_decoder *d)
 	return d->has_error ? &d->error : NULL;
 }
 
-/* Counts lines as the CSV reader does (LF, CRLF or a lone CR) and the
- * characters since the last one. */
+/* Counts lines as the CSV reader does (LF, CRLF or a lone CR), with
+ * memchr, and the characters after the last one. */
 static void track(struct csv_decoder *d, const char *out, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)out[i];
-		if (c == '\n' && d->after_cr) {
-			d->after_cr = false;
-		} else if (c == '\n' || c == '\r') {
-			d->line++;
-			d->column = 0;
-			d->after_cr = c == '\r';
-		} else {
-			d->column += (c & 0xC0) != 0x80;
-			d->after_cr = false;
-		}
+	const char *p = out, *e = out + n, *line = NULL;
+	if (d->after_cr && p < e && *p == '\n') /* the LF of a CRLF cut in two */
+		line = ++p;
+	d->after_cr = false;
+	for (;;) {
+		const char *lf = memchr(p, '\n', (size_t)(e - p));
+		const char *cr = memchr(p, '\r', (size_t)((lf ? lf : e) - p));
+		const char *brk = cr ? cr : lf;
+		if (!brk)
+			break;
+		d->line++;
+		if (brk == cr && cr + 1 < e && cr[1] == '\n')
+			brk++;
+		else if (brk == cr && cr + 1 == e)
+			d->after_cr = true;
+		line = p = brk + 1;
 	}
+	if (line)
+		d->column = 0;
+	for (const char *c = line ? line : out; c < e; c++)
+		d->column += ((unsigned char)*c & 0xC0) != 0x80;
 }
 
 static ssize_t handed_out(struct csv_decoder *d, const char *out, size_t n)

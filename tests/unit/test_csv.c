@@ -436,6 +436,12 @@ static void decoding_errors_say_where(void **state)
 		assert_int_equal(err.column, 3);
 		assert_non_null(strstr(err.message, "offset 78 (0x81) is not valid windows-1252"));
 		free(got);
+		/* Lines end with LF, CRLF (even cut between reads) or a lone CR. */
+		got = render_decoded("windows-1252", "a\rb\r\nc\n\r\nd\xe9\x81", 13, chunk_sizes[i],
+				     &err);
+		assert_int_equal(err.line, 5);
+		assert_int_equal(err.column, 3);
+		free(got);
 		/* An odd number of UTF-16 bytes: cut in the middle of a character
 		 * (before the first line is whole, so before any record). */
 		got = render_decoded("utf-16le", "a\0\n\0b", 5, chunk_sizes[i], &err);
