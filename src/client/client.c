@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,6 +130,9 @@ int client_http_error(struct dialbook_error *err, long status, const char *body)
 int client_escape(const char *s, char *out, size_t size)
 {
 	static const char hex[] = "0123456789ABCDEF";
+	/* Dot-segments are encoded, as the server's selfUri does (src/common/uri.c):
+	 * libcurl would remove a bare "." or ".." from the path. */
+	bool dots = strcmp(s, ".") == 0 || strcmp(s, "..") == 0;
 	size_t o = 0;
 	for (; *s; s++) {
 		if (o + 4 > size) {
@@ -137,7 +141,7 @@ int client_escape(const char *s, char *out, size_t size)
 		}
 		unsigned char c = (unsigned char)*s;
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    c == '-' || c == '_' || c == '.' || c == '~') {
+		    c == '-' || c == '_' || (c == '.' && !dots) || c == '~') {
 			out[o++] = (char)c;
 		} else {
 			out[o++] = '%';

@@ -26,9 +26,13 @@ static int hex_value(char c)
 void uri_segment_encode(struct strbuf *out, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789ABCDEF";
+	/* "." and ".." are dot-segments (RFC 3986 5.2.4): clients remove them
+	 * before sending, so `contacts/..` would address the list. Encoded,
+	 * they are plain data. */
+	bool dots = (len == 1 && s[0] == '.') || (len == 2 && s[0] == '.' && s[1] == '.');
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (unreserved(c)) {
+		if (unreserved(c) && !dots) {
 			strbuf_addc(out, (char)c);
 			continue;
 		}

@@ -110,12 +110,19 @@ int contact_csv_header(struct contact_csv *c, const struct contact_schema *schem
 	if (rec->blank)
 		return failed(why, "INVALID_HEADER", 1, 1,
 			      "the first line is blank: the file must start with its header row");
-	if (excel_sep_line(rec))
+	if (excel_sep_line(rec)) {
+		char sep = rec->count == 2 ? ',' : rec->fields[0].data[4];
+		if (sep == ',')
+			return failed(why, "INVALID_HEADER", 1, 1,
+				      "the first line is \"sep=,\", Excel's delimiter hint, not a "
+				      "header row: delete that line so the file starts with its "
+				      "header (the cloud does not read the hint either)");
 		return failed(why, "INVALID_HEADER", 1, 1,
-			      "the first line is \"%.5s\", Excel's delimiter hint, not a header "
-			      "row: delete that line so the file starts with its header (the "
-			      "cloud does not read the hint either)",
-			      rec->fields[0].data);
+			      "the first line is \"sep=%c\", Excel's hint that the file is "
+			      "delimited by '%c': contact files are comma-delimited; save it "
+			      "again as \"CSV UTF-8 (Comma delimited)\"",
+			      sep, sep);
+	}
 	c->file_cols = rec->count;
 	c->map = calloc(rec->count, sizeof(int));
 	c->state = calloc(rec->count, sizeof(*c->state));
@@ -124,15 +131,23 @@ int contact_csv_header(struct contact_csv *c, const struct contact_schema *schem
 	c->lens = calloc(schema->count, sizeof(size_t));
 	if (!c->map || !c->state || !c->header || !c->values || !c->lens)
 		abort();
-	for (size_t i = 0; i < rec->count; i++)
-		c->header[i] = text_ndup(rec->fields[i].data, rec->fields[i].len);
 	size_t user_cols = 0;
 	for (size_t i = 0; i < rec->count; i++) {
-		const char *name = c->header[i];
+		/* Spaces around a name are not part of it (" id " is id). */
+		const char *cell = rec->fields[i].data;
 		size_t len = rec->fields[i].len;
-		if (len == 0 || strspn(name, " \t") == len)
+		while (len && (*cell == ' ' || *cell == '\t'))
+			cell++, len--;
+		while (len && (cell[len - 1] == ' ' || cell[len - 1] == '\t'))
+			len--;
+		c->header[i] = text_ndup(cell, len);
+		const char *name = c->header[i];
+		if (len == 0)
 			return failed(why, "INVALID_HEADER", 1, csv_field_column(rec, i),
 				      "a header cell is empty");
+		if (memchr(cell, '\0', len))
+			return failed(why, "INVALID_HEADER", 1, csv_field_column(rec, i),
+				      "a header cell holds a NUL byte (0x00)");
 		if (utf8_count(name, len) > DB_MAX_COLUMN_NAME_CHARS)
 			return failed(why, "COLUMN_NAME_TOO_LONG", 1, csv_field_column(rec, i),
 				      "a column name is longer than %d characters",
@@ -225,8 +240,8 @@ int contact_csv_row(struct contact_csv *c, const struct csv_record *rec,
 	const struct contact_schema *s = c->schema;
 	*bad_field = -1;
 	if (rec->count != c->file_cols) {
-		snprintf(why, why_size, "the row has %zu fields; the header has %zu", rec->count,
-			 c->file_cols);
+		snprintf(why, why_size, "the row has %zu field%s; the header has %zu", rec->count,
+			 rec->count == 1 ? "" : "s", c->file_cols);
 		return -1;
 	}
 	for (size_t k = 0; k < s->count; k++) {
@@ -239,17 +254,30 @@ int contact_csv_row(struct contact_csv *c, const struct csv_record *rec,
 	out->callable = true;
 	for (size_t i = 0; i < rec->count; i++) {
 		const char *v = rec->fields[i].data;
+		/* Stored values are C strings: a NUL would cut the value short. */
+		const char *nul = memchr(v, '\0', rec->fields[i].len);
+		if (nul) {
+			*bad_field = (int)i;
+			snprintf(why, why_size,
+				 "a NUL byte (0x00) at byte %zu of the field: a value cannot hold "
+				 "one; remove it",
+				 (size_t)(nul - v) + 1);
+			return -1;
+		}
 		size_t len = contact_value_trim(s, &v, rec->fields[i].len);
 		int k = c->map[i];
 		if ((int)i == c->id_col) {
 			out->id = v;
 			out->id_len = len;
-			if (len == 0 || len > CONTACT_CSV_MAX_ID || text_has_control(v, len)) {
+			/* The API's rule (contact_fields: 1-256 characters, no controls). */
+			const char *bad = len == 0 ? "is blank"
+					  : utf8_count(v, len) > CONTACT_CSV_MAX_ID
+						  ? "is longer than 256 characters"
+					  : text_has_control(v, len) ? "holds a control character"
+								     : NULL;
+			if (bad) {
 				*bad_field = (int)i;
-				snprintf(why, why_size, "%s",
-					 len == 0 ? "the contact id is blank"
-						  : "the contact id is longer than 256 characters "
-						    "or holds a control character");
+				snprintf(why, why_size, "the contact id %s", bad);
 				return -1;
 			}
 		}

@@ -204,37 +204,143 @@ void contact_release(struct contact *c, size_t ncols)
 	memset(c, 0, sizeof(*c));
 }
 
-static int check_status_maps(json_t *body, const struct contact_schema *s, const char *path,
-			     struct problem *p)
+/* A refusal of one status entry, with its path as the detail's field. */
+static int bad_status(struct problem *p, const char *field, const char *what)
 {
+	problem_add_detail(p, "INVALID_VALUE", field);
+	return problem_set(p, 400, "invalid.value", "%s %s", field, what);
+}
+
+/* {"<flag>": true|false}, the one shape of a column's status entry. */
+static int status_flag(json_t *v, const char *flag, const char *field, struct problem *p,
+		       json_t **out)
+{
+	json_t *b = json_is_object(v) ? json_object_get(v, flag) : NULL;
+	if (!json_is_boolean(b) || json_object_size(v) != 1) {
+		char shape[64];
+		snprintf(shape, sizeof(shape), "must be {\"%s\": true|false}", flag);
+		return bad_status(p, field, shape);
+	}
+	*out = json_pack("{s:b}", flag, json_is_true(b));
+	return 0;
+}
+
+/* column -> {flag}: keys name columns of `kind`, matched case-insensitively
+ * and stored in the list's spelling, so the export finds them. */
+static int column_statuses(json_t *map, const struct contact_schema *s, enum column_kind kind,
+			   const char *flag, const char *path, struct problem *p, json_t **out)
+{
+	char field[512];
+	if (!json_is_object(map))
+		return bad_status(p, path, "must be an object of column names");
+	*out = json_object();
 	const char *key;
 	json_t *v;
-	json_object_foreach(json_object_get(body, "phoneNumberStatus"), key, v)
+	json_object_foreach(map, key, v)
 	{
+		snprintf(field, sizeof(field), "%s.%.128s", path, key);
 		int col = contact_schema_find(s, key, strlen(key));
-		if (col < 0 || s->columns[col].kind != KIND_PHONE)
-			return problem_set(p, 400, "invalid.value",
-					   "%sphoneNumberStatus.%.128s is not a phone column of "
-					   "this contact list",
-					   path, key);
-		if (!json_is_object(v) || !json_is_boolean(json_object_get(v, "callable")))
-			return problem_set(p, 400, "invalid.value",
-					   "%sphoneNumberStatus.%.128s must be {\"callable\": "
-					   "true|false}",
-					   path, key);
+		json_t *entry = NULL;
+		if (col < 0 || s->columns[col].kind != kind)
+			return bad_status(p, field,
+					  kind == KIND_PHONE
+						  ? "is not a phone column of this contact list"
+						  : "is not an e-mail column of this contact list");
+		if (json_object_get(*out, s->columns[col].name))
+			return bad_status(p, field,
+					  "names a column a second time (column names match "
+					  "case-insensitively)");
+		if (status_flag(v, flag, field, p, &entry))
+			return -1;
+		json_object_set_new(*out, s->columns[col].name, entry);
 	}
-	json_object_foreach(json_object_get(body, "contactableStatus"), key, v)
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	enum column_kind kind; /* of the columns its columnStatus names */
+} media[] = {{"Voice", KIND_PHONE}, {"SMS", KIND_PHONE}, {"Email", KIND_EMAIL}};
+
+/* One medium of contactableStatus: {contactable?, columnStatus?}. */
+static int medium_status(json_t *v, const struct contact_schema *s, enum column_kind kind,
+			 const char *path, struct problem *p, json_t **out)
+{
+	char field[320];
+	if (!json_is_object(v))
+		return bad_status(p, path,
+				  "must be {\"contactable\": true|false, "
+				  "\"columnStatus\": {column: {\"contactable\": ...}}}");
+	*out = json_object();
+	const char *key;
+	json_t *m;
+	json_object_foreach(v, key, m)
 	{
-		if (strcmp(key, "Voice") != 0 && strcmp(key, "SMS") != 0 &&
-		    strcmp(key, "Email") != 0)
-			return problem_set(p, 400, "invalid.value",
-					   "%scontactableStatus.%.64s: the media types are Voice, "
-					   "SMS and Email",
-					   path, key);
-		if (!json_is_object(v))
-			return problem_set(p, 400, "invalid.value",
-					   "%scontactableStatus.%s must be an object", path, key);
+		snprintf(field, sizeof(field), "%s.%.64s", path, key);
+		json_t *entry = NULL;
+		if (strcmp(key, "contactable") == 0 && json_is_boolean(m))
+			entry = json_incref(m);
+		else if (strcmp(key, "columnStatus") == 0) {
+			int rc = column_statuses(m, s, kind, "contactable", field, p, &entry);
+			if (rc) {
+				json_decref(entry);
+				return -1;
+			}
+		} else
+			return bad_status(
+				p, field,
+				strcmp(key, "contactable") == 0
+					? "must be true or false"
+					: "is not a member: the members are contactable and "
+					  "columnStatus");
+		json_object_set_new(*out, key, entry);
 	}
+	return 0;
+}
+
+/* phoneNumberStatus and contactableStatus, checked and normalised into
+ * out->meta (a contact's system state: kept by updates, see store.h). */
+static int parse_status_maps(json_t *body, const struct contact_schema *s, const char *path,
+			     struct contact *out, struct problem *p)
+{
+	char field[96];
+	json_t *v = json_object_get(body, "phoneNumberStatus"), *norm = NULL;
+	snprintf(field, sizeof(field), "%sphoneNumberStatus", path);
+	int rc = v ? column_statuses(v, s, KIND_PHONE, "callable", field, p, &norm) : 0;
+	if (norm && !rc)
+		json_object_set(out->meta, "phoneNumberStatus", norm);
+	json_decref(norm);
+	if (rc)
+		return -1;
+	json_t *cs = json_object_get(body, "contactableStatus");
+	if (!cs)
+		return 0;
+	snprintf(field, sizeof(field), "%scontactableStatus", path);
+	if (!json_is_object(cs))
+		return bad_status(p, field, "must be an object of media (Voice, SMS, Email)");
+	json_t *all = json_object();
+	const char *key;
+	json_object_foreach(cs, key, v)
+	{
+		char at[192];
+		snprintf(at, sizeof(at), "%s.%.64s", field, key);
+		size_t m = 0;
+		while (m < sizeof(media) / sizeof(media[0]) && strcmp(key, media[m].name) != 0)
+			m++;
+		norm = NULL;
+		if (m == sizeof(media) / sizeof(media[0]))
+			rc = bad_status(p, at,
+					"is not a medium: the media are Voice, SMS and Email");
+		else
+			rc = medium_status(v, s, media[m].kind, at, p, &norm);
+		if (rc) {
+			json_decref(norm);
+			json_decref(all);
+			return -1;
+		}
+		json_object_set_new(all, key, norm);
+	}
+	json_object_set_new(out->meta, "contactableStatus", all);
 	return 0;
 }
 
@@ -307,7 +413,8 @@ int contact_parse(json_t *body, const struct contact_schema *s, const char *list
 	out->values = calloc(s->count, sizeof(char *));
 	if (!out->values)
 		abort();
-	if (check_status_maps(body, s, prefix, p) ||
+	out->meta = json_object();
+	if (parse_status_maps(body, s, prefix, out, p) ||
 	    parse_data(json_object_get(body, "data"), s, prefix, out, p)) {
 		contact_release(out, s->count);
 		return -1;
@@ -317,14 +424,12 @@ int contact_parse(json_t *body, const struct contact_schema *s, const char *list
 	json_t *callable = json_object_get(body, "callable");
 	out->callable_given = json_is_boolean(callable);
 	out->callable = !json_is_false(callable);
-	static const char *const meta_keys[] = {"name", "phoneNumberStatus", "contactableStatus"};
-	for (size_t i = 0; i < 3; i++) {
-		json_t *v = json_object_get(body, meta_keys[i]);
-		if (!v || json_is_null(v)) /* null means "not given" */
-			continue;
-		if (!out->meta)
-			out->meta = json_object();
-		json_object_set(out->meta, meta_keys[i], v);
+	json_t *name = json_object_get(body, "name");
+	if (name && !json_is_null(name)) /* null means "not given" */
+		json_object_set(out->meta, "name", name);
+	if (json_object_size(out->meta) == 0) {
+		json_decref(out->meta);
+		out->meta = NULL;
 	}
 	return 0;
 }

@@ -296,3 +296,91 @@ def test_cli_import_via_api_keeps_barred_states(server, api, tmp_path):
     assert p1["phoneNumberStatus"] == {"home": {"callable": False}, "cell": {"callable": False}}
     assert p1["contactableStatus"] == P1_STATE[2]
     assert state(get(api, lid, "p2")) == P2_STATE
+
+
+# --- status maps: one spelling per column, one shape ------------------------
+
+def test_status_keys_take_the_lists_spelling_and_survive_an_export(papi):
+    lid = make_list(papi, [{"name": "id"}, {"name": "Cell", "type": "phone"},
+                           {"name": "Mail", "type": "email"}], name="spelling")
+    r = papi.post(CONTACTS.format(lid), json=[{
+        "id": "s1", "contactListId": lid, "data": {"id": "s1", "Cell": "+15550100401"},
+        "phoneNumberStatus": {"cELL": {"callable": False}},
+        "contactableStatus": {"Email": {"columnStatus": {"mail": {"contactable": False}}}}}])
+    assert r.status_code == 200, r.text
+    got = get(papi, lid, "s1")
+    assert got["phoneNumberStatus"] == {"Cell": {"callable": False}}
+    assert got["contactableStatus"] == {"Email": {"columnStatus": {"Mail": {"contactable": False}}}}
+    # Another spelling later updates the same entry.
+    papi.post(CONTACTS.format(lid), json=[{
+        "id": "s1", "contactListId": lid, "data": {"id": "s1", "Cell": "+15550100401"},
+        "phoneNumberStatus": {"cell": {"callable": True}}}])
+    assert get(papi, lid, "s1")["phoneNumberStatus"] == {"Cell": {"callable": True}}
+    rows = list(csv.DictReader(io.StringIO(export(papi, lid).decode("utf-8-sig"))))
+    assert rows[0]["Callable-Cell"] == "1" and rows[0]["ContactableByEmail-Mail"] == "0"
+
+
+@pytest.mark.parametrize("extra,field", [
+    ({"phoneNumberStatus": {"nope": {"callable": False}}}, "phoneNumberStatus.nope"),
+    ({"phoneNumberStatus": {"mail": {"callable": False}}}, "phoneNumberStatus.mail"),
+    ({"phoneNumberStatus": {"cell": {"callable": False}, "CELL": {"callable": True}}},
+     "phoneNumberStatus.CELL"),
+    ({"phoneNumberStatus": {"cell": None}}, "phoneNumberStatus.cell"),
+    ({"phoneNumberStatus": {"cell": {"callable": "no"}}}, "phoneNumberStatus.cell"),
+    ({"phoneNumberStatus": {"cell": {"callable": False, "x": 1}}}, "phoneNumberStatus.cell"),
+    ({"contactableStatus": {"Fax": {"contactable": False}}}, "contactableStatus.Fax"),
+    ({"contactableStatus": {"Voice": {"contactable": None}}}, "contactableStatus.Voice.contactable"),
+    ({"contactableStatus": {"Voice": {"colour": 1}}}, "contactableStatus.Voice.colour"),
+    ({"contactableStatus": {"Voice": {"columnStatus": {"mail": {"contactable": False}}}}},
+     "contactableStatus.Voice.columnStatus.mail"),
+    ({"contactableStatus": {"Email": {"columnStatus": {"cell": {"contactable": False}}}}},
+     "contactableStatus.Email.columnStatus.cell"),
+    ({"contactableStatus": {"SMS": {"columnStatus": {"nosuch": {"contactable": False}}}}},
+     "contactableStatus.SMS.columnStatus.nosuch"),
+    ({"contactableStatus": {"SMS": "no"}}, "contactableStatus.SMS"),
+])
+def test_bad_status_maps_are_refused_naming_the_entry(papi, extra, field):
+    lid = make_list(papi, [{"name": "id"}, {"name": "cell", "type": "phone"},
+                           {"name": "mail", "type": "email"}], name="bad maps")
+    body = dict({"id": "b1", "contactListId": lid, "data": {"id": "b1"}}, **extra)
+    body_err = assert_error(papi.post(CONTACTS.format(lid), json=[body]), 400, "invalid.value",
+                            field="[0]." + field)
+    assert ("[0]." + field) in body_err["message"]
+    assert size(papi, lid) == 0
+
+
+# --- CSV values and header cells ---------------------------------------------
+
+def test_a_nul_byte_rejects_its_row_and_names_it(papi):
+    lid = make_list(papi, KIM)
+    st = upload(papi, lid, b"id,phone,name\n1,+15550100201,ab\x00cd\n2,+15550100202,Ok\n")
+    assert "state" not in st and st["failedRecords"] == 1, st
+    rejects = papi.get(st["rejectedRowsUri"]).content
+    assert b"NUL byte" in rejects and b"ab\x00cd" in rejects
+    assert size(papi, lid) == 1
+    st = upload(papi, lid, b"id,phone,name,x\x00y\n3,+15550100203,Z,\n")
+    assert st["state"] == "FAILED" and "NUL byte" in st["failureDetail"], st
+
+
+def test_header_cells_are_trimmed(papi):
+    lid = make_list(papi, KIM)
+    st = upload(papi, lid, b" id ,\tphone, name \n1,+15550100201,Kim\n")
+    assert "state" not in st, st
+    assert get(papi, lid, "1")["data"]["name"] == "Kim"
+
+
+def test_a_csv_id_may_have_256_characters_of_any_width(papi):
+    lid = make_list(papi, KIM)
+    ok, long = "é" * 256, "é" * 257
+    data = f"id,phone,name\n{ok},+15550100201,A\n{long},+15550100202,B\n".encode()
+    st = upload(papi, lid, data)
+    assert st["failedRecords"] == 1, st
+    assert "longer than 256 characters" in papi.get(st["rejectedRowsUri"]).text
+    assert papi.post(f"{LISTS}/{lid}/contacts/bulk", json=[ok]).json()[0]["id"] == ok
+
+
+def test_a_semicolon_sep_line_says_the_file_is_not_comma_delimited(papi):
+    lid = make_list(papi, KIM)
+    st = upload(papi, lid, b"sep=;\nid;phone;name\n1;+15550100201;Kim\n")
+    assert st["failureReason"] == "INVALID_HEADER"
+    assert "delimited by ';'" in st["failureDetail"] and "Comma delimited" in st["failureDetail"]
