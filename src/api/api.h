@@ -93,6 +93,9 @@ int uploads_begin(struct api_ctx *c, struct http_upload **out);
 int api_reply(struct api_ctx *c, int status, json_t *body);
 int api_not_found(struct api_ctx *c, const char *what, const char *id);
 int api_store_failed(struct api_ctx *c);
+/* 400 bad.request for a body jansson could not parse: what and where
+ * (line and column of the body). Returns -1. */
+int api_malformed_json(struct api_ctx *c, const json_error_t *err);
 /* Loads a list of the caller's organization; 404 (never 403) otherwise. */
 int api_load_list(struct api_ctx *c, const char *id, struct contact_list *cl);
 /* The cloud's ImportStatus of a list (its latest import), or NULL when the

@@ -27,6 +27,19 @@ int api_not_found(struct api_ctx *c, const char *what, const char *id)
 			   what, id);
 }
 
+int api_malformed_json(struct api_ctx *c, const json_error_t *err)
+{
+	/* jansson's own words name its flag; say what the body holds instead. */
+	const char *what = json_error_code(err) == json_error_null_character
+				   ? "a string holds \\u0000 (a NUL character), which no value "
+				     "may hold"
+				   : err->text;
+	return problem_set(&c->problem, 400, "bad.request",
+			   "The request could not be understood by the server due to malformed "
+			   "syntax: %s at line %d, column %d of the JSON body",
+			   what, err->line, err->column);
+}
+
 int api_store_failed(struct api_ctx *c)
 {
 	return problem_set(&c->problem, 500, "internal.server.error",
@@ -170,10 +183,7 @@ static int parse_json_body(struct api_ctx *c)
 	c->body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
 			     &err);
 	if (!c->body)
-		return problem_set(p, 400, "bad.request",
-				   "The request could not be understood by the server due to "
-				   "malformed syntax: %s at line %d, column %d of the JSON body",
-				   err.text, err.line, err.column);
+		return api_malformed_json(c, &err);
 	return 0;
 }
 

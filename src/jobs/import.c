@@ -186,12 +186,15 @@ static int read_rows(struct importer *im)
 	im->batch = import_writer_first(im->writer);
 	while ((rc = csv_reader_next(im->reader, &rec, &err)) != 0) {
 		if (rc < 0) {
-			if (csv_reader_failed(im->reader))
+			if (csv_reader_failed(im->reader)) {
+				/* The record that stopped the file is kept too. */
+				reject(im, NULL, err.line, err.column, err.message);
 				return finish_writer(im) ? -1
 							 : fail(im, "INVALID_FILE",
 								"line %lu, column %lu: %s; rows "
 								"before it were imported",
 								err.line, err.column, err.message);
+			}
 			im->job.completed++;
 			reject(im, NULL, err.line, err.column, err.message);
 			continue;

@@ -80,3 +80,28 @@ def test_validate_rejects_keep_each_row(tmp_path):
     assert proc.returncode == 1, proc
     assert "Windows-1252" in proc.stdout
     check(rejects_rows(out.read_bytes()))
+
+
+def test_the_record_that_stops_an_import_is_kept_too(papi):
+    r = papi.post(LISTS, json={"name": "stopped", "columnDefinitions": [
+        {"name": "id"}, {"name": "phone", "type": "phone"}, {"name": "name"}]})
+    lid = r.json()["id"]
+    data = HEADER + b'1,+15550100301,Ann\n2,+15550100302,"never closed\n3,x,y\n'
+    r = papi.post("/uploads/v2/contactlist", files={
+        "id": (None, lid), "fileType": (None, "contactlist"), "contact-id-name": (None, "id"),
+        "file": ("c.csv", data, "text/csv")})
+    assert r.status_code == 200, r.text
+    deadline = time.time() + 30
+    while (st := papi.get(f"{LISTS}/{lid}/importstatus").json()).get("state") == "IN_PROGRESS":
+        assert time.time() < deadline
+        time.sleep(0.05)
+    assert st["state"] == "FAILED" and st["failureReason"] == "INVALID_FILE", st
+    rows = rejects_rows(papi.get(st["rejectedRowsUri"]).content)
+    assert rows[1][0] == b"3" and rows[1][3] == b'2,+15550100302,"never closed\n3,x,y', rows
+
+
+def test_a_nul_in_json_is_named_without_jansson_words(papi):
+    r = papi.post(LISTS, data=b'{"name": "a\\u0000b", "columnNames": ["x"]}',
+                  headers={"Content-Type": "application/json"})
+    assert r.status_code == 400
+    assert "NUL character" in r.json()["message"] and "JSON_ALLOW" not in r.json()["message"]
