@@ -28,8 +28,10 @@ static void problem(struct report *r, const char *kind, unsigned long line, unsi
 		fprintf(r->out, "%s:%lu:%lu: %s: %s\n", r->file, line, column, kind, message);
 }
 
+/* rec NULL: the reader could not split the record; its raw bytes are kept. */
 static void reject(struct report *r, const struct contact_csv *check, unsigned long line,
-		   unsigned long column, const char *why, const struct csv_record *rec)
+		   unsigned long column, const char *why, const struct csv_record *rec,
+		   const struct csv_reader *reader)
 {
 	if (!r->rejects)
 		return;
@@ -37,7 +39,10 @@ static void reject(struct report *r, const struct contact_csv *check, unsigned l
 		contact_csv_rejects_header(&r->rw, check);
 		r->rejects_started = true;
 	}
-	contact_csv_rejects_row(&r->rw, line, column, why, rec);
+	if (rec)
+		contact_csv_rejects_row(&r->rw, line, column, why, rec);
+	else
+		contact_csv_rejects_raw(&r->rw, line, column, why, reader);
 }
 
 /* The list's definition, through the same rules as the server's. */
@@ -114,7 +119,7 @@ static int confirm_duplicates(struct report *r, struct dupes *d, const char *pat
 			 (int)(row.id_len > 64 ? 64 : row.id_len), row.id, first);
 		unsigned long column = csv_field_column(&rec, (size_t)check->id_col);
 		problem(r, "error", f->line, column, msg);
-		reject(r, check, f->line, column, msg, &rec);
+		reject(r, check, f->line, column, msg, &rec, reader);
 		r->invalid++;
 	}
 	(void)schema;
@@ -173,7 +178,7 @@ int cli_validate_run(struct report *r, const char *path, const struct contact_sc
 			r->rows++;
 			r->invalid++;
 			problem(r, "error", err.line, err.column, err.message);
-			reject(r, &check, err.line, err.column, err.message, NULL);
+			reject(r, &check, err.line, err.column, err.message, NULL, reader);
 			continue;
 		}
 		if (rec.blank) {
@@ -191,7 +196,7 @@ int cli_validate_run(struct report *r, const char *path, const struct contact_sc
 			unsigned long column = f ? csv_field_column(&rec, (size_t)bad) : 1;
 			r->invalid++;
 			problem(r, "error", line, column, why);
-			reject(r, &check, line, column, why, &rec);
+			reject(r, &check, line, column, why, &rec, reader);
 			continue;
 		}
 		if (d && row.id)
