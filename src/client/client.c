@@ -341,27 +341,33 @@ static int is_idempotent(const char *method)
 	       strcmp(method, "DELETE") == 0 || strcmp(method, "HEAD") == 0;
 }
 
-/* The exchange with its retries. `mime_or_null` uploads are never retried
- * on 5xx (the body is gone). */
+/* The exchange with its retries. Uploads (a form) are sent again only
+ * after a 429: a POST that failed otherwise may have been taken. */
 static int perform(struct dialbook_client *c, const char *method, const char *url,
-		   struct curl_slist *headers, const char *body, curl_mime *mime, char **response,
-		   long *http_status, struct dialbook_error *err)
+		   struct curl_slist *headers, const char *body, const struct client_form *form,
+		   char **response, long *http_status, struct dialbook_error *err)
 {
 	struct dialbook_error why = {0};
 	for (int attempt = 0;; attempt++) {
 		struct body out = {0};
 		struct headers_seen seen = {0};
+		curl_mime *mime = form ? form->build(c, form->ctx) : NULL;
+		if (form && !mime)
+			return client_fail(err, DIALBOOK_EIO, 0,
+					   "the upload could not be sent again: its source does "
+					   "not rewind");
 		long status = exchange(c, method, url, headers, body, mime, &out, &seen, &why);
+		curl_mime_free(mime);
 		int retry = 0;
 		if (status < 0) {
-			retry = why.code == DIALBOOK_ENET && is_idempotent(method) && !mime;
+			retry = why.code == DIALBOOK_ENET && is_idempotent(method) && !form;
 		} else if (status == 429) {
 			client_http_error(&why, status, out.data);
 			why.retry_after = seen.retry_after;
 			retry = 1;
 		} else if (status >= 500) {
 			client_http_error(&why, status, out.data);
-			retry = is_idempotent(method) && !mime;
+			retry = is_idempotent(method) && !form;
 		} else if (status >= 400) {
 			client_http_error(err, status, out.data);
 			if (http_status)
@@ -461,7 +467,8 @@ static int ensure_token(struct dialbook_client *c, struct dialbook_error *err)
 }
 
 static int call(struct dialbook_client *c, const char *method, const char *path, const char *body,
-		curl_mime *mime, char **response, long *http_status, struct dialbook_error *err)
+		const struct client_form *form, char **response, long *http_status,
+		struct dialbook_error *err)
 {
 	for (int renewed = 0;; renewed = 1) {
 		int rc = ensure_token(c, err);
@@ -471,13 +478,13 @@ static int call(struct dialbook_client *c, const char *method, const char *path,
 		snprintf(url, sizeof(url), "%s%s", c->api_base, path);
 		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", c->token);
 		struct curl_slist *headers = curl_slist_append(NULL, auth);
-		if (!mime)
+		if (!form)
 			headers = curl_slist_append(headers, "Content-Type: application/json");
 		struct dialbook_error local = {0};
-		rc = perform(c, method, url, headers, body, mime, response, http_status, &local);
+		rc = perform(c, method, url, headers, body, form, response, http_status, &local);
 		curl_slist_free_all(headers);
 		/* A token revoked or expired early: log in again, once. */
-		if (rc == DIALBOOK_EAUTH && local.http_status == 401 && !renewed && !mime) {
+		if (rc == DIALBOOK_EAUTH && local.http_status == 401 && !renewed) {
 			c->token[0] = '\0';
 			continue;
 		}
@@ -488,9 +495,10 @@ static int call(struct dialbook_client *c, const char *method, const char *path,
 }
 
 int client_call(struct dialbook_client *c, const char *method, const char *path, const char *body,
-		curl_mime *mime, char **response, long *http_status, struct dialbook_error *err)
+		const struct client_form *form, char **response, long *http_status,
+		struct dialbook_error *err)
 {
-	return call(c, method, path, body, mime, response, http_status, err);
+	return call(c, method, path, body, form, response, http_status, err);
 }
 
 int dialbook_request(struct dialbook_client *c, const char *method, const char *path,

@@ -26,10 +26,19 @@ int client_fail(struct dialbook_error *err, int code, long http_status, const ch
 /* Fills err from an ErrorBody (or OAuth error) answer. */
 int client_http_error(struct dialbook_error *err, long status, const char *body);
 double client_now(void);
-/* An authenticated call (token renewed as needed), with retries; a mime
- * body is a multipart upload. */
+/* A multipart body, built anew for each attempt: libcurl does not send a
+ * used form's parts again, so a retry (after a 429) needs a fresh one.
+ * build returns NULL when it cannot (a source that does not rewind). */
+struct client_form {
+	curl_mime *(*build)(struct dialbook_client *c, void *ctx);
+	void *ctx;
+};
+
+/* An authenticated call (token renewed as needed), with retries; a form
+ * (may be NULL) is a multipart upload. */
 int client_call(struct dialbook_client *c, const char *method, const char *path, const char *body,
-		curl_mime *mime, char **response, long *http_status, struct dialbook_error *err);
+		const struct client_form *form, char **response, long *http_status,
+		struct dialbook_error *err);
 /* Writes a URL-encoded copy of s to out (size bytes); -1 when it does not
  * fit, so that a long id is refused rather than cut to another one. */
 int client_escape(const char *s, char *out, size_t size);

@@ -10,35 +10,71 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The upload's form but for its file: the list, the file type and the
- * contact id column. The caller adds the file part as *file. */
-static curl_mime *upload_form(struct dialbook_client *c, const char *list_id,
-			      const char *contact_id_name, curl_mimepart **file)
+/* What an upload sends; its form is built for each attempt. The file
+ * part comes from a path (libcurl reads it) or from a source, which is
+ * rewound before every attempt but the first. */
+struct upload {
+	const char *list_id;
+	const char *contact_id_name;
+	const char *csv_path;
+	const struct dialbook_source *src;
+	int64_t sent; /* of the source, this attempt */
+	bool failed;  /* the source failed or gave other than its size */
+	int built;
+};
+
+static size_t source_read(char *buf, size_t size, size_t n, void *arg)
 {
+	struct upload *u = arg;
+	int64_t want = u->src->size;
+	int64_t got = u->src->read(u->src->ctx, buf, size * n);
+	if (got < 0 || (want >= 0 && (u->sent + got > want || (got == 0 && u->sent < want)))) {
+		u->failed = true;
+		return CURL_READFUNC_ABORT;
+	}
+	u->sent += got;
+	return (size_t)got;
+}
+
+static curl_mime *upload_form(struct dialbook_client *c, void *ctx)
+{
+	struct upload *u = ctx;
+	if (u->built++ && u->src && (!u->src->rewind || u->src->rewind(u->src->ctx)))
+		return NULL;
+	u->sent = 0;
 	curl_mime *mime = curl_mime_init(c->curl);
 	curl_mimepart *part = curl_mime_addpart(mime);
 	curl_mime_name(part, "id");
-	curl_mime_data(part, list_id, CURL_ZERO_TERMINATED);
+	curl_mime_data(part, u->list_id, CURL_ZERO_TERMINATED);
 	part = curl_mime_addpart(mime);
 	curl_mime_name(part, "fileType");
 	curl_mime_data(part, "contactlist", CURL_ZERO_TERMINATED);
-	if (contact_id_name && *contact_id_name) {
+	if (u->contact_id_name && *u->contact_id_name) {
 		part = curl_mime_addpart(mime);
 		curl_mime_name(part, "contact-id-name");
-		curl_mime_data(part, contact_id_name, CURL_ZERO_TERMINATED);
+		curl_mime_data(part, u->contact_id_name, CURL_ZERO_TERMINATED);
 	}
-	*file = curl_mime_addpart(mime);
-	curl_mime_name(*file, "file");
-	curl_mime_type(*file, "text/csv");
+	part = curl_mime_addpart(mime);
+	curl_mime_name(part, "file");
+	curl_mime_type(part, "text/csv");
+	if (u->csv_path) {
+		curl_mime_filedata(part, u->csv_path); /* streamed from disk by libcurl */
+	} else {
+		curl_mime_data_cb(part, u->src->size >= 0 ? (curl_off_t)u->src->size : -1,
+				  source_read, NULL, NULL, u);
+		curl_mime_filename(part, u->src->file_name && *u->src->file_name ? u->src->file_name
+										 : "contacts.csv");
+	}
 	return mime;
 }
 
 /* Sends the form; on success hands out the import's correlation id. */
-static int upload_send(struct dialbook_client *c, curl_mime *mime, char **correlation_id,
+static int upload_send(struct dialbook_client *c, struct upload *u, char **correlation_id,
 		       struct dialbook_error *err)
 {
 	char *answer = NULL;
-	int rc = client_call(c, "POST", "/uploads/v2/contactlist", NULL, mime, &answer, NULL, err);
+	struct client_form form = {upload_form, u};
+	int rc = client_call(c, "POST", "/uploads/v2/contactlist", NULL, &form, &answer, NULL, err);
 	if (rc)
 		return rc;
 	json_t *j = json_loads(answer, 0, NULL);
@@ -57,47 +93,9 @@ int dialbook_upload(struct dialbook_client *c, const char *list_id, const char *
 		return client_fail(err, DIALBOOK_EINVAL, 0, "a list id and a file are required");
 	if (access(csv_path, R_OK) != 0)
 		return client_fail(err, DIALBOOK_EIO, 0, "%s: %s", csv_path, strerror(errno));
-	curl_mimepart *file;
-	curl_mime *mime = upload_form(c, list_id, contact_id_name, &file);
-	curl_mime_filedata(file, csv_path); /* streamed from disk by libcurl */
-	int rc = upload_send(c, mime, correlation_id, err);
-	curl_mime_free(mime);
-	return rc;
-}
-
-/* libcurl's side of a dialbook_source: the bytes sent so far are counted
- * so that a source giving other than its size stops the upload. */
-struct source_state {
-	const struct dialbook_source *src;
-	int64_t sent;
-	bool failed;
-};
-
-static size_t source_read(char *buf, size_t size, size_t n, void *arg)
-{
-	struct source_state *s = arg;
-	int64_t want = s->src->size;
-	int64_t got = s->src->read(s->src->ctx, buf, size * n);
-	if (got < 0 || (want >= 0 && (s->sent + got > want || (got == 0 && s->sent < want)))) {
-		s->failed = true;
-		return CURL_READFUNC_ABORT;
-	}
-	s->sent += got;
-	return (size_t)got;
-}
-
-/* A request sent again (after a 429) starts the file over. */
-static int source_seek(void *arg, curl_off_t offset, int origin)
-{
-	struct source_state *s = arg;
-	if (offset != 0 || origin != SEEK_SET || !s->src->rewind)
-		return CURL_SEEKFUNC_CANTSEEK;
-	if (s->src->rewind(s->src->ctx)) {
-		s->failed = true;
-		return CURL_SEEKFUNC_FAIL;
-	}
-	s->sent = 0;
-	return CURL_SEEKFUNC_OK;
+	struct upload u = {
+		.list_id = list_id, .contact_id_name = contact_id_name, .csv_path = csv_path};
+	return upload_send(c, &u, correlation_id, err);
 }
 
 int dialbook_upload_source(struct dialbook_client *c, const char *list_id,
@@ -107,16 +105,9 @@ int dialbook_upload_source(struct dialbook_client *c, const char *list_id,
 	if (!list_id || !*list_id || !src || !src->read)
 		return client_fail(err, DIALBOOK_EINVAL, 0,
 				   "a list id and a source with a read function are required");
-	struct source_state state = {src, 0, false};
-	curl_mimepart *file;
-	curl_mime *mime = upload_form(c, list_id, contact_id_name, &file);
-	curl_mime_data_cb(file, src->size >= 0 ? (curl_off_t)src->size : -1, source_read,
-			  source_seek, NULL, &state);
-	curl_mime_filename(file,
-			   src->file_name && *src->file_name ? src->file_name : "contacts.csv");
-	int rc = upload_send(c, mime, correlation_id, err);
-	curl_mime_free(mime);
-	if (rc && state.failed)
+	struct upload u = {.list_id = list_id, .contact_id_name = contact_id_name, .src = src};
+	int rc = upload_send(c, &u, correlation_id, err);
+	if (rc && u.failed)
 		return client_fail(err, DIALBOOK_EIO, 0,
 				   "%s: reading the file failed while it was uploaded, or it "
 				   "changed size",

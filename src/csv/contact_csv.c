@@ -291,7 +291,7 @@ int contact_csv_row(struct contact_csv *c, const struct csv_record *rec,
 		}
 		if (k < 0)
 			continue;
-		char reason[192];
+		char reason[320];
 		if (contact_value_check(s, (size_t)k, v, len, reason, sizeof(reason))) {
 			*bad_field = (int)i;
 			snprintf(why, why_size, "column \"%s\": %s", s->columns[k].name, reason);

@@ -283,6 +283,24 @@ def test_rate_limited_commands_wait_and_succeed(make_server, tmp_path):
     assert "version 2" in proc.stdout
 
 
+@pytest.mark.parametrize("encoding", [None, "windows-1252"])
+def test_an_upload_refused_with_429_is_sent_again_whole(make_server, tmp_path, encoding):
+    # The form is built anew for each attempt: a retried upload carries its
+    # file (a path, or a converting source that rewinds).
+    srv = make_server("--rate-limit", "1", "--rate-window", "2")
+    c = srv.client()
+    env = {"DIALBOOK_BASE_URL": srv.base, "DIALBOOK_CLIENT_ID": c["client_id"],
+           "DIALBOOK_CLIENT_SECRET": c["client_secret"], "HOME": str(tmp_path)}
+    lid = dialbook("lists", "create", "--name", "r", "--column", "id", "--column", "name",
+                   env=env, check=0).stdout.strip()
+    f = write(tmp_path, "c.csv", "id,name\n1,José\n".encode("cp1252" if encoding else "utf-8"))
+    args = ["contacts", "import", "--list-id", lid, "--contact-id-name", "id", f]
+    if encoding:
+        args += ["--encoding", encoding]
+    proc = dialbook(*args, env=env, check=0)
+    assert "HTTP 429" in proc.stderr and "imported 1 of 1 rows" in proc.stdout, proc
+
+
 def test_libdialbook_renews_tokens(make_server):
     srv = make_server("--token-ttl", "2")
     c = srv.client()
