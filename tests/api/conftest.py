@@ -120,6 +120,24 @@ def api(server):
     return server.session()
 
 
+@pytest.fixture(scope="module", params=["rest", "genesys"])
+def profile_server(request, tmp_path_factory):
+    """A server a module and status profile: the contract's cases run under
+    both (`--profile genesys` answers as the cloud, e.g. 200 on create)."""
+    flags = ["--rate-limit", "0"]
+    if request.param == "genesys":
+        flags += ["--profile", "genesys"]
+    s = Server(tmp_path_factory.mktemp(request.param), *flags).start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def papi(profile_server):
+    """Like `api`, on the profile server: each test runs under both profiles."""
+    return profile_server.session()
+
+
 @pytest.fixture
 def make_server(tmp_path):
     started = []

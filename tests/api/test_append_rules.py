@@ -14,12 +14,6 @@ from conftest import LISTS, assert_error
 CONTACTS = LISTS + "/{}/contacts"
 
 
-@pytest.fixture(params=["rest", "genesys"])
-def papi(request, make_server):
-    flags = ["--rate-limit", "0"]
-    if request.param == "genesys":
-        flags += ["--profile", "genesys"]
-    return make_server(*flags).session()
 
 
 def make_list(api, columns, name="append"):

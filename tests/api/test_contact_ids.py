@@ -16,6 +16,13 @@ import pytest
 from conftest import BINARY, LISTS, SANITIZER_MARKS, Api, assert_error
 from test_import_export import upload, wait_import
 
+
+@pytest.fixture
+def api(papi):
+    """Every test here runs under both status profiles."""
+    return papi
+
+
 # Each id with its segment spelled out by hand (RFC 3986: every byte
 # outside A-Za-z0-9-._~ as %XX, upper-case hex), so a wrong encoder on
 # either side shows here.
@@ -85,7 +92,7 @@ class Answer:
 def lst(api):
     r = api.post(LISTS, json={"name": "ids", "columnDefinitions": [
         {"name": "id"}, {"name": "name"}, {"name": "phone", "type": "phone", "required": True}]})
-    assert r.status_code == 201, r.text
+    assert r.status_code in (200, 201), r.text
     return r.json()
 
 
@@ -134,7 +141,7 @@ def test_added_id_answers_get_put_delete_by_its_encoded_segment(api, raw, lst, c
     assert raw("GET", contact_path(lst, seg)).json()["data"]["name"] == "Bea"
 
     gone = raw("DELETE", contact_path(lst, seg))
-    assert gone.status_code == 204, gone.text
+    assert gone.status_code in (200, 204), gone.text
     assert_error(raw("GET", contact_path(lst, seg)), 404, "not.found")
     assert all_contacts(api, lst) == {}
 
@@ -150,7 +157,7 @@ def test_encoded_and_literal_look_alikes_stay_apart(api, raw, lst):
     assert raw("GET", contact_path(lst, "a%252Fb")).json()["id"] == "a%2Fb"
     assert raw("GET", contact_path(lst, "a%25252Fb")).json()["id"] == "a%252Fb"
     assert_error(raw("GET", contact_path(lst, "a/b")), 404, "not.found")
-    assert raw("DELETE", contact_path(lst, "a%252Fb")).status_code == 204
+    assert raw("DELETE", contact_path(lst, "a%252Fb")).status_code in (200, 204)
     assert set(all_contacts(api, lst)) == {"a/b", "a%252Fb"}
 
 
@@ -216,15 +223,15 @@ def test_query_strings_are_decoded_once(api, raw, lst):
                  json=[contact(lst, "a%2Fb"), contact(lst, "a/b")])
     assert r.status_code == 200, r.text
     r = raw("DELETE", f"{LISTS}/{lst['id']}/contacts?contactIds=a%252Fb")
-    assert r.status_code == 204, r.text
+    assert r.status_code in (200, 204), r.text
     assert set(all_contacts(api, lst)) == {"a/b"}
 
 
-def test_log_line_shows_the_path_as_sent(server, raw, lst):
+def test_log_line_shows_the_path_as_sent(profile_server, raw, lst):
     path = contact_path(lst, "two%20words%22x")
     raw("GET", path)
     deadline = time.time() + 5
-    while f"path={path} " not in server.log_text():
+    while f"path={path} " not in profile_server.log_text():
         assert time.time() < deadline, "no log line for " + path
         time.sleep(0.02)
 

@@ -9,12 +9,10 @@ import pytest
 from conftest import LISTS, assert_error
 
 
-@pytest.fixture(params=["rest", "genesys"])
-def srv(request, make_server):
-    flags = ["--rate-limit", "0"]
-    if request.param == "genesys":
-        flags += ["--profile", "genesys"]
-    return make_server(*flags)
+
+@pytest.fixture
+def srv(profile_server):
+    return profile_server
 
 
 def raw_get(srv, path, headers):

@@ -14,6 +14,13 @@ import pytest
 
 from conftest import BINARY, LISTS, SANITIZER_MARKS
 
+
+@pytest.fixture
+def api(papi):
+    """Every test here runs under both status profiles."""
+    return papi
+
+
 CLI = os.path.join(os.path.dirname(os.path.abspath(BINARY)), "dialbook")
 LIST_JSON = {"name": "mangled", "columnDefinitions": [
     {"name": "id"}, {"name": "name"}, {"name": "phone", "type": "phone", "required": True}]}

@@ -42,12 +42,6 @@ def check(rows):
     assert [r[0] for r in rows[1:]] == [b"2", b"3", b"4", b"5", b"6"]
 
 
-@pytest.fixture(params=["rest", "genesys"])
-def papi(request, make_server):
-    flags = ["--rate-limit", "0"]
-    if request.param == "genesys":
-        flags += ["--profile", "genesys"]
-    return make_server(*flags).session()
 
 
 def test_import_rejects_keep_each_row(papi):
