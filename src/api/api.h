@@ -4,6 +4,7 @@
 #ifndef DIALBOOK_API_H
 #define DIALBOOK_API_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 
 #include "auth/permissions.h"
@@ -30,6 +31,9 @@ struct api_server {
 	struct job_runner *jobs;
 	const char *files_dir; /* uploads, rejected rows, exports */
 	const char *docs_dir;  /* the API page's files; NULL: not installed */
+	/* Absolute URIs start with this (--public-url), never with Host. */
+	const char *public_url;
+	atomic_uint heavy_busy; /* slots of heavy work taken (heavy.c) */
 };
 
 struct api_ctx {

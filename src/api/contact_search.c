@@ -1,7 +1,10 @@
 /* POST .../contacts/search: ContactListingRequest evaluated over the list's
  * contacts in one pass. Without sorts only the requested page is kept;
- * with sorts a bounded buffer of the best pageNumber*pageSize rows is. */
+ * with sorts a bounded buffer of the best pageNumber*pageSize rows is, and
+ * that window is bounded too. The pass is heavy work: it holds a slot and
+ * stops at the request's deadline (heavy.h). */
 #include "api/contacts.h"
+#include "api/heavy.h"
 #include "model/compare.h"
 
 #include <math.h>
@@ -146,7 +149,9 @@ struct search {
 	json_t *page;	      /* unsorted: the page being filled */
 	struct contact *kept; /* sorted: the best rows so far */
 	size_t kept_count, kept_cap;
-	bool failed;
+	struct heavy_slot slot;
+	size_t read; /* contacts the pass has seen */
+	bool failed, timed_out;
 };
 
 static int column_of(struct api_ctx *c, const struct contact_schema *s, const char *name,
@@ -395,6 +400,57 @@ static int compile_predicate(struct api_ctx *c, struct search *s, json_t *j, con
 	return value_compile(c, s, p, j, type, where);
 }
 
+/* What a search may ask for at most, checked before any of it is compiled:
+ * its cost grows with contacts × predicates, and its memory with the IN
+ * values. */
+static int check_size(struct api_ctx *c, const json_t *clauses)
+{
+	const struct db_limits *l = &c->srv->limits;
+	size_t predicates = 0, values = 0;
+	char crossing[128] = "";
+	for (size_t i = 0; i < json_array_size(clauses); i++) {
+		const json_t *preds = json_object_get(json_array_get(clauses, i), "predicates");
+		predicates += json_array_size(preds);
+		for (size_t j = 0; j < json_array_size(preds); j++) {
+			const json_t *range = json_object_get(json_array_get(preds, j), "range");
+			values += json_array_size(json_object_get(range, "inSet"));
+			if (values > l->max_search_in_values && !crossing[0])
+				snprintf(crossing, sizeof(crossing),
+					 "criteria.clauses[%zu].predicates[%zu].range.inSet", i, j);
+		}
+	}
+	if (predicates > l->max_search_predicates)
+		return refuse(c, "criteria.clauses",
+			      "criteria.clauses hold %zu predicates in all; a search may have at "
+			      "most %u (the limit of predicates per search). Put the values of one "
+			      "column into one IN predicate, or split the search",
+			      predicates, l->max_search_predicates);
+	if (crossing[0])
+		return refuse(c, crossing,
+			      "%s: the IN sets of this search hold %zu values in all; a search may "
+			      "hold at most %u (the limit of IN values per search), and this set "
+			      "goes past it. Split the search",
+			      crossing, values, l->max_search_in_values);
+	return 0;
+}
+
+/* A sorted search keeps its best pageNumber × pageSize matches while it
+ * reads: that window is bounded, like the cloud's deep paging. Unsorted
+ * pages keep nothing but the page, so they may go deeper. */
+static int check_window(struct api_ctx *c, const struct search *s)
+{
+	unsigned window = c->srv->limits.max_search_window;
+	if (s->sort_count == 0 || s->first + s->page_size <= window)
+		return 0;
+	return refuse(c, "pageNumber",
+		      "pageNumber %zu with pageSize %zu reaches match %zu of a sorted search; a "
+		      "sorted search pages through its first %u matches only (pageNumber × "
+		      "pageSize ≤ %u, the limit of the sorted window). Narrow the criteria, or "
+		      "reverse the sort to reach the other end",
+		      s->first / s->page_size + 1, s->page_size, s->first + s->page_size, window,
+		      window);
+}
+
 static int compile(struct api_ctx *c, struct search *s)
 {
 	json_t *body = c->body;
@@ -414,6 +470,8 @@ static int compile(struct api_ctx *c, struct search *s)
 	const char *ft = json_string_value(json_object_get(criteria, "filterType"));
 	s->any = ft && strcmp(ft, "OR") == 0;
 	json_t *clauses = json_object_get(criteria, "clauses");
+	if (check_size(c, clauses))
+		return -1;
 	s->clause_count = json_array_size(clauses);
 	s->clauses = calloc(s->clause_count + 1, sizeof(*s->clauses));
 	if (!s->clauses)
@@ -450,7 +508,7 @@ static int compile(struct api_ctx *c, struct search *s)
 			(struct sort_key){col, dir && strcmp(dir, "DESC") == 0,
 					  json_is_true(json_object_get(j, "numeric"))};
 	}
-	return 0;
+	return check_window(c, s);
 }
 
 /* Text operators match the value as written, case-insensitively. */
@@ -575,6 +633,11 @@ static void keep_best(struct search *s, size_t limit)
 static int visit(const struct contact_record *r, void *ctx)
 {
 	struct search *s = ctx;
+	if (heavy_expired(&s->slot)) {
+		s->timed_out = true;
+		return 1;
+	}
+	s->read++;
 	struct contact ct;
 	if (contact_from_record(&s->sc, r, &ct)) {
 		s->failed = true;
@@ -620,6 +683,7 @@ static void search_release(struct search *s)
 	free(s->kept);
 	json_decref(s->page);
 	contact_scope_release(&s->sc);
+	heavy_leave(&s->slot);
 }
 
 int contacts_search(struct api_ctx *c)
@@ -633,11 +697,21 @@ int contacts_search(struct api_ctx *c)
 		return -1;
 	int rc = -1;
 	s.page = json_array();
-	if (compile(c, &s))
+	if (compile(c, &s) || heavy_enter(c, "a contact search", &s.slot))
 		goto out;
 	if (c->store->ops->contacts_scan(c->store, s.sc.list.id, visit, &s) != STORE_OK ||
 	    s.failed) {
 		api_store_failed(c);
+		goto out;
+	}
+	if (s.timed_out) {
+		char detail[256];
+		snprintf(detail, sizeof(detail),
+			 "it had read %zu of the list's contacts; nothing was kept. Narrow the "
+			 "search (fewer or more selective predicates, no sort, a smaller page) or "
+			 "retry when the server is less busy",
+			 s.read);
+		heavy_timed_out(c, &s.slot, "the contact search", detail);
 		goto out;
 	}
 	if (s.sort_count) {

@@ -2,8 +2,13 @@
  * so filtering, sorting and paging happen here, once, for every backend,
  * rather than being re-implemented in each backend's query language. */
 #include "api/listing.h"
+#include "api/heavy.h"
 
+#define PCRE2_CODE_UNIT_WIDTH 8
 #include <errno.h>
+#include <pcre2.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +76,266 @@ int listing_query_ids(struct api_ctx *c, const char *name, char **out, size_t ma
 	return 0;
 }
 
+/* A RegEx name filter (PCRE2 syntax), compiled once per request. Its
+ * memory is capped while it compiles; matching one name is bounded by
+ * PCRE2's match, depth and heap limits, and all of them by the request's
+ * deadline. The names are matched in a pass of their own while the query
+ * is parsed, holding a heavy slot, so that a limit hit or the deadline is
+ * a refusal rather than a page with lists missing; the listing's own scan
+ * then looks the verdicts up. */
+struct capped_memory {
+	size_t used, cap;
+	bool refused;
+};
+
+struct regex_verdict {
+	char list_id[UUID_STR_LEN];
+	bool matched;
+};
+
+struct listing_regex {
+	struct capped_memory memory; /* outlives code, which frees through it */
+	pcre2_code *code;
+	pcre2_match_context *limits;
+	pcre2_match_data *match;
+	struct heavy_slot slot;
+	int failure; /* a PCRE2 error of a match (a limit hit), or REGEX_TIMED_OUT */
+	struct regex_verdict *verdicts; /* sorted by id once the pass is over */
+	size_t tested, cap;
+};
+
+#define REGEX_TIMED_OUT 1
+
+/* Each block keeps its size in front of it, so that a free gives it back. */
+union capped_header {
+	size_t size;
+	max_align_t align;
+};
+
+static void *capped_malloc(size_t size, void *data)
+{
+	struct capped_memory *m = data;
+	if (size > m->cap - m->used) {
+		m->refused = true;
+		return NULL;
+	}
+	union capped_header *h = malloc(sizeof(*h) + size);
+	if (!h)
+		return NULL;
+	h->size = size;
+	m->used += size;
+	return h + 1;
+}
+
+static void capped_free(void *p, void *data)
+{
+	if (!p)
+		return;
+	struct capped_memory *m = data;
+	union capped_header *h = (union capped_header *)p - 1;
+	m->used -= h->size;
+	free(h);
+}
+
+static void regex_free(struct listing_regex *re)
+{
+	if (!re)
+		return;
+	heavy_leave(&re->slot);
+	free(re->verdicts);
+	pcre2_match_data_free(re->match);
+	pcre2_match_context_free(re->limits);
+	pcre2_code_free(re->code);
+	free(re);
+}
+
+/* 400 invalid.value naming `name`. */
+__attribute__((format(printf, 2, 3))) static int regex_refuse(struct api_ctx *c, const char *fmt,
+							      ...)
+{
+	char message[512];
+	va_list ap;
+	va_start(ap, fmt);
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized) */
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	problem_add_detail(&c->problem, "INVALID_VALUE", "name");
+	return problem_set(&c->problem, 400, "invalid.value", "%s", message);
+}
+
+/* Why a pattern did not compile: PCRE2's words and offset, and the limit
+ * when it was one of dialbook's. */
+static int regex_compile_failed(struct api_ctx *c, const struct listing_regex *re, int error,
+				size_t offset)
+{
+	char why[160];
+	if (pcre2_get_error_message(error, (PCRE2_UCHAR *)why, sizeof(why)) < 0)
+		snprintf(why, sizeof(why), "error %d", error);
+	if (re->memory.refused)
+		return regex_refuse(c,
+				    "name: the regular expression needs more than %u bytes to "
+				    "compile (the limit of a RegEx's memory; PCRE2: %s at offset "
+				    "%zu). Use fewer or smaller counted repeats such as {1,100}",
+				    DB_REGEX_COMPILE_BYTES, why, offset);
+	if (error == PCRE2_ERROR_PARENTHESES_NEST_TOO_DEEP)
+		return regex_refuse(c,
+				    "name: the regular expression nests parentheses more than %d "
+				    "deep (the limit) at offset %zu",
+				    DB_REGEX_MAX_NESTING, offset);
+	if (error == PCRE2_ERROR_PATTERN_TOO_LARGE || error == PCRE2_ERROR_PATTERN_TOO_COMPLICATED)
+		return regex_refuse(c,
+				    "name: the regular expression is too large once compiled (the "
+				    "limit of PCRE2's compiled size; PCRE2: %s at offset %zu). Use "
+				    "fewer or smaller counted repeats such as {1,100}",
+				    why, offset);
+	return regex_refuse(c,
+			    "name is not a valid regular expression (PCRE2 syntax): %s at offset "
+			    "%zu",
+			    why, offset);
+}
+
+/* The PCRE2 objects of one pattern: compiled whole-name (anchored at both
+ * ends, like the cloud's Java matches()), case-insensitive, UTF-8. */
+static int regex_build(struct api_ctx *c, struct listing_regex *re, const char *pattern)
+{
+	re->memory.cap = DB_REGEX_COMPILE_BYTES;
+	pcre2_general_context *memory =
+		pcre2_general_context_create(capped_malloc, capped_free, &re->memory);
+	pcre2_compile_context *cc = memory ? pcre2_compile_context_create(memory) : NULL;
+	int error = PCRE2_ERROR_HEAP_FAILED;
+	PCRE2_SIZE offset = 0;
+	if (cc) {
+		pcre2_set_max_pattern_length(cc, DB_MAX_REGEX_BYTES);
+		pcre2_set_parens_nest_limit(cc, DB_REGEX_MAX_NESTING);
+		re->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+					 PCRE2_UTF | PCRE2_CASELESS | PCRE2_ANCHORED |
+						 PCRE2_ENDANCHORED | PCRE2_NEVER_BACKSLASH_C,
+					 &error, &offset, cc);
+	}
+	pcre2_compile_context_free(cc);
+	pcre2_general_context_free(memory);
+	if (!re->code)
+		return regex_compile_failed(c, re, error, offset);
+	re->limits = pcre2_match_context_create(NULL);
+	re->match = pcre2_match_data_create(1, NULL);
+	if (!re->limits || !re->match)
+		abort();
+	pcre2_set_match_limit(re->limits, DB_REGEX_MATCH_LIMIT);
+	pcre2_set_depth_limit(re->limits, DB_REGEX_DEPTH_LIMIT);
+	pcre2_set_heap_limit(re->limits, DB_REGEX_HEAP_KIB);
+	return 0;
+}
+
+static bool regex_test(struct listing_regex *re, const char *name, int *error)
+{
+	int rc = pcre2_match(re->code, (PCRE2_SPTR)name, PCRE2_ZERO_TERMINATED, 0, 0, re->match,
+			     re->limits);
+	*error = rc < 0 && rc != PCRE2_ERROR_NOMATCH ? rc : 0;
+	return rc >= 0;
+}
+
+/* store_list_cb of the RegEx pass: stops at a limit or the deadline. */
+static int regex_visit(const struct contact_list *cl, void *ctx)
+{
+	struct listing_regex *re = ctx;
+	if (heavy_expired(&re->slot)) {
+		re->failure = REGEX_TIMED_OUT;
+		return 1;
+	}
+	bool matched = regex_test(re, cl->name, &re->failure);
+	if (re->failure)
+		return 1;
+	if (re->tested == re->cap) {
+		re->cap = re->cap ? re->cap * 2 : 64;
+		re->verdicts = realloc(re->verdicts, re->cap * sizeof(*re->verdicts));
+		if (!re->verdicts)
+			abort();
+	}
+	struct regex_verdict *v = &re->verdicts[re->tested++];
+	snprintf(v->list_id, sizeof(v->list_id), "%s", cl->id);
+	v->matched = matched;
+	return 0;
+}
+
+static int verdict_order(const void *a, const void *b)
+{
+	return strcmp(((const struct regex_verdict *)a)->list_id,
+		      ((const struct regex_verdict *)b)->list_id);
+}
+
+/* Why the RegEx pass stopped: the limit it hit, or the deadline. */
+static int regex_failed(struct api_ctx *c, const struct listing_regex *re)
+{
+	if (re->failure == REGEX_TIMED_OUT) {
+		char detail[160];
+		snprintf(detail, sizeof(detail),
+			 "it had matched %zu of the organization's lists. Simplify the expression",
+			 re->tested);
+		return heavy_timed_out(c, &re->slot, "a RegEx listing", detail);
+	}
+	const char *advice = "Nested quantifiers such as (a+)+ backtrack exponentially; "
+			     "rewrite the expression without them";
+	if (re->failure == PCRE2_ERROR_MATCHLIMIT)
+		return regex_refuse(c,
+				    "name: the regular expression took more than %d backtracking "
+				    "steps on a list's name (the match limit) and was stopped. %s",
+				    DB_REGEX_MATCH_LIMIT, advice);
+	if (re->failure == PCRE2_ERROR_DEPTHLIMIT)
+		return regex_refuse(c,
+				    "name: the regular expression backtracked more than %d levels "
+				    "deep on a list's name (the depth limit) and was stopped. %s",
+				    DB_REGEX_DEPTH_LIMIT, advice);
+	if (re->failure == PCRE2_ERROR_HEAPLIMIT || re->failure == PCRE2_ERROR_NOMEMORY)
+		return regex_refuse(c,
+				    "name: the regular expression needed more than %d KiB to match "
+				    "a list's name (the heap limit) and was stopped. %s",
+				    DB_REGEX_HEAP_KIB, advice);
+	char why[160];
+	if (pcre2_get_error_message(re->failure, (PCRE2_UCHAR *)why, sizeof(why)) < 0)
+		snprintf(why, sizeof(why), "error %d", re->failure);
+	return regex_refuse(c, "name: the regular expression could not be matched: %s", why);
+}
+
+/* Compiles a RegEx filter, then matches every name of the organization in
+ * a heavy slot. An invalid pattern is refused even when the server is busy. */
+static int regex_compile(struct api_ctx *c, struct listing_query *q)
+{
+	size_t len = strlen(q->name);
+	if (len > DB_MAX_REGEX_BYTES)
+		return regex_refuse(
+			c,
+			"name: a RegEx pattern is at most %d bytes (the limit); this one "
+			"has %zu",
+			DB_MAX_REGEX_BYTES, len);
+	struct listing_regex *re = calloc(1, sizeof(*re));
+	if (!re)
+		abort();
+	q->regex = re;
+	if (regex_build(c, re, q->name) || heavy_enter(c, "a RegEx listing", &re->slot))
+		return -1;
+	if (c->store->ops->list_scan(c->store, c->org.id, regex_visit, re) != STORE_OK)
+		return api_store_failed(c);
+	if (re->failure)
+		return regex_failed(c, re);
+	heavy_leave(&re->slot);
+	if (re->tested > 1)
+		qsort(re->verdicts, re->tested, sizeof(*re->verdicts), verdict_order);
+	return 0;
+}
+
+/* The pass's verdict on a list; a list it did not see (created since) is
+ * matched now, and a limit hit then simply does not match. */
+static bool regex_matches(struct listing_regex *re, const struct contact_list *cl)
+{
+	struct regex_verdict key;
+	snprintf(key.list_id, sizeof(key.list_id), "%s", cl->id);
+	const struct regex_verdict *v =
+		re->tested ? bsearch(&key, re->verdicts, re->tested, sizeof(key), verdict_order)
+			   : NULL;
+	int error;
+	return v ? v->matched : regex_test(re, cl->name, &error);
+}
+
 static int parse_filter(struct api_ctx *c, struct listing_query *q)
 {
 	const char *v = http_query_get(c->req, "filterType");
@@ -88,26 +353,11 @@ static int parse_filter(struct api_ctx *c, struct listing_query *q)
 		q->filter = (enum name_filter)i;
 	}
 	q->name = http_query_get(c->req, "name");
+	if (q->name && q->filter == FILTER_REGEX)
+		return 0; /* listing_query_parse matches it last */
 	if (q->name && strlen(q->name) > DB_MAX_NAME_CHARS)
 		return problem_set(&c->problem, 400, "invalid.value",
 				   "name is longer than %d characters", DB_MAX_NAME_CHARS);
-	if (q->name && q->filter == FILTER_REGEX) {
-		/* Whole-name match, like the cloud's Java matches(). */
-		char pattern[DB_MAX_NAME_CHARS + 8];
-		snprintf(pattern, sizeof(pattern), "^(%s)$", q->name);
-		int rc = regcomp(&q->regex, pattern, REG_EXTENDED | REG_ICASE | REG_NOSUB);
-		if (rc != 0) {
-			char why[128];
-			regerror(rc, &q->regex, why, sizeof(why));
-			regfree(&q->regex);
-			problem_add_detail(&c->problem, "INVALID_VALUE", "name");
-			return problem_set(&c->problem, 400, "invalid.value",
-					   "name is not a valid regular expression (POSIX "
-					   "extended): %s",
-					   why);
-		}
-		q->regex_ready = true;
-	}
 	return 0;
 }
 
@@ -151,13 +401,15 @@ int listing_query_parse(struct api_ctx *c, struct listing_query *q)
 	    api_query_bool(c, "includeImportStatus", false, &q->include_import_status) ||
 	    api_query_bool(c, "allowEmptyResult", false, &q->allow_empty))
 		return -1;
+	/* Last: a typo elsewhere is refused before the heavy work. */
+	if (q->name && q->filter == FILTER_REGEX)
+		return regex_compile(c, q);
 	return 0;
 }
 
 void listing_query_release(struct listing_query *q)
 {
-	if (q->regex_ready)
-		regfree(&q->regex);
+	regex_free(q->regex);
 	listing_ids_release(q->ids, q->id_count);
 	listing_ids_release(q->division_ids, q->division_count);
 	memset(q, 0, sizeof(*q));
@@ -181,7 +433,7 @@ static bool name_matches(const struct listing_query *q, const char *name)
 	case FILTER_EQUALS:
 		return cmp == 0;
 	case FILTER_REGEX:
-		return regexec(&q->regex, name, 0, NULL, 0) == 0;
+		return false; /* listing_matches asks the RegEx pass */
 	case FILTER_CONTAINS:
 		return strcasestr(name, q->name) != NULL;
 	case FILTER_PREFIX:
@@ -203,7 +455,7 @@ static bool name_matches(const struct listing_query *q, const char *name)
 
 bool listing_matches(const struct listing_query *q, const struct contact_list *cl)
 {
-	if (q->name && !name_matches(q, cl->name))
+	if (q->regex ? !regex_matches(q->regex, cl) : q->name && !name_matches(q, cl->name))
 		return false;
 	return in_set(q->ids, q->id_count, cl->id) &&
 	       in_set(q->division_ids, q->division_count, cl->division_id);

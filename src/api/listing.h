@@ -3,7 +3,6 @@
 #ifndef DIALBOOK_LISTING_H
 #define DIALBOOK_LISTING_H
 
-#include <regex.h>
 #include <stdbool.h>
 
 #include "api/api.h"
@@ -29,8 +28,7 @@ struct listing_query {
 	unsigned page_size, page_number;
 	const char *name; /* NULL: no name filter */
 	enum name_filter filter;
-	regex_t regex;
-	bool regex_ready;
+	struct listing_regex *regex; /* FILTER_REGEX with a name: its verdicts */
 	char *ids[LISTING_MAX_IDS];
 	size_t id_count;
 	char *division_ids[LISTING_MAX_IDS];
@@ -41,7 +39,9 @@ struct listing_query {
 };
 
 /* Parses and checks the listing's query parameters (the dispatcher has
- * already refused parameters the route does not take). */
+ * already refused parameters the route does not take). A RegEx name filter
+ * is matched against the organization's lists here, as heavy work: a limit
+ * it hits is a 400, the deadline a 503, no slot free a 503. */
 int listing_query_parse(struct api_ctx *c, struct listing_query *q);
 void listing_query_release(struct listing_query *q);
 bool listing_matches(const struct listing_query *q, const struct contact_list *cl);

@@ -1,0 +1,56 @@
+/* Slots for heavy work: a counter, compared and swapped, never a queue.
+ * A request that finds no slot is answered at once; one that waited would
+ * hold a worker thread while it waits, which is what the gate prevents. */
+#include "api/heavy.h"
+#include "common/timeutil.h"
+
+#include <string.h>
+
+int heavy_enter(struct api_ctx *c, const char *what, struct heavy_slot *slot)
+{
+	struct api_server *srv = c->srv;
+	unsigned slots = srv->limits.heavy_slots ? srv->limits.heavy_slots : DB_HEAVY_SLOTS_MIN;
+	unsigned busy = atomic_load(&srv->heavy_busy);
+	memset(slot, 0, sizeof(*slot));
+	do {
+		if (busy >= slots) {
+			http_response_header(c->res, "Retry-After", "%u", DB_BUSY_RETRY_AFTER_S);
+			return problem_set(&c->problem, 503, "service.unavailable",
+					   "the server is busy: %s is heavy work, and the %u "
+					   "request%s of that kind it serves at once (contact "
+					   "searches and RegEx listings) are running. Retry in "
+					   "%u second%s",
+					   what, slots, slots == 1 ? "" : "s",
+					   DB_BUSY_RETRY_AFTER_S,
+					   DB_BUSY_RETRY_AFTER_S == 1 ? "" : "s");
+		}
+	} while (!atomic_compare_exchange_weak(&srv->heavy_busy, &busy, busy + 1));
+	slot->srv = srv;
+	slot->deadline_ms = time_monotonic_ms() + srv->limits.request_deadline_ms;
+	return 0;
+}
+
+void heavy_leave(struct heavy_slot *slot)
+{
+	if (slot->srv)
+		atomic_fetch_sub(&slot->srv->heavy_busy, 1);
+	slot->srv = NULL;
+}
+
+/* A read of the monotonic clock costs tens of nanoseconds (vDSO), a row a
+ * microsecond or more: checking every row keeps the overrun tiny. */
+bool heavy_expired(const struct heavy_slot *slot)
+{
+	return time_monotonic_ms() > slot->deadline_ms;
+}
+
+int heavy_timed_out(struct api_ctx *c, const struct heavy_slot *slot, const char *what,
+		    const char *detail)
+{
+	unsigned limit = slot->srv ? slot->srv->limits.request_deadline_ms : 0;
+	http_response_header(c->res, "Retry-After", "%u", DB_BUSY_RETRY_AFTER_S);
+	return problem_set(&c->problem, 503, "request.timeout",
+			   "%s was stopped at the request deadline (%u ms, the limit of one "
+			   "request's work): %s",
+			   what, limit, detail);
+}
