@@ -1,13 +1,26 @@
 /* Structured logging: "ts=... level=... <fields>" written with one call so
- * lines from different threads never interleave. */
+ * lines from different threads never interleave.
+ *
+ * The format string is the call site's and is trusted; every %s argument is
+ * a value and is escaped here, so that no call site can forget and no value
+ * (a path, a header, a client name, a message of libmicrohttpd) can start a
+ * line or a field of its own. Inside a quoted value (key="...%s...") a
+ * quote, a backslash and control characters are backslash-escaped; in a bare
+ * value (key=%s) so is a space. Valid UTF-8 is kept, except the C1 controls
+ * and U+2028/U+2029, which some readers take for line breaks. */
 #include "common/log.h"
 #include "common/timeutil.h"
 
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+
+#define LINE_MAX_BYTES 2048
 
 static atomic_int current_level = LOG_INFO;
 static const char *const level_names[] = {"debug", "info", "warn", "error"};
@@ -28,22 +41,223 @@ int log_level_parse(const char *s, enum log_level *out)
 	return -1;
 }
 
+/* A line being built; `len` never passes `cap`, and a unit (a character
+ * or its escape) is written whole or not at all: the first that does not
+ * fit ends the line. */
+struct line {
+	char *buf;
+	size_t len, cap;
+	bool full;
+};
+
+static void put(struct line *l, const char *s, size_t n)
+{
+	if (l->full || n > l->cap - l->len) {
+		l->full = true;
+		return;
+	}
+	memcpy(l->buf + l->len, s, n);
+	l->len += n;
+}
+
+/* The length of the UTF-8 character at s (at most `left` bytes) when it is
+ * valid and safe to show as is, else 0. */
+static size_t safe_utf8(const unsigned char *s, size_t left)
+{
+	size_t n;
+	uint32_t cp;
+	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+		n = 2;
+		cp = s[0] & 0x1Fu;
+	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+		n = 3;
+		cp = s[0] & 0x0Fu;
+	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+		n = 4;
+		cp = s[0] & 0x07u;
+	} else {
+		return 0;
+	}
+	if (left < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3Fu);
+	}
+	bool overlong = (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000);
+	bool invalid = cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF);
+	bool breaks = cp < 0xA0 || cp == 0x2028 || cp == 0x2029;
+	return overlong || invalid || breaks ? 0 : n;
+}
+
+/* Appends s (at most max bytes of it) as a value. */
+static void put_value(struct line *l, const char *s, size_t max, bool quoted)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	if (!s)
+		s = "(null)";
+	size_t len = strnlen(s, max);
+	const unsigned char *u = (const unsigned char *)s;
+	for (size_t i = 0; i < len;) {
+		unsigned char c = u[i];
+		if (c >= 0x80) {
+			size_t n = safe_utf8(u + i, len - i);
+			if (n) {
+				put(l, s + i, n);
+				i += n;
+				continue;
+			}
+		}
+		i++;
+		if ((c > 0x20 && c < 0x7F && c != '"' && c != '\\') || (c == ' ' && quoted)) {
+			put(l, (const char *)&c, 1);
+		} else if (c == '"' || c == '\\') {
+			char esc[2] = {'\\', (char)c};
+			put(l, esc, 2);
+		} else if (c == '\n' || c == '\r' || c == '\t') {
+			char esc[2] = {'\\', c == '\n' ? 'n' : c == '\r' ? 'r' : 't'};
+			put(l, esc, 2);
+		} else {
+			char esc[4] = {'\\', 'x', hex[c >> 4], hex[c & 15]};
+			put(l, esc, 4);
+		}
+	}
+}
+
+/* One conversion other than %s and %%, formatted by snprintf from `spec`
+ * (its '*' already replaced by numbers). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+static void put_number(struct line *l, const char *spec, const char *length, char conv, va_list *ap)
+{
+	char tmp[128];
+	int n = 0;
+	bool is_l = strcmp(length, "l") == 0, is_ll = strcmp(length, "ll") == 0;
+	bool is_z = strcmp(length, "z") == 0, is_j = strcmp(length, "j") == 0;
+	bool is_t = strcmp(length, "t") == 0;
+	if (strchr("di", conv)) {
+		if (is_ll || is_j)
+			n = snprintf(tmp, sizeof(tmp), spec, va_arg(*ap, long long));
+		else if (is_l || is_z || is_t)
+			n = snprintf(tmp, sizeof(tmp), spec, va_arg(*ap, long));
+		else
+			n = snprintf(tmp, sizeof(tmp), spec, va_arg(*ap, int));
+	} else if (strchr("uxXo", conv)) {
+		if (is_ll || is_j)
+			n = snprintf(tmp, sizeof(tmp), spec, va_arg(*ap, unsigned long long));
+		else if (is_l || is_z || is_t)
+			n = snprintf(tmp, sizeof(tmp), spec, va_arg(*ap, unsigned long));
+		else
+			n = snprintf(tmp, sizeof(tmp), spec, va_arg(*ap, unsigned));
+	} else if (strchr("fFeEgGaA", conv)) {
+		if (strcmp(length, "L") == 0)
+			n = snprintf(tmp, sizeof(tmp), spec, va_arg(*ap, long double));
+		else
+			n = snprintf(tmp, sizeof(tmp), spec, va_arg(*ap, double));
+	} else if (conv == 'c') {
+		char ch = (char)va_arg(*ap, int);
+		put_value(l, &ch, 1, false);
+		return;
+	} else if (conv == 'p') {
+		n = snprintf(tmp, sizeof(tmp), spec, va_arg(*ap, void *));
+	}
+	if (n > 0)
+		put(l, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+}
+#pragma GCC diagnostic pop
+
+/* Reads a field width or precision: digits, or '*' taken from the
+ * arguments. Returns -1 when there was none. */
+static long read_number(const char **f, va_list *ap)
+{
+	if (**f == '*') {
+		(*f)++;
+		return va_arg(*ap, int);
+	}
+	if (**f < '0' || **f > '9')
+		return -1;
+	long v = 0;
+	while (**f >= '0' && **f <= '9' && v < 100000)
+		v = v * 10 + (*(*f)++ - '0');
+	return v;
+}
+
+/* One conversion; *f points after the '%'. */
+static void put_conversion(struct line *l, const char **f, bool quoted, va_list *ap)
+{
+	char spec[48] = "%";
+	size_t s = 1;
+	while (**f && strchr("-+ #0", **f) && s < 8)
+		spec[s++] = *(*f)++;
+	long width = read_number(f, ap);
+	long precision = -1;
+	if (**f == '.') {
+		(*f)++;
+		precision = read_number(f, ap);
+		if (precision < 0)
+			precision = 0;
+	}
+	char length[3] = "";
+	size_t ln = 0;
+	while (**f && strchr("hlzjtL", **f) && ln < 2)
+		length[ln++] = *(*f)++;
+	char conv = **f;
+	if (!conv)
+		return;
+	(*f)++;
+	if (conv == '%') {
+		put(l, "%", 1);
+		return;
+	}
+	if (conv == 's') {
+		const char *v = va_arg(*ap, const char *);
+		put_value(l, v, precision >= 0 ? (size_t)precision : SIZE_MAX, quoted);
+		return;
+	}
+	if (width >= 0)
+		s += (size_t)snprintf(spec + s, sizeof(spec) - s, "%ld", width);
+	if (precision >= 0)
+		s += (size_t)snprintf(spec + s, sizeof(spec) - s, ".%ld", precision);
+	snprintf(spec + s, sizeof(spec) - s, "%s%c", length, conv);
+	put_number(l, spec, length, conv, ap);
+}
+
+/* The fields: literal text of the format as is, arguments escaped. A '"'
+ * in the literal text opens or closes a quoted value. */
+static void put_fields(struct line *l, const char *fmt, va_list *ap)
+{
+	bool quoted = false;
+	for (const char *f = fmt; *f;) {
+		if (*f != '%') {
+			if (*f == '"')
+				quoted = !quoted;
+			put(l, f++, 1);
+			continue;
+		}
+		f++;
+		put_conversion(l, &f, quoted, ap);
+	}
+}
+
 void log_event(enum log_level level, const char *fmt, ...)
 {
 	if ((int)level < current_level)
 		return;
-	char line[2048];
+	char buf[LINE_MAX_BYTES];
+	struct line l = {buf, 0, sizeof(buf) - 1, false}; /* room for the '\n' */
 	char ts[32];
 	time_format_iso(time_now_ms(), ts, sizeof(ts));
-	int n = snprintf(line, sizeof(line), "ts=%s level=%s ", ts, level_names[level]);
+	put(&l, "ts=", 3);
+	put(&l, ts, strlen(ts));
+	put(&l, " level=", 7);
+	put(&l, level_names[level], strlen(level_names[level]));
+	put(&l, " ", 1);
 	va_list ap;
 	va_start(ap, fmt);
-	int m = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	put_fields(&l, fmt, &ap);
 	va_end(ap);
-	size_t len = (size_t)n + (m < 0 ? 0 : (size_t)m);
-	if (len > sizeof(line) - 2)
-		len = sizeof(line) - 2;
-	line[len++] = '\n';
-	ssize_t w = write(STDERR_FILENO, line, len);
+	buf[l.len++] = '\n';
+	ssize_t w = write(STDERR_FILENO, buf, l.len);
 	(void)w;
 }

@@ -1,4 +1,6 @@
-/* One line per event, key=value, to stderr. Never log a secret or token. */
+/* One line per event, key=value, to stderr. Never log a secret or token.
+ * Every %s argument is a value and is escaped (see log.c): write
+ * key=%s or key="...%s...", never a %s that stands for keys. */
 #ifndef DIALBOOK_LOG_H
 #define DIALBOOK_LOG_H
 

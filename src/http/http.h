@@ -22,6 +22,10 @@ struct http_upload {
 	 * (the handler says why when the request completes). */
 	int (*part)(struct http_upload *u, const char *name, const char *filename, const char *data,
 		    size_t size);
+	/* Set before each call of part: where its data sits in the part's
+	 * value (0 for a part's first bytes; a part may also get an empty
+	 * piece at 0 before them). */
+	unsigned long long part_offset;
 	/* After the response is sent, or when the connection is dropped. */
 	void (*release)(struct http_upload *u);
 };
@@ -44,7 +48,7 @@ struct http_request {
 	const char *client_addr;
 	/* Header lookup, case-insensitive; NULL when absent. */
 	const char *(*header)(const struct http_request *req, const char *name);
-	void *conn; /* for `header`; opaque */
+	void *conn; /* for `header`; opaque (copies of the request share it) */
 };
 
 struct http_header {
@@ -86,8 +90,18 @@ struct http_server_config {
 	const char *host;
 	unsigned port; /* 0: any free port */
 	unsigned threads;
-	unsigned max_connections;
-	unsigned connection_timeout_s;
+	unsigned max_connections;	      /* in total */
+	unsigned max_connections_per_address; /* from one client address; 0: any */
+	unsigned connection_timeout_s;	      /* idle: no byte in either direction */
+	/* A request's line and headers must all arrive within this, counted
+	 * from the connection's start or the previous answer on it, however
+	 * much the client keeps sending; else the connection is closed. 0:
+	 * no deadline. */
+	unsigned header_timeout_s;
+	/* PEM text (NUL-terminated) of a certificate chain and its key: serve
+	 * HTTPS. NULL for plain HTTP. */
+	const char *tls_cert_pem;
+	const char *tls_key_pem;
 	size_t max_body;
 	unsigned long long max_upload;
 	http_upload_begin_fn upload_begin;

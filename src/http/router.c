@@ -177,6 +177,14 @@ static int take_params(const struct http_route *r, const struct segment *seg, si
 	return 0;
 }
 
+/* HEAD is GET without the body (RFC 9110 9.3.2): a GET route serves it,
+ * and libmicrohttpd leaves the body out of the answer. */
+static bool method_serves(const char *route_method, const char *method)
+{
+	return strcmp(route_method, method) == 0 ||
+	       (strcmp(method, "HEAD") == 0 && strcmp(route_method, "GET") == 0);
+}
+
 enum route_result router_match(const void *table, size_t count, size_t stride, const char *method,
 			       const char *path, struct route_match *m)
 {
@@ -211,12 +219,13 @@ enum route_result router_match(const void *table, size_t count, size_t stride, c
 		const struct http_route *r = route_at(table, stride, i);
 		if (match_score(r->pattern, seg, n) != best)
 			continue;
-		if (strcmp(r->method, method) == 0 && !found) {
+		if (method_serves(r->method, method) && !found) {
 			found = true;
 			m->index = i;
 		}
-		int w = snprintf(m->allow + used, sizeof(m->allow) - used, "%s%s", used ? ", " : "",
-				 r->method);
+		bool get = strcmp(r->method, "GET") == 0;
+		int w = snprintf(m->allow + used, sizeof(m->allow) - used, "%s%s%s",
+				 used ? ", " : "", r->method, get ? ", HEAD" : "");
 		if (w > 0 && (size_t)w < sizeof(m->allow) - used)
 			used += (size_t)w;
 	}

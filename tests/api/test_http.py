@@ -16,10 +16,10 @@ def test_unknown_path_and_wrong_method(api):
     assert_error(api.get("/"), 404, "not.found")
     r = api.patch(LISTS)
     assert_error(r, 405, "method.not.allowed")
-    assert set(r.headers["Allow"].split(", ")) == {"GET", "POST", "DELETE"}
+    assert set(r.headers["Allow"].split(", ")) == {"GET", "HEAD", "POST", "DELETE"}
     r = api.post(f"{LISTS}/some-id", json={})
     assert_error(r, 405, "method.not.allowed")
-    assert set(r.headers["Allow"].split(", ")) == {"GET", "PUT", "DELETE"}
+    assert set(r.headers["Allow"].split(", ")) == {"GET", "HEAD", "PUT", "DELETE"}
     assert_error(api.get("/" + "a/" * 40), 404, "not.found")
 
 
