@@ -298,6 +298,8 @@ static int serve(struct api_ctx *c, const char *token_hash, struct http_upload *
 	return rc;
 }
 
+static bool routes_to(const struct http_request *req, const char *pattern);
+
 /* Rate limiting and the store connection, shared by both entry points.
  * `count` is false for the completion of an upload counted at its start. */
 static int prelude(struct api_ctx *c, bool count, char token_hash[HASH_HEX_LEN], bool *has_token)
@@ -307,9 +309,13 @@ static int prelude(struct api_ctx *c, bool count, char token_hash[HASH_HEX_LEN],
 	*has_token = token != NULL;
 	if (token)
 		credentials_hash(token, strlen(token), token_hash);
+	/* Token requests count against the address whatever Authorization
+	 * says: a made-up bearer token must not open a fresh budget (oauth.c
+	 * counts each client id too). */
+	bool by_token = token && !routes_to(req, "/oauth/token");
 	char key[80];
 	snprintf(key, sizeof(key), "%s%s",
-		 token ? "t:" : "ip:", token ? token_hash : req->client_addr);
+		 by_token ? "t:" : "ip:", by_token ? token_hash : req->client_addr);
 	struct rate_verdict verdict;
 	rate_limiter_hit(c->srv->rate, key, time_now_ms(), count, &verdict);
 	rate_limit_headers(c->res, &verdict);
@@ -350,15 +356,20 @@ void api_dispatch(void *ctx, const struct http_request *req, struct http_respons
 	problem_release(&c.problem);
 }
 
-/* Whether the request is routed to the upload endpoint: the router decides,
- * so a path the router takes for it ("/uploads/v2/contactlist/", any
- * percent-encoded spelling) is streamed too, never buffered as JSON. */
-static bool is_upload(const struct http_request *req)
+/* Whether the router takes the request for the route `pattern`, in any
+ * spelling of its path ("/uploads/v2/contactlist/", percent-encoded). */
+static bool routes_to(const struct http_request *req, const char *pattern)
 {
 	struct route_match m;
 	return router_match(api_routes, api_route_count, sizeof(api_routes[0]), req->method,
 			    req->path, &m) == ROUTE_FOUND &&
-	       strcmp(api_routes[m.index].http.pattern, API_UPLOAD_PATH) == 0;
+	       strcmp(api_routes[m.index].http.pattern, pattern) == 0;
+}
+
+/* An upload is streamed, never buffered as JSON. */
+static bool is_upload(const struct http_request *req)
+{
+	return routes_to(req, API_UPLOAD_PATH);
 }
 
 struct http_upload *api_upload_begin(void *ctx, const struct http_request *req,

@@ -2,6 +2,7 @@
  * use the OAuth shape, with the cloud's `description` beside RFC 6749's
  * `error_description`. */
 #include "api/api.h"
+#include "api/ratelimit.h"
 #include "auth/credentials.h"
 #include "common/log.h"
 #include "common/timeutil.h"
@@ -36,12 +37,16 @@ static int oauth_error(struct api_ctx *c, int status, const char *error, const c
 	return 1; /* answered: the caller stops */
 }
 
-/* RFC 6749 §5.2: a failed Basic authentication is answered with a challenge. */
-static int client_refused(struct api_ctx *c, const struct credentials *cr, const char *text)
+/* RFC 6749 §5.2: a failed Basic authentication is answered with a challenge.
+ * An unknown client id, a revoked client and a wrong secret get this one
+ * answer, so that the answer does not tell which client ids exist. */
+static int client_refused(struct api_ctx *c, const struct credentials *cr)
 {
 	if (cr->from_basic)
 		http_response_header(c->res, "WWW-Authenticate", "Basic realm=\"dialbook\"");
-	return oauth_error(c, 401, "invalid_client", "%s", text);
+	return oauth_error(c, 401, "invalid_client",
+			   "client authentication failed: the client id and secret do not "
+			   "match an active client");
 }
 
 /* Basic auth or form fields; both at once must agree. */
@@ -89,24 +94,45 @@ static int read_credentials(struct api_ctx *c, const struct form *f, struct cred
 					   "(client_id:client_secret) or the client_id and "
 					   "client_secret form fields");
 		if (strlen(id) >= sizeof(cr->id) || strlen(secret) >= sizeof(cr->secret))
-			return oauth_error(c, 401, "invalid_client", "client not found");
+			return client_refused(c, cr);
 		snprintf(cr->id, sizeof(cr->id), "%s", id);
 		snprintf(cr->secret, sizeof(cr->secret), "%s", secret);
 	}
 	return 0;
 }
 
+/* Each client id has its own budget of token requests (besides its
+ * address's, counted by the dispatcher), so guessing one client's secret
+ * from many addresses is as slow as from one. */
+static int client_rate_limited(struct api_ctx *c, const struct credentials *cr)
+{
+	char hash[HASH_HEX_LEN], key[HASH_HEX_LEN + 8];
+	credentials_hash(cr->id, strlen(cr->id), hash);
+	snprintf(key, sizeof(key), "c:%s", hash);
+	struct rate_verdict v;
+	rate_limiter_hit(c->srv->rate, key, time_now_ms(), true, &v);
+	if (v.allowed)
+		return 0;
+	http_response_header(c->res, "Retry-After", "%u", v.reset_s);
+	return problem_set(&c->problem, 429, "too.many.requests",
+			   "Rate limit exceeded the maximum for this client's token requests. "
+			   "Retry the request in [%u] seconds",
+			   v.reset_s);
+}
+
 static int check_client(struct api_ctx *c, const struct credentials *cr, struct oauth_client *cl)
 {
+	if (client_rate_limited(c, cr))
+		return -1;
 	int rc = c->store->ops->client_get(c->store, cr->id, cl);
-	if (rc == STORE_NOT_FOUND || (rc == STORE_OK && cl->revoked))
-		return client_refused(c, cr, "client not found");
-	if (rc != STORE_OK)
+	if (rc != STORE_OK && rc != STORE_NOT_FOUND)
 		return api_store_failed(c);
+	/* The secret is hashed whether or not the client exists: the time of
+	 * the answer does not tell either. */
 	char hash[HASH_HEX_LEN];
 	credentials_hash(cr->secret, strlen(cr->secret), hash);
-	if (!credentials_hash_equal(hash, cl->secret_hash))
-		return client_refused(c, cr, "authentication failed");
+	if (rc == STORE_NOT_FOUND || cl->revoked || !credentials_hash_equal(hash, cl->secret_hash))
+		return client_refused(c, cr);
 	return 0;
 }
 

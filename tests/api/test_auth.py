@@ -57,16 +57,18 @@ def test_tokens_and_secrets_are_stored_only_as_hashes(server):
 
 
 def test_wrong_secret_and_unknown_client(server):
+    """One answer for both (issue 9): it does not tell which client ids exist."""
     c = server.client()
     r = token_request(server, {"grant_type": "client_credentials"},
                       auth=(c["client_id"], "wrong"))
-    oauth_error(r, 401, "invalid_client", "authentication failed")
+    wrong = oauth_error(r, 401, "invalid_client", "authentication failed")
     assert r.headers["WWW-Authenticate"].startswith("Basic")
     r = token_request(server, {"grant_type": "client_credentials"}, auth=("nobody", "x"))
-    oauth_error(r, 401, "invalid_client", "client not found")
+    assert oauth_error(r, 401, "invalid_client") == wrong
+    assert r.headers["WWW-Authenticate"].startswith("Basic")
     r = token_request(server, {"grant_type": "client_credentials", "client_id": "nobody",
                                "client_secret": "x"})
-    oauth_error(r, 401, "invalid_client", "client not found")
+    assert oauth_error(r, 401, "invalid_client") == wrong
     assert "WWW-Authenticate" not in r.headers
 
 
