@@ -199,9 +199,13 @@ static void router_prefers_literals_and_reports_methods(void **state)
 	assert_string_equal(p0, "a");
 	assert_string_equal(p1, "b");
 	assert_int_equal(route("DELETE", "/lists/abc", NULL, NULL, allow), -405);
-	assert_string_equal(allow, "GET, PUT");
+	assert_string_equal(allow, "GET, HEAD, PUT");
 	assert_int_equal(route("PUT", "/lists/views", NULL, NULL, allow), -405);
-	assert_string_equal(allow, "GET");
+	assert_string_equal(allow, "GET, HEAD");
+	/* HEAD is served by a GET route. */
+	assert_int_equal(route("HEAD", "/lists/abc", &p0, NULL, NULL), 3);
+	assert_string_equal(p0, "abc");
+	assert_int_equal(route("HEAD", "/lists/views", NULL, NULL, NULL), 5);
 	assert_int_equal(route("GET", "/nothing", NULL, NULL, NULL), -404);
 	assert_int_equal(route("GET", "/lists/a/b", NULL, NULL, NULL), -404);
 	assert_int_equal(route("GET", "/a/b/c/d/e/f/g/h/i/j/k/l/m/n", NULL, NULL, NULL), -404);
