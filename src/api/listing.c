@@ -327,7 +327,7 @@ static int regex_compile(struct api_ctx *c, struct listing_query *q)
  * matched now, and a limit hit then simply does not match. */
 static bool regex_matches(struct listing_regex *re, const struct contact_list *cl)
 {
-	struct regex_verdict key;
+	struct regex_verdict key = {.matched = false};
 	snprintf(key.list_id, sizeof(key.list_id), "%s", cl->id);
 	const struct regex_verdict *v =
 		re->tested ? bsearch(&key, re->verdicts, re->tested, sizeof(key), verdict_order)
