@@ -2,6 +2,7 @@
  * delete, and the division views. Rules: DESIGN.md §3. */
 #include "api/listing.h"
 #include "common/timeutil.h"
+#include "jobs/jobs.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,10 +178,23 @@ out:
 	return rc;
 }
 
+/* A list's jobs and their files go with it: exports and rejected rows stop
+ * being downloadable, and a job running for the list stops. */
+static int delete_lists(struct api_ctx *c, const char *const *ids, size_t n, const char **missing)
+{
+	int rc = c->store->ops->list_delete_many(c->store, c->org.id, ids, n, missing,
+						 job_file_remove, NULL);
+	if (rc == STORE_OK)
+		for (size_t i = 0; i < n; i++)
+			job_runner_drop_list(c->srv->jobs, ids[i]);
+	return rc;
+}
+
 int contactlists_delete(struct api_ctx *c)
 {
 	const char *id = c->req->params[0];
-	int rc = c->store->ops->list_delete(c->store, c->org.id, id);
+	const char *missing;
+	int rc = delete_lists(c, &id, 1, &missing);
 	if (rc == STORE_NOT_FOUND)
 		return api_not_found(c, "contact list", id);
 	if (rc != STORE_OK)
@@ -203,8 +217,7 @@ int contactlists_delete_many(struct api_ctx *c)
 		goto out;
 	}
 	const char *missing;
-	int st = c->store->ops->list_delete_many(c->store, c->org.id, (const char *const *)ids, n,
-						 &missing);
+	int st = delete_lists(c, (const char *const *)ids, n, &missing);
 	if (st == STORE_NOT_FOUND) {
 		api_not_found(c, "contact list", missing);
 		snprintf(c->problem.message + strlen(c->problem.message),

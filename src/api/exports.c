@@ -1,6 +1,7 @@
 /* Exports and downloads: POST .../export starts a job, GET .../export says
  * where the file is once it is ready, GET /api/v2/downloads/{id} streams
- * it (or an import's rejected rows) to the same organization only. */
+ * it (or an import's rejected rows) to the same organization only, until
+ * --retention has passed (410 after that; jobs/sweeper.c deletes it). */
 #include "api/listing.h"
 #include "common/log.h"
 #include "common/timeutil.h"
@@ -23,12 +24,7 @@ int exports_start(struct api_ctx *c)
 		json_error_t err;
 		json_t *body = json_loadb(c->req->body, c->req->body_len, JSON_DECODE_ANY, &err);
 		if (!body)
-			return problem_set(
-				&c->problem, 400, "bad.request",
-				"The request could not be understood by the server due "
-				"to malformed syntax: %s at line %d, column %d of the JSON "
-				"body",
-				err.text, err.line, err.column);
+			return api_malformed_json(c, &err);
 		const char *first =
 			json_is_object(body) ? json_object_iter_key(json_object_iter(body)) : NULL;
 		bool ok = json_is_object(body) && !first;
@@ -57,24 +53,60 @@ int exports_start(struct api_ctx *c)
 	job.state = JOB_RUNNING;
 	job.date_created = job.date_modified = time_now_ms();
 	contact_list_release(&cl);
-	if (c->store->ops->export_add(c->store, &job) != STORE_OK)
+	unsigned max = c->srv->limits.max_exports_per_org;
+	int rc = c->store->ops->export_add(c->store, &job, max);
+	if (rc == STORE_LIMIT) {
+		http_response_header(c->res, "Retry-After", "%d", DB_CAP_RETRY_AFTER_S);
+		return problem_set(&c->problem, 429, "too.many.requests",
+				   "this organization already has %u exports pending or running, "
+				   "the most it may have at once (--max-exports-per-org); retry "
+				   "when one has finished",
+				   max);
+	}
+	if (rc != STORE_OK)
 		return api_store_failed(c);
-	job_runner_submit(c->srv->jobs, JOB_EXPORT, job.id);
+	job_runner_submit(c->srv->jobs, JOB_EXPORT, job.id, job.list_id);
 	char uri[96];
 	snprintf(uri, sizeof(uri), DOWNLOADS "%s", job.id);
 	return api_reply(c, 200, json_pack("{s:s,s:s}", "id", job.id, "selfUri", uri));
 }
 
-/* The absolute URL of a download, from the Host the client used. */
+/* The absolute URL of a download: --public-url, never the request's Host
+ * (a Host of the client's choosing would be echoed to whoever follows the
+ * link). */
 static void download_url(struct api_ctx *c, const char *id, char *out, size_t size)
 {
-	const char *host = c->req->header(c->req, "Host");
-	if (host && strlen(host) < 200 &&
-	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") ==
-		    strlen(host))
-		snprintf(out, size, "http://%s" DOWNLOADS "%s", host, id);
+	snprintf(out, size, "%s" DOWNLOADS "%s", c->srv->public_url ? c->srv->public_url : "", id);
+}
+
+static bool expired(struct api_ctx *c, int64_t finished_ms)
+{
+	return job_file_expired(&c->srv->limits, finished_ms, time_now_ms());
+}
+
+/* --retention in words: "24h", "90m", "2s". */
+static void retention_text(struct api_ctx *c, char *out, size_t size)
+{
+	int64_t s = c->srv->limits.file_retention_s;
+	if (s % 3600 == 0)
+		snprintf(out, size, "%lldh", (long long)(s / 3600));
+	else if (s % 60 == 0)
+		snprintf(out, size, "%lldm", (long long)(s / 60));
 	else
-		snprintf(out, size, DOWNLOADS "%s", id);
+		snprintf(out, size, "%llds", (long long)s);
+}
+
+/* 410: the file outlived --retention (the cloud's links expire too). */
+static int gone(struct api_ctx *c, const char *what, const char *id, const char *list_id,
+		const char *advice)
+{
+	char kept[32];
+	retention_text(c, kept, sizeof(kept));
+	return problem_set(&c->problem, 410, "resource.expired",
+			   "The requested resource is gone: %s %.64s of contact list %.64s "
+			   "expired; dialbookd keeps exports and rejected rows for %s "
+			   "(--retention). %s",
+			   what, id, list_id, kept, advice);
 }
 
 int exports_get(struct api_ctx *c)
@@ -98,6 +130,15 @@ int exports_get(struct api_ctx *c)
 					  : "the export is still running; try again shortly";
 		return problem_set(&c->problem, 404, "not.found",
 				   "The requested resource was not found: %s", why);
+	}
+	if (expired(c, job.date_modified)) {
+		char kept[32];
+		retention_text(c, kept, sizeof(kept));
+		return problem_set(&c->problem, 404, "not.found",
+				   "The requested resource was not found: the latest export "
+				   "expired; exports are kept for %s (--retention). POST to this "
+				   "path for a new one",
+				   kept);
 	}
 	char url[300], when[32];
 	download_url(c, job.id, url, sizeof(url));
@@ -140,6 +181,10 @@ int downloads_get(struct api_ctx *c)
 	char name[96];
 	int rc = c->store->ops->export_get(c->store, id, &ex);
 	if (rc == STORE_OK && strcmp(ex.org_id, c->org.id) == 0 && ex.state == JOB_DONE) {
+		if (expired(c, ex.date_modified))
+			return gone(c, "export", id, ex.list_id,
+				    "Start a new export with POST "
+				    "/api/v2/outbound/contactlists/{id}/export");
 		if (!redirect) {
 			char url[300];
 			download_url(c, id, url, sizeof(url));
@@ -153,6 +198,10 @@ int downloads_get(struct api_ctx *c)
 	rc = c->store->ops->import_get(c->store, id, &im);
 	if (rc == STORE_OK && strcmp(im.org_id, c->org.id) == 0 && im.failed > 0 &&
 	    (im.state == JOB_DONE || im.state == JOB_FAILED)) {
+		if (expired(c, im.date_modified))
+			return gone(c, "the rejected rows of import", id, im.list_id,
+				    "Run `dialbook validate --rejects` on the file, or import "
+				    "it again");
 		snprintf(name, sizeof(name), "rejected-rows-%s.csv", im.id);
 		return send_file(c, im.rejects_path, name);
 	}

@@ -1,7 +1,13 @@
 /* POST /uploads/v2/contactlist: a multipart form with the fields id,
  * fileType=contactlist, contact-id-name and file, in any order. The file is
  * streamed to disk as it arrives (never held in memory), then an import
- * job takes it; the answer is {"correlationId": <import id>}. */
+ * job takes it; the answer is {"correlationId": <import id>}.
+ *
+ * An upload holds an flock on its file until an import job's row names it,
+ * so that no sweep takes it (jobs/sweeper.c). An organization has at most
+ * --max-uploads-per-org uploads in flight. The list is checked as soon as
+ * the id field has been read: an upload to a list that is not the
+ * caller's stops there, and what was written is deleted. */
 #include "api/api.h"
 #include "common/log.h"
 #include "common/timeutil.h"
@@ -9,27 +15,125 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct upload {
 	struct http_upload base;
+	struct api_server *srv;
 	char org_id[UUID_STR_LEN];
 	char job_id[UUID_STR_LEN];
 	char path[512];
 	int fd;
 	bool kept; /* handed to an import job: not deleted on release */
 	bool has_file;
+	int refused;	/* 404 or 409: the list was refused as soon as id was read */
+	char field[64]; /* the form field being read */
 	unsigned long long bytes;
 	char list_id[129];
 	char file_type[65];
 	char contact_id_name[DB_MAX_COLUMN_NAME_CHARS * 4 + 1];
 	char clear_system_data[8];
 	char error[256];
+	unsigned given; /* the fields whose value has begun (given_twice) */
 };
+
+/* Uploads in flight per organization. In memory: an upload in flight is a
+ * connection of this process (several servers each apply the cap). */
+struct org_uploads {
+	char org_id[UUID_STR_LEN];
+	unsigned count;
+};
+
+static pthread_mutex_t in_flight_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct org_uploads *in_flight; /* at most one entry per connection */
+static size_t in_flight_n, in_flight_cap;
+
+static struct org_uploads *in_flight_find(const char *org_id)
+{
+	for (size_t i = 0; i < in_flight_n; i++)
+		if (strcmp(in_flight[i].org_id, org_id) == 0)
+			return &in_flight[i];
+	return NULL;
+}
+
+/* Takes one of the org's upload slots; false when all max are taken. */
+static bool slot_take(const char *org_id, unsigned max)
+{
+	pthread_mutex_lock(&in_flight_lock);
+	struct org_uploads *o = in_flight_find(org_id);
+	bool ok = !o || o->count < max;
+	if (ok && !o) {
+		if (in_flight_n == in_flight_cap) {
+			in_flight_cap = in_flight_cap ? in_flight_cap * 2 : 16;
+			in_flight = realloc(in_flight, in_flight_cap * sizeof(*in_flight));
+			if (!in_flight)
+				abort();
+		}
+		o = &in_flight[in_flight_n++];
+		snprintf(o->org_id, sizeof(o->org_id), "%s", org_id);
+		o->count = 0;
+	}
+	if (ok)
+		o->count++;
+	pthread_mutex_unlock(&in_flight_lock);
+	return ok;
+}
+
+static void slot_give_back(const char *org_id)
+{
+	pthread_mutex_lock(&in_flight_lock);
+	struct org_uploads *o = in_flight_find(org_id);
+	if (o && --o->count == 0) {
+		*o = in_flight[--in_flight_n];
+		if (!in_flight_n) {
+			free(in_flight);
+			in_flight = NULL;
+			in_flight_cap = 0;
+		}
+	}
+	pthread_mutex_unlock(&in_flight_lock);
+}
+
+/* Deletes what was received; the upload takes no more of the body. */
+static void discard_file(struct upload *u)
+{
+	if (u->fd >= 0)
+		close(u->fd);
+	u->fd = -1;
+	unlink(u->path);
+}
+
+/* The list named by id, checked once the field is complete: 0 when it is
+ * a list of the caller's organization that takes imports. */
+static int check_list(struct upload *u)
+{
+	struct store *s = store_pool_get(u->srv->pool);
+	if (!s)
+		return 0; /* the finish says why */
+	struct contact_list cl;
+	int rc = s->ops->list_get(s, u->org_id, u->list_id, &cl);
+	if (rc == STORE_NOT_FOUND) {
+		u->refused = 404;
+	} else if (rc == STORE_OK) {
+		const char *status = json_string_value(json_object_get(cl.doc, "status"));
+		if (status && strcmp(status, "INACTIVE") == 0)
+			u->refused = 409;
+		contact_list_release(&cl);
+	}
+	if (!u->refused)
+		return 0;
+	log_info("event=upload_refused list_id=%.64s status=%d bytes=%llu", u->list_id, u->refused,
+		 u->bytes);
+	discard_file(u);
+	return -1;
+}
 
 /* Appends to a small text field; too long is an error, not a cut. */
 static int append(struct upload *u, char *dst, size_t size, const char *name, const char *data,
@@ -46,11 +150,40 @@ static int append(struct upload *u, char *dst, size_t size, const char *name, co
 	return 0;
 }
 
+/* A field given twice is refused, not concatenated: which value counts
+ * would be a guess. Bit i of u->given is fields[i]; a part's first bytes
+ * arrive at offset 0 (an empty duplicate goes unnoticed, and harmless). */
+static int given_twice(struct upload *u, const char *name, size_t size, unsigned long long offset)
+{
+	static const char *const fields[] = {"id", "fileType", "contact-id-name", "clearSystemData",
+					     "file"};
+	if (offset != 0 || size == 0)
+		return 0;
+	for (unsigned i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		if (strcmp(name, fields[i]) != 0)
+			continue;
+		if (u->given & (1u << i)) {
+			snprintf(u->error, sizeof(u->error),
+				 "the form field %s is given twice; send each field once", name);
+			return -1;
+		}
+		u->given |= 1u << i;
+	}
+	return 0;
+}
+
 static int on_part(struct http_upload *base, const char *name, const char *filename,
 		   const char *data, size_t size)
 {
 	struct upload *u = (struct upload *)base;
 	(void)filename;
+	if (given_twice(u, name, size, base->part_offset))
+		return -1;
+	if (strcmp(name, u->field) != 0) { /* a new field: the one before is complete */
+		if (strcmp(u->field, "id") == 0 && u->list_id[0] && check_list(u))
+			return -1;
+		snprintf(u->field, sizeof(u->field), "%s", name);
+	}
 	if (strcmp(name, "file") == 0) {
 		u->has_file = true;
 		while (size) {
@@ -92,7 +225,27 @@ static void on_release(struct http_upload *base)
 		close(u->fd);
 	if (!u->kept)
 		unlink(u->path);
+	slot_give_back(u->org_id);
 	free(u);
+}
+
+/* Creates the upload's file, locked. A sweep may take a new file in the
+ * moment before the lock: then it has no link left, and another is made. */
+static int create_locked(struct upload *u, const char *dir)
+{
+	for (int attempt = 0; attempt < 3; attempt++) {
+		text_uuid_new(u->job_id);
+		snprintf(u->path, sizeof(u->path), "%s/%s.upload.csv", dir, u->job_id);
+		int fd = open(u->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return -1;
+		struct stat st;
+		if (flock(fd, LOCK_EX) == 0 && fstat(fd, &st) == 0 && st.st_nlink > 0)
+			return fd;
+		close(fd);
+	}
+	errno = EAGAIN;
+	return -1;
 }
 
 int uploads_begin(struct api_ctx *c, struct http_upload **out)
@@ -102,18 +255,27 @@ int uploads_begin(struct api_ctx *c, struct http_upload **out)
 		return problem_set(&c->problem, 415, "unsupported.media.type",
 				   "Unsupported Media Type: upload the file as multipart/form-data "
 				   "with the fields id, fileType=contactlist and file");
+	unsigned max = c->srv->limits.max_uploads_per_org;
+	if (!slot_take(c->org.id, max)) {
+		http_response_header(c->res, "Retry-After", "%d", DB_CAP_RETRY_AFTER_S);
+		return problem_set(&c->problem, 429, "too.many.requests",
+				   "this organization already has %u uploads in flight, the most "
+				   "it may have at once (--max-uploads-per-org); retry when one "
+				   "has finished",
+				   max);
+	}
 	struct upload *u = calloc(1, sizeof(*u));
 	if (!u)
 		abort();
 	u->base.part = on_part;
 	u->base.release = on_release;
+	u->srv = c->srv;
 	snprintf(u->org_id, sizeof(u->org_id), "%s", c->org.id);
-	text_uuid_new(u->job_id);
-	snprintf(u->path, sizeof(u->path), "%s/%s.upload.csv", c->srv->files_dir, u->job_id);
-	u->fd = open(u->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	u->fd = create_locked(u, c->srv->files_dir);
 	if (u->fd < 0) {
 		log_error("event=upload_open_failed path=%s error=\"%s\"", u->path,
 			  strerror(errno));
+		slot_give_back(u->org_id);
 		free(u);
 		return api_store_failed(c);
 	}
@@ -127,12 +289,23 @@ static int bad_field(struct api_ctx *c, const char *field, const char *message)
 	return problem_set(&c->problem, 400, "invalid.value", "%s", message);
 }
 
+static int list_inactive(struct api_ctx *c)
+{
+	return problem_set(&c->problem, 409, "general.conflict",
+			   "the contact list is INACTIVE and refuses imports; set its status to "
+			   "ACTIVE first");
+}
+
 int uploads_finish(struct api_ctx *c)
 {
 	const struct http_request *req = c->req;
 	struct upload *u = (struct upload *)req->upload;
 	if (!u) /* only reachable when the upload could not start */
 		return api_store_failed(c);
+	if (u->refused == 404)
+		return api_not_found(c, "contact list", u->list_id);
+	if (u->refused)
+		return list_inactive(c);
 	if (req->upload_malformed)
 		return problem_set(
 			&c->problem, 400, "bad.request",
@@ -147,7 +320,8 @@ int uploads_finish(struct api_ctx *c)
 	if (!u->has_file)
 		return bad_field(c, "file", "the form field file (the CSV file) is required");
 	bool clear_system = strcasecmp(u->clear_system_data, "true") == 0;
-	if (!clear_system && u->clear_system_data[0] && strcasecmp(u->clear_system_data, "false"))
+	if (!clear_system && u->clear_system_data[0] &&
+	    strcasecmp(u->clear_system_data, "false") != 0)
 		return bad_field(c, "clearSystemData",
 				 "the form field clearSystemData must be true or false");
 	struct contact_list cl;
@@ -159,14 +333,9 @@ int uploads_finish(struct api_ctx *c)
 	snprintf(list_id, sizeof(list_id), "%s", cl.id);
 	contact_list_release(&cl);
 	if (inactive)
-		return problem_set(&c->problem, 409, "general.conflict",
-				   "the contact list is INACTIVE and refuses imports; set its "
-				   "status to ACTIVE first");
-	if (fsync(u->fd) != 0 || close(u->fd) != 0) {
-		u->fd = -1;
+		return list_inactive(c);
+	if (fsync(u->fd) != 0)
 		return api_store_failed(c);
-	}
-	u->fd = -1;
 	struct import_job job;
 	memset(&job, 0, sizeof(job));
 	snprintf(job.id, sizeof(job.id), "%s", u->job_id);
@@ -186,8 +355,11 @@ int uploads_finish(struct api_ctx *c)
 				   "its importstatus to finish");
 	if (rc != STORE_OK)
 		return api_store_failed(c);
+	/* The row names the file now: the lock may go. */
 	u->kept = true;
-	job_runner_submit(c->srv->jobs, JOB_IMPORT, job.id);
+	close(u->fd);
+	u->fd = -1;
+	job_runner_submit(c->srv->jobs, JOB_IMPORT, job.id, job.list_id);
 	log_info("event=import_queued import_id=%s list_id=%s bytes=%llu correlation_id=%s", job.id,
 		 job.list_id, u->bytes, req->correlation_id);
 	return api_reply(c, 200, json_pack("{s:s}", "correlationId", job.id));

@@ -332,7 +332,8 @@ static enum MHD_Result answer_now(struct http_server *srv, struct MHD_Connection
 		n += snprintf(head + n, sizeof(head) - (size_t)n, "%s: %s\r\n", res.headers[i].name,
 			      res.headers[i].value);
 	if (n > 0 && (size_t)n + 2 < sizeof(head)) {
-		memcpy(head + n, "\r\n", 2);
+		head[n] = '\r';
+		head[n + 1] = '\n';
 		/* Small, on a socket that has sent nothing yet: it fits in one go. */
 		struct iovec iov[2] = {{head, (size_t)n + 2}, {text, text ? strlen(text) : 0}};
 		struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2};

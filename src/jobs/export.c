@@ -3,7 +3,8 @@
  * then the list's columns, then the system state columns of
  * model/contact_state.h), so that an export re-imports into a list with
  * the same columns, barred numbers included. Written to a temporary name
- * and renamed when complete. */
+ * (locked, so that no sweep takes it) and renamed when complete; a newer
+ * export of the list then replaces the older one's file. */
 #include "jobs/jobs.h"
 #include "common/log.h"
 #include "common/timeutil.h"
@@ -13,6 +14,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <sys/file.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,7 +27,7 @@ struct exporter {
 	size_t state_count;
 	int64_t rows;
 	bool damaged;
-	atomic_bool *cancel;
+	const struct job_env *env;
 };
 
 static int write_row(const struct contact_record *r, void *ctx)
@@ -48,8 +50,9 @@ static int write_row(const struct contact_record *r, void *ctx)
 	json_decref(meta);
 	csv_writer_end_row(&x->w);
 	x->rows++;
-	/* Checked now and then: stopping the server ends a long export. */
-	return (x->rows & 0xFFFF) == 0 && atomic_load(x->cancel) ? 1 : 0;
+	/* Checked now and then: stopping the server or deleting the list ends
+	 * a long export. */
+	return (x->rows & 0x3FF) == 0 && job_should_stop(x->env) ? 1 : 0;
 }
 
 static int export_file(struct store *s, const struct job_env *env, struct export_job *job,
@@ -59,6 +62,8 @@ static int export_file(struct store *s, const struct job_env *env, struct export
 	if (contact_schema_init(&schema, list->doc, env->limits))
 		return -1;
 	FILE *f = fopen(tmp, "w");
+	if (f)
+		flock(fileno(f), LOCK_EX); /* a sweep holds it a moment at most */
 	if (!f) {
 		snprintf(job->failure_detail, sizeof(job->failure_detail),
 			 "cannot write %.100s: %s", tmp, strerror(errno));
@@ -69,7 +74,7 @@ static int export_file(struct store *s, const struct job_env *env, struct export
 	if (!x)
 		abort();
 	x->schema = &schema;
-	x->cancel = env->cancel;
+	x->env = env;
 	x->values = calloc(schema.count, sizeof(char *));
 	if (!x->values)
 		abort();
@@ -93,16 +98,18 @@ static int export_file(struct store *s, const struct job_env *env, struct export
 	strbuf_release(&name);
 	csv_writer_end_row(&x->w);
 	int rc = s->ops->contacts_scan(s, list->id, write_row, x);
-	bool cancelled = atomic_load(env->cancel);
+	bool cancelled = job_should_stop(env);
 	int wrc = csv_writer_finish(&x->w);
 	if (fclose(f) != 0)
 		wrc = -1;
 	job->rows = x->rows;
 	if (rc != STORE_OK || x->damaged || wrc || cancelled)
 		snprintf(job->failure_detail, sizeof(job->failure_detail), "%s",
-			 cancelled ? "dialbookd stopped during the export; start a new one"
-			 : wrc	   ? "writing the export file failed (disk full?)"
-				   : "reading the contacts failed; see the server log");
+			 !cancelled ? (wrc ? "writing the export file failed (disk full?)"
+					   : "reading the contacts failed; see the server log")
+			 : atomic_load(env->cancel)
+				 ? "dialbookd stopped during the export; start a new one"
+				 : "the contact list was deleted during the export");
 	else
 		rc = 0;
 	free(x->values);
@@ -137,8 +144,13 @@ void export_run(struct store *s, const struct job_env *env, const char *job_id)
 		unlink(tmp);
 	job.state = rc == 0 ? JOB_DONE : JOB_FAILED;
 	job.date_modified = time_now_ms();
-	if (s->ops->export_update(s, &job) != STORE_OK)
+	int urc = s->ops->export_update(s, &job);
+	if (urc == STORE_NOT_FOUND) /* the list was deleted meanwhile: so is the file */
+		job_file_remove(job.file_path, NULL);
+	else if (urc != STORE_OK)
 		log_error("event=export_state_lost export_id=%s", job.id);
+	else if (rc == 0 && s->ops->jobs_prune(s, job.list_id, job_file_remove, NULL) != STORE_OK)
+		log_warn("event=export_prune_failed list_id=%s", job.list_id);
 	log_info(
 		"event=export_finished export_id=%s list_id=%s state=%s rows=%lld duration_ms=%.0f",
 		job.id, job.list_id, rc == 0 ? "done" : "failed", (long long)job.rows,

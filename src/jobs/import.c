@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -41,12 +42,16 @@ struct importer {
 	FILE *rejects;
 	struct csv_writer rw;
 	int64_t imported;
+	bool gone; /* the job's row was deleted (with its list) */
 };
 
 static void save(struct importer *im)
 {
 	im->job.date_modified = time_now_ms();
-	if (im->s->ops->import_update(im->s, &im->job) != STORE_OK)
+	int rc = im->s->ops->import_update(im->s, &im->job);
+	if (rc == STORE_NOT_FOUND)
+		im->gone = true;
+	else if (rc != STORE_OK)
 		log_error("event=import_progress_lost import_id=%s", im->job.id);
 }
 
@@ -78,6 +83,7 @@ static void reject(struct importer *im, const struct csv_record *rec, unsigned l
 				  strerror(errno));
 			return;
 		}
+		flock(fileno(im->rejects), LOCK_EX); /* no sweep takes it while written */
 		csv_writer_init(&im->rw, csv_sink_stdio, im->rejects);
 		contact_csv_rejects_header(&im->rw, &im->check);
 	}
@@ -217,9 +223,12 @@ static int read_rows(struct importer *im)
 			b->n = 0;
 			return finish_writer(im);
 		}
-		if (atomic_load(im->env->cancel)) {
+		if (job_should_stop(im->env)) {
 			if (finish_writer(im))
 				return -1;
+			if (!atomic_load(im->env->cancel))
+				return fail(im, "LIST_DELETED",
+					    "the contact list was deleted during the import");
 			return fail(im, "INTERRUPTED",
 				    "dialbookd stopped during the import; rows before line %lu "
 				    "were imported",
@@ -257,6 +266,7 @@ static int start(struct importer *im)
 	struct stat st;
 	if (im->fd < 0 || fstat(im->fd, &st) != 0)
 		return fail(im, "STORE_ERROR", "the uploaded file is gone: %s", strerror(errno));
+	flock(im->fd, LOCK_SH); /* in use: a sweep in any process leaves it */
 	im->file_size = (unsigned long long)st.st_size;
 	im->reader = csv_reader_new(csv_read_fd, &im->fd);
 	return 0;
@@ -285,6 +295,10 @@ void import_run(struct store *s, const struct job_env *env, const char *job_id)
 	importer_release(im);
 	unlink(im->job.file_path); /* before the final state, which clients wait for */
 	save(im);
+	if (im->gone) /* deleted with its list: so are its rejected rows */
+		job_file_remove(im->job.rejects_path, NULL);
+	else if (s->ops->jobs_prune(s, im->job.list_id, job_file_remove, NULL) != STORE_OK)
+		log_warn("event=import_prune_failed list_id=%s", im->job.list_id);
 	log_info("event=import_finished import_id=%s list_id=%s state=%s rows=%lld imported=%lld "
 		 "rejected=%lld blank=%lld duration_ms=%.0f",
 		 im->job.id, im->job.list_id, im->job.state == JOB_DONE ? "done" : "failed",

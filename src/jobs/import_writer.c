@@ -85,7 +85,8 @@ static int write_batch(struct import_writer *w, struct import_batch *b)
 	if (w->job.total < b->completed)
 		w->job.total = b->completed;
 	w->job.date_modified = time_now_ms();
-	if (w->s->ops->import_update(w->s, &w->job) != STORE_OK)
+	rc = w->s->ops->import_update(w->s, &w->job);
+	if (rc != STORE_OK && rc != STORE_NOT_FOUND) /* not found: deleted with its list */
 		log_error("event=import_progress_lost import_id=%s", w->job.id);
 	return 0;
 }

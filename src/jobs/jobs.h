@@ -1,5 +1,6 @@
 /* Background jobs: CSV imports and exports, run by a small pool of worker
- * threads, each with its own store connection. */
+ * threads, each with its own store connection; and the sweeper, which
+ * gives the files they leave in <db>.files/ a lifetime (DESIGN.md §7). */
 #ifndef DIALBOOK_JOBS_H
 #define DIALBOOK_JOBS_H
 
@@ -16,15 +17,39 @@ struct job_env {
 	const struct db_limits *limits;
 	const char *files_dir; /* uploads, rejected rows and exports live here */
 	atomic_bool *cancel;   /* set when the server stops */
+	atomic_bool *dropped;  /* this job's list was deleted (set per run; may be NULL) */
 };
 
 struct job_runner;
 
 struct job_runner *job_runner_start(struct store_pool *pool, unsigned threads,
 				    const struct job_env *env);
-void job_runner_submit(struct job_runner *r, enum job_kind kind, const char *id);
+void job_runner_submit(struct job_runner *r, enum job_kind kind, const char *id,
+		       const char *list_id);
+/* The list was deleted: its running jobs stop at their next check (rows in
+ * this process; a job elsewhere stops when its row is found gone). */
+void job_runner_drop_list(struct job_runner *r, const char *list_id);
 /* Asks running jobs to stop at their next batch and waits for the workers. */
 void job_runner_stop(struct job_runner *r);
+
+/* Whether the job should stop: the server stops, or its list was deleted. */
+bool job_should_stop(const struct job_env *env);
+/* Deletes a file a job row named, and "<path>.part" (a store_path_cb). */
+int job_file_remove(const char *path, void *ctx);
+/* Whether a finished job's files have outlived --retention at `now_ms`. */
+bool job_file_expired(const struct db_limits *limits, int64_t finished_ms, int64_t now_ms);
+
+/* The sweeper: deletes what no job needs in files_dir — expired exports
+ * and rejected rows, files of finished or interrupted jobs, half-received
+ * uploads. A file someone holds a lock on (an upload being received, a job
+ * at work, in any process) is never taken. One pass; returns files deleted. */
+unsigned jobs_sweep(struct store *s, const struct job_env *env);
+struct sweeper;
+/* Sweeps once before it returns (at start: what a crash left), then every
+ * interval_s seconds in a thread of its own. */
+struct sweeper *sweeper_start(struct store_pool *pool, const struct job_env *env,
+			      unsigned interval_s);
+void sweeper_stop(struct sweeper *w);
 
 /* Runs one job to its end, recording progress and the outcome in the store. */
 void import_run(struct store *s, const struct job_env *env, const char *job_id);

@@ -1,4 +1,6 @@
-/* A queue of job ids under one mutex, and worker threads that take them. */
+/* A queue of job ids under one mutex, and worker threads that take them.
+ * Each worker says which list its job is for, so that deleting the list
+ * stops the job at once. */
 #include "jobs/jobs.h"
 #include "common/log.h"
 #include "common/text.h"
@@ -12,6 +14,14 @@ struct queued {
 	struct queued *next;
 	enum job_kind kind;
 	char id[UUID_STR_LEN];
+	char list_id[UUID_STR_LEN];
+};
+
+struct worker {
+	struct job_runner *r;
+	pthread_t thread;
+	char list_id[UUID_STR_LEN]; /* of the job it runs; empty when idle */
+	atomic_bool dropped;
 };
 
 struct job_runner {
@@ -21,13 +31,21 @@ struct job_runner {
 	bool stopping;
 	struct store_pool *pool;
 	struct job_env env;
-	pthread_t *threads;
+	struct worker *workers;
 	unsigned count;
 };
 
+bool job_should_stop(const struct job_env *env)
+{
+	return atomic_load(env->cancel) || (env->dropped && atomic_load(env->dropped));
+}
+
 static void *work(void *arg)
 {
-	struct job_runner *r = arg;
+	struct worker *w = arg;
+	struct job_runner *r = w->r;
+	struct job_env env = r->env;
+	env.dropped = &w->dropped;
 	for (;;) {
 		pthread_mutex_lock(&r->lock);
 		while (!r->head && !r->stopping)
@@ -40,14 +58,19 @@ static void *work(void *arg)
 		r->head = q->next;
 		if (!r->head)
 			r->tail = NULL;
+		snprintf(w->list_id, sizeof(w->list_id), "%s", q->list_id);
+		atomic_store(&w->dropped, false);
 		pthread_mutex_unlock(&r->lock);
 		struct store *s = store_pool_get(r->pool);
 		if (s) {
 			if (q->kind == JOB_IMPORT)
-				import_run(s, &r->env, q->id);
+				import_run(s, &env, q->id);
 			else
-				export_run(s, &r->env, q->id);
+				export_run(s, &env, q->id);
 		}
+		pthread_mutex_lock(&r->lock);
+		w->list_id[0] = '\0';
+		pthread_mutex_unlock(&r->lock);
 		free(q);
 	}
 }
@@ -62,22 +85,28 @@ struct job_runner *job_runner_start(struct store_pool *pool, unsigned threads,
 	pthread_cond_init(&r->wake, NULL);
 	r->pool = pool;
 	r->env = *env;
-	r->threads = calloc(threads, sizeof(pthread_t));
-	if (!r->threads)
+	r->workers = calloc(threads, sizeof(*r->workers));
+	if (!r->workers)
 		abort();
-	for (unsigned i = 0; i < threads; i++)
-		if (pthread_create(&r->threads[i], NULL, work, r) == 0)
+	for (unsigned i = 0; i < threads; i++) {
+		struct worker *w = &r->workers[r->count];
+		w->r = r;
+		atomic_init(&w->dropped, false);
+		if (pthread_create(&w->thread, NULL, work, w) == 0)
 			r->count++;
+	}
 	return r;
 }
 
-void job_runner_submit(struct job_runner *r, enum job_kind kind, const char *id)
+void job_runner_submit(struct job_runner *r, enum job_kind kind, const char *id,
+		       const char *list_id)
 {
 	struct queued *q = calloc(1, sizeof(*q));
 	if (!q)
 		abort();
 	q->kind = kind;
 	snprintf(q->id, sizeof(q->id), "%s", id);
+	snprintf(q->list_id, sizeof(q->list_id), "%s", list_id);
 	pthread_mutex_lock(&r->lock);
 	if (r->tail)
 		r->tail->next = q;
@@ -85,6 +114,17 @@ void job_runner_submit(struct job_runner *r, enum job_kind kind, const char *id)
 		r->head = q;
 	r->tail = q;
 	pthread_cond_signal(&r->wake);
+	pthread_mutex_unlock(&r->lock);
+}
+
+void job_runner_drop_list(struct job_runner *r, const char *list_id)
+{
+	/* Queued jobs of the list need nothing: their rows are gone, so they
+	 * end as soon as they start. */
+	pthread_mutex_lock(&r->lock);
+	for (unsigned i = 0; i < r->count; i++)
+		if (strcmp(r->workers[i].list_id, list_id) == 0)
+			atomic_store(&r->workers[i].dropped, true);
 	pthread_mutex_unlock(&r->lock);
 }
 
@@ -98,7 +138,7 @@ void job_runner_stop(struct job_runner *r)
 	pthread_cond_broadcast(&r->wake);
 	pthread_mutex_unlock(&r->lock);
 	for (unsigned i = 0; i < r->count; i++)
-		pthread_join(r->threads[i], NULL);
+		pthread_join(r->workers[i].thread, NULL);
 	/* Jobs still queued stay pending in the store: the next start marks
 	 * them interrupted. */
 	while (r->head) {
@@ -110,6 +150,6 @@ void job_runner_stop(struct job_runner *r)
 	}
 	pthread_cond_destroy(&r->wake);
 	pthread_mutex_destroy(&r->lock);
-	free(r->threads);
+	free(r->workers);
 	free(r);
 }

@@ -12,6 +12,7 @@
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@ static const char serve_help[] =
 	"usage: dialbookd [--listen HOST:PORT] [--db PATH] [--profile rest|genesys]\n"
 	"                 [--rate-limit N] [--threads N] [--log-level LEVEL]\n"
 	"                 [--token-ttl SECONDS] [--max-upload-bytes N] [--dev-client-file FILE]\n"
+	"                 [--retention DURATION]\n"
 	"       dialbookd org add NAME [--db PATH]\n"
 	"       dialbookd client add|list|revoke ... (see dialbookd client --help)\n"
 	"\n"
@@ -42,9 +44,30 @@ static const char serve_help[] =
 	"  --docs-dir DIR       the API page's files (default: api-page next to dialbookd)\n"
 	"  --max-contacts-per-list N, --max-contacts-per-org N\n"
 	"                       contact limits (defaults 1000000 and 5000000, the cloud's)\n"
+	"  --request-deadline-ms N  how long one contact search or RegEx listing may work\n"
+	"                       (default 10000); past it the answer is 503 request.timeout\n"
+	"  --heavy-slots N      contact searches and RegEx listings served at once (default\n"
+	"                       --threads minus 1, at least 1); more are refused with 503\n"
+	"  --retention DURATION how long exports and rejected rows stay downloadable\n"
+	"                       (default 24h; seconds, or a number with s, m, h or d)\n"
+	"  --sweep-interval DURATION  how often files no job needs are deleted (default 60s)\n"
+	"  --max-uploads-per-org N, --max-exports-per-org N\n"
+	"                       uploads in flight and exports pending or running at once\n"
+	"                       per organization (default 4 each; more is 429)\n"
 	"  --dev-client-file F  on first start (empty database) create the organization\n"
 	"                       \"default\" and a client with grant outbound, and write its\n"
 	"                       credentials to F (mode 0600); later starts print them again\n"
+	"  --public-url URL     how clients reach this server (default http://HOST:PORT of\n"
+	"                       --listen, https with --tls-cert): absolute URIs in answers\n"
+	"                       start with it, never with the request's Host\n"
+	"  --tls-cert FILE, --tls-key FILE\n"
+	"                       serve HTTPS with this PEM certificate (chain) and its key\n"
+	"  --max-connections N  connections at once (default 1024)\n"
+	"  --max-connections-per-address N\n"
+	"                       connections at once from one client address (default 32)\n"
+	"  --header-timeout SECONDS\n"
+	"                       a request's line and headers must arrive within this, however\n"
+	"                       slowly the client sends them (default 10)\n"
 	"  --help               this text\n";
 
 struct serve_args {
@@ -59,9 +82,39 @@ struct serve_args {
 	unsigned token_ttl;
 	unsigned long long max_upload;
 	unsigned long long max_per_list, max_per_org;
+	unsigned deadline_ms, heavy_slots; /* heavy_slots 0: threads - 1 */
+	unsigned retention_s, sweep_interval_s;
+	unsigned max_uploads, max_exports;
 	const char *dev_client_file;
 	const char *docs_dir;
+	const char *public_url; /* NULL: from --listen */
+	const char *tls_cert, *tls_key;
+	unsigned max_connections, max_per_address, header_timeout_s;
 };
+
+/* Options of the HTTP front (issue 9), long only. */
+enum {
+	OPT_PUBLIC_URL = 0x300,
+	OPT_TLS_CERT,
+	OPT_TLS_KEY,
+	OPT_MAX_CONNECTIONS,
+	OPT_MAX_PER_ADDRESS,
+	OPT_HEADER_TIMEOUT,
+};
+
+/* An absolute http(s) URL without query, fragment, white space or control
+ * characters; a trailing '/' is dropped when the URL is used. */
+static bool public_url_ok(const char *s)
+{
+	size_t len = strlen(s);
+	size_t scheme = strncmp(s, "https://", 8) == 0 ? 8 : strncmp(s, "http://", 7) == 0 ? 7 : 0;
+	if (!scheme || len == scheme || len > DB_MAX_PUBLIC_URL || s[scheme] == '/')
+		return false;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p <= 0x20 || *p == 0x7F || *p == '?' || *p == '#')
+			return false;
+	return true;
+}
 
 static int parse_uint(const char *s, unsigned max, unsigned *out)
 {
@@ -85,6 +138,44 @@ static int parse_count(const char *s, unsigned long long *out)
 	return 0;
 }
 
+/* Options with no short form: the files' lifetime and caps. */
+enum {
+	OPT_RETENTION = 0x200,
+	OPT_SWEEP_INTERVAL,
+	OPT_MAX_UPLOADS,
+	OPT_MAX_EXPORTS,
+};
+
+/* Seconds from "90", "90s", "15m", "24h" or "7d", within 1..max. */
+static int parse_duration(const char *s, unsigned max, unsigned *out)
+{
+	size_t digits = strspn(s, "0123456789");
+	if (digits == 0 || digits > 9 || (s[digits] && s[digits + 1]))
+		return -1;
+	unsigned long unit = 1;
+	switch (s[digits]) {
+	case '\0':
+	case 's':
+		break;
+	case 'm':
+		unit = 60;
+		break;
+	case 'h':
+		unit = 3600;
+		break;
+	case 'd':
+		unit = 86400;
+		break;
+	default:
+		return -1;
+	}
+	unsigned long long v = strtoull(s, NULL, 10) * unit;
+	if (v == 0 || v > max)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
 static int parse_listen(const char *s, struct serve_args *a)
 {
 	const char *colon = strrchr(s, ':');
@@ -102,6 +193,9 @@ static int parse_listen(const char *s, struct serve_args *a)
 	return 0;
 }
 
+/* Options of bounded requests (issue 9), long only. */
+enum { OPT_REQUEST_DEADLINE = 0x400, OPT_HEAVY_SLOTS };
+
 static int parse_args(int argc, char **argv, struct serve_args *a)
 {
 	static const struct option options[] = {
@@ -114,11 +208,23 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 		{"rate-window", required_argument, NULL, 'W'},
 		{"log-level", required_argument, NULL, 'v'},
 		{"dev-client-file", required_argument, NULL, 'f'},
+		{"public-url", required_argument, NULL, OPT_PUBLIC_URL},
+		{"tls-cert", required_argument, NULL, OPT_TLS_CERT},
+		{"tls-key", required_argument, NULL, OPT_TLS_KEY},
+		{"max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS},
+		{"max-connections-per-address", required_argument, NULL, OPT_MAX_PER_ADDRESS},
+		{"header-timeout", required_argument, NULL, OPT_HEADER_TIMEOUT},
 		{"token-ttl", required_argument, NULL, 'T'},
 		{"max-upload-bytes", required_argument, NULL, 'U'},
 		{"docs-dir", required_argument, NULL, 'D'},
 		{"max-contacts-per-list", required_argument, NULL, 'L'},
 		{"max-contacts-per-org", required_argument, NULL, 'O'},
+		{"request-deadline-ms", required_argument, NULL, OPT_REQUEST_DEADLINE},
+		{"heavy-slots", required_argument, NULL, OPT_HEAVY_SLOTS},
+		{"retention", required_argument, NULL, OPT_RETENTION},
+		{"sweep-interval", required_argument, NULL, OPT_SWEEP_INTERVAL},
+		{"max-uploads-per-org", required_argument, NULL, OPT_MAX_UPLOADS},
+		{"max-exports-per-org", required_argument, NULL, OPT_MAX_EXPORTS},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -131,9 +237,17 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 	a->max_upload = DB_MAX_UPLOAD_BYTES;
 	a->max_per_list = DB_MAX_CONTACTS_PER_LIST;
 	a->max_per_org = DB_MAX_CONTACTS_PER_ORG;
+	a->deadline_ms = DB_REQUEST_DEADLINE_MS;
+	a->retention_s = DB_FILE_RETENTION_S;
+	a->sweep_interval_s = DB_SWEEP_INTERVAL_S;
+	a->max_uploads = DB_MAX_UPLOADS_PER_ORG;
+	a->max_exports = DB_MAX_EXPORTS_PER_ORG;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	a->threads = cores > 0 ? (unsigned)cores : 2;
 	a->jobs = 2;
+	a->max_connections = DB_MAX_CONNECTIONS;
+	a->max_per_address = DB_MAX_CONNECTIONS_PER_ADDRESS;
+	a->header_timeout_s = DB_HEADER_TIMEOUT_S;
 	opterr = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, ":", options, NULL)) != -1) {
@@ -187,6 +301,43 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 		case 'f':
 			a->dev_client_file = optarg;
 			break;
+		case OPT_PUBLIC_URL:
+			if (!public_url_ok(optarg))
+				return usage_error(
+					NULL,
+					"--public-url wants an absolute http:// or https:// "
+					"URL without query or fragment, at most %d "
+					"characters (such as https://dialbook.example.com), "
+					"got %s",
+					DB_MAX_PUBLIC_URL, optarg);
+			a->public_url = optarg;
+			break;
+		case OPT_TLS_CERT:
+			a->tls_cert = optarg;
+			break;
+		case OPT_TLS_KEY:
+			a->tls_key = optarg;
+			break;
+		case OPT_MAX_CONNECTIONS:
+			if (parse_uint(optarg, DB_MAX_CONNECTIONS_LIMIT, &a->max_connections) ||
+			    a->max_connections == 0)
+				return usage_error(NULL, "--max-connections wants 1 to %d, got %s",
+						   DB_MAX_CONNECTIONS_LIMIT, optarg);
+			break;
+		case OPT_MAX_PER_ADDRESS:
+			if (parse_uint(optarg, DB_MAX_CONNECTIONS_LIMIT, &a->max_per_address) ||
+			    a->max_per_address == 0)
+				return usage_error(
+					NULL, "--max-connections-per-address wants 1 to %d, got %s",
+					DB_MAX_CONNECTIONS_LIMIT, optarg);
+			break;
+		case OPT_HEADER_TIMEOUT:
+			if (parse_uint(optarg, DB_MAX_HEADER_TIMEOUT_S, &a->header_timeout_s) ||
+			    a->header_timeout_s == 0)
+				return usage_error(NULL,
+						   "--header-timeout wants 1 to %d seconds, got %s",
+						   DB_MAX_HEADER_TIMEOUT_S, optarg);
+			break;
 		case 'D': {
 			/* Said at start rather than as a 404 on the first page view. */
 			struct stat st;
@@ -217,6 +368,46 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 						   flag, optarg);
 			break;
 		}
+		case OPT_RETENTION:
+			if (parse_duration(optarg, DB_MAX_FILE_RETENTION_S, &a->retention_s))
+				return usage_error(
+					NULL,
+					"--retention wants a duration from 1s to 366d "
+					"(seconds, or a number with s, m, h or d such as "
+					"24h or 90m), got %s",
+					optarg);
+			break;
+		case OPT_SWEEP_INTERVAL:
+			if (parse_duration(optarg, 86400, &a->sweep_interval_s))
+				return usage_error(
+					NULL,
+					"--sweep-interval wants a duration from 1s to 1d "
+					"(seconds, or a number with s, m, h or d), got %s",
+					optarg);
+			break;
+		case OPT_MAX_UPLOADS:
+		case OPT_MAX_EXPORTS: {
+			bool up = c == OPT_MAX_UPLOADS;
+			unsigned *dst = up ? &a->max_uploads : &a->max_exports;
+			if (parse_uint(optarg, 10000, dst) || *dst == 0)
+				return usage_error(NULL, "%s wants 1 to 10000, got %s",
+						   up ? "--max-uploads-per-org"
+						      : "--max-exports-per-org",
+						   optarg);
+			break;
+		}
+		case OPT_REQUEST_DEADLINE:
+			if (parse_uint(optarg, DB_MAX_REQUEST_DEADLINE_MS, &a->deadline_ms) ||
+			    a->deadline_ms == 0)
+				return usage_error(NULL,
+						   "--request-deadline-ms wants 1 to %d, got %s",
+						   DB_MAX_REQUEST_DEADLINE_MS, optarg);
+			break;
+		case OPT_HEAVY_SLOTS:
+			if (parse_uint(optarg, 1024, &a->heavy_slots) || a->heavy_slots == 0)
+				return usage_error(NULL, "--heavy-slots wants 1 to 1024, got %s",
+						   optarg);
+			break;
 		case 'h':
 			fputs(serve_help, stdout);
 			return -1;
@@ -228,6 +419,9 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 	}
 	if (optind < argc)
 		return usage_error(NULL, "unexpected argument %s", argv[optind]);
+	if (!a->tls_cert != !a->tls_key)
+		return usage_error(NULL, "--tls-cert and --tls-key go together: give both files, "
+					 "or neither for plain HTTP");
 	return 0;
 }
 
@@ -326,6 +520,66 @@ static int bootstrap_dev_client(struct store *s, const char *path, const char *b
 	return 0;
 }
 
+/* Reads a PEM file of --tls-cert or --tls-key whole, NUL-terminated, into
+ * *out (the caller frees it); `marker` is the line it must hold. */
+static int read_pem(const char *flag, const char *path, const char *marker, char **out)
+{
+	*out = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		log_error("event=startup_failed error=\"cannot read %s %s: %s\"", flag, path,
+			  strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size <= 0 || st.st_size > (off_t)DB_MAX_TLS_FILE_BYTES) {
+		log_error("event=startup_failed error=\"%s %s is not a PEM file of 1 to %u bytes\"",
+			  flag, path, DB_MAX_TLS_FILE_BYTES);
+		close(fd);
+		return -1;
+	}
+	char *text = calloc(1, (size_t)st.st_size + 1);
+	if (!text)
+		abort();
+	size_t got = 0;
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, text + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	if (got != (size_t)st.st_size || !strstr(text, marker)) {
+		log_error("event=startup_failed error=\"%s %s holds no PEM %s (a line \"%s\")\"",
+			  flag, path, strstr(marker, "KEY") ? "private key" : "certificate",
+			  marker);
+		sodium_memzero(text, (size_t)st.st_size);
+		free(text);
+		return -1;
+	}
+	*out = text;
+	return 0;
+}
+
+/* --public-url without a trailing '/', or http(s)://HOST:PORT of --listen. */
+static void public_url_of(const struct serve_args *a, unsigned port, char *out, size_t size)
+{
+	if (a->public_url) {
+		snprintf(out, size, "%s", a->public_url);
+		size_t n = strlen(out);
+		while (n && out[n - 1] == '/')
+			out[--n] = '\0';
+		return;
+	}
+	const char *scheme = a->tls_cert ? "https" : "http";
+	snprintf(out, size, strchr(a->host, ':') ? "%s://[%s]:%u" : "%s://%s:%u", scheme, a->host,
+		 port);
+}
+
 int cmd_serve(int argc, char **argv)
 {
 	struct serve_args a;
@@ -333,6 +587,10 @@ int cmd_serve(int argc, char **argv)
 	int rc = parse_args(argc, argv, &a);
 	if (rc)
 		return rc < 0 ? 0 : rc;
+	/* Everything dialbookd creates (the database, its -wal and -shm, the
+	 * files directory, uploads, exports, rejected rows) holds personal
+	 * data: readable by the service user only. Set before any thread. */
+	umask(077);
 	if (credentials_init()) {
 		log_error("event=startup_failed error=\"libsodium failed to initialise\"");
 		return 3;
@@ -343,6 +601,14 @@ int cmd_serve(int argc, char **argv)
 	api.limits.token_ttl_seconds = a.token_ttl;
 	api.limits.max_contacts_per_list = (int64_t)a.max_per_list;
 	api.limits.max_contacts_per_org = (int64_t)a.max_per_org;
+	api.limits.request_deadline_ms = a.deadline_ms;
+	/* One worker stays free of heavy work, so light requests always find one. */
+	api.limits.heavy_slots = a.heavy_slots	 ? a.heavy_slots
+				 : a.threads > 1 ? a.threads - 1
+						 : DB_HEAVY_SLOTS_MIN;
+	api.limits.file_retention_s = a.retention_s;
+	api.limits.max_uploads_per_org = a.max_uploads;
+	api.limits.max_exports_per_org = a.max_exports;
 	char err[512];
 	if (store_pool_new(a.db, &api.pool, err, sizeof(err)) != STORE_OK) {
 		log_error("event=startup_failed error=\"%s\"", err);
@@ -394,8 +660,10 @@ int cmd_serve(int argc, char **argv)
 		.host = a.host,
 		.port = a.port,
 		.threads = a.threads,
-		.max_connections = DB_MAX_CONNECTIONS,
+		.max_connections = a.max_connections,
+		.max_connections_per_address = a.max_per_address,
 		.connection_timeout_s = DB_CONNECTION_TIMEOUT_S,
+		.header_timeout_s = a.header_timeout_s,
 		.max_body = api.limits.max_json_body,
 		.max_upload = a.max_upload,
 		.upload_begin = api_upload_begin,
@@ -403,29 +671,48 @@ int cmd_serve(int argc, char **argv)
 		.dispatch_ctx = &api,
 	};
 	struct http_server *http = NULL;
+	char *tls_cert = NULL, *tls_key = NULL; /* PEM text, read before serving */
 	/* After signals are blocked: the workers inherit the mask. */
 	api.jobs = job_runner_start(api.pool, a.jobs, &env);
+	/* Before serving: what a crash left behind is gone by the first request. */
+	struct sweeper *sweeper = sweeper_start(api.pool, &env, a.sweep_interval_s);
 	rc = 3;
+	if (a.tls_cert &&
+	    (read_pem("--tls-cert", a.tls_cert, "-----BEGIN CERTIFICATE-----", &tls_cert) ||
+	     read_pem("--tls-key", a.tls_key, "PRIVATE KEY-----", &tls_key)))
+		goto out;
+	hc.tls_cert_pem = tls_cert;
+	hc.tls_key_pem = tls_key;
+	char base_url[DB_MAX_PUBLIC_URL + 80];
+	public_url_of(&a, a.port, base_url, sizeof(base_url));
+	api.public_url = base_url;
 	if (http_server_start(&hc, &http, err, sizeof(err))) {
 		log_error("event=startup_failed error=\"%s\"", err);
 		goto out;
 	}
 	unsigned port = http_server_port(http);
-	char base_url[300];
-	snprintf(base_url, sizeof(base_url),
-		 strchr(a.host, ':') ? "http://[%s]:%u" : "http://%s:%u", a.host, port);
+	if (a.port == 0) /* now known; no client could have asked before */
+		public_url_of(&a, port, base_url, sizeof(base_url));
 	if (a.dev_client_file &&
 	    bootstrap_dev_client(store_pool_get(api.pool), a.dev_client_file, base_url))
 		goto out;
-	log_info("event=listening address=%s port=%u db=%s profile=%s threads=%u rate_limit=%u",
+	log_info("event=listening address=%s port=%u db=%s profile=%s threads=%u rate_limit=%u "
+		 "public_url=%s tls=%s max_connections=%u max_connections_per_address=%u "
+		 "header_timeout_s=%u",
 		 a.host, port, a.db, a.profile == PROFILE_REST ? "rest" : "genesys", a.threads,
-		 a.rate_limit);
+		 a.rate_limit, base_url, tls_cert ? "on" : "off", a.max_connections,
+		 a.max_per_address, a.header_timeout_s);
 	int sig = 0;
 	sigwait(&stop, &sig);
 	log_info("event=stopping signal=%s", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	rc = 0;
 out:
 	http_server_stop(http, 10000);
+	if (tls_key)
+		sodium_memzero(tls_key, strlen(tls_key));
+	free(tls_key);
+	free(tls_cert);
+	sweeper_stop(sweeper);
 	job_runner_stop(api.jobs);
 	store_pool_free(api.pool);
 	rate_limiter_free(api.rate);

@@ -121,6 +121,10 @@ typedef int (*store_contact_cb)(const struct contact_record *c, void *ctx);
 typedef int (*store_client_cb)(const struct oauth_client *c, void *ctx);
 /* The record is lent for the duration of the call. Return non-zero to stop. */
 typedef int (*store_list_cb)(const struct contact_list *cl, void *ctx);
+/* A file that belonged to job rows just deleted: the caller removes it (an
+ * export's path also stands for its "<path>.part"). Called after the
+ * deletion is committed, once per path; the return value is ignored. */
+typedef int (*store_path_cb)(const char *path, void *ctx);
 
 struct store_ops {
 	const char *name;
@@ -149,11 +153,16 @@ struct store_ops {
 	 * equals expected_version (STORE_STALE otherwise). */
 	int (*list_update)(struct store *s, const struct contact_list *cl,
 			   int64_t expected_version);
-	int (*list_delete)(struct store *s, const char *org_id, const char *id);
+	/* Deletes the list, its contacts and its import and export job rows in
+	 * one transaction; `files` (may be NULL) then gets each file those rows
+	 * named, so that the caller deletes them. */
+	int (*list_delete)(struct store *s, const char *org_id, const char *id, store_path_cb files,
+			   void *ctx);
 	/* All or nothing: STORE_NOT_FOUND (and nothing deleted) when one id is
-	 * not a list of the org; *missing then names it. */
+	 * not a list of the org; *missing then names it. Jobs and files as
+	 * list_delete. */
 	int (*list_delete_many)(struct store *s, const char *org_id, const char *const *ids,
-				size_t n, const char **missing);
+				size_t n, const char **missing, store_path_cb files, void *ctx);
 	int (*list_scan)(struct store *s, const char *org_id, store_list_cb cb, void *ctx);
 	int (*list_size)(struct store *s, const char *list_id, int64_t *out);
 
@@ -175,6 +184,8 @@ struct store_ops {
 
 	/* STORE_CONFLICT when the list already has an import pending or running. */
 	int (*import_add)(struct store *s, const struct import_job *job);
+	/* STORE_NOT_FOUND when the row is gone (its list was deleted): the job
+	 * stops and removes its files. Same for export_update. */
 	int (*import_update)(struct store *s, const struct import_job *job);
 	int (*import_get)(struct store *s, const char *id, struct import_job *out);
 	int (*import_latest)(struct store *s, const char *list_id, struct import_job *out);
@@ -182,10 +193,19 @@ struct store_ops {
 	 * (*count says how many), unfinished exports fail too. */
 	int (*jobs_interrupt)(struct store *s, int64_t *count);
 
-	int (*export_add)(struct store *s, const struct export_job *job);
+	/* STORE_LIMIT (nothing added) when the org already has max_active
+	 * exports pending or running, counted in the same transaction, so that
+	 * several servers on one database cannot pass the cap together; 0: no cap. */
+	int (*export_add)(struct store *s, const struct export_job *job, unsigned max_active);
 	int (*export_update)(struct store *s, const struct export_job *job);
 	int (*export_get)(struct store *s, const char *id, struct export_job *out);
 	int (*export_latest)(struct store *s, const char *list_id, struct export_job *out);
+	/* Keeps one export and one import per list: deletes the list's
+	 * finished imports older than its newest import, and its finished
+	 * exports older than its newest DONE export; `files` gets their files.
+	 * Several servers may prune at once: each row is deleted, and each
+	 * path reported, once. */
+	int (*jobs_prune)(struct store *s, const char *list_id, store_path_cb files, void *ctx);
 };
 
 struct store {

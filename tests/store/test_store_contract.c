@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -214,7 +215,8 @@ static void lists_delete_and_scan(void **state)
 
 	const char *missing = NULL;
 	const char *ids[] = {l[0].id, foreign.id};
-	assert_int_equal(s->ops->list_delete_many(s, o.id, ids, 2, &missing), STORE_NOT_FOUND);
+	assert_int_equal(s->ops->list_delete_many(s, o.id, ids, 2, &missing, NULL, NULL),
+			 STORE_NOT_FOUND);
 	assert_string_equal(missing, foreign.id);
 	json_t *seen = json_array();
 	assert_int_equal(s->ops->list_scan(s, o.id, collect_names, seen), STORE_OK);
@@ -222,10 +224,10 @@ static void lists_delete_and_scan(void **state)
 	json_decref(seen);
 
 	const char *two[] = {l[0].id, l[1].id};
-	assert_int_equal(s->ops->list_delete_many(s, o.id, two, 2, &missing), STORE_OK);
-	assert_int_equal(s->ops->list_delete(s, o.id, l[2].id), STORE_OK);
-	assert_int_equal(s->ops->list_delete(s, o.id, l[2].id), STORE_NOT_FOUND);
-	assert_int_equal(s->ops->list_delete(s, o.id, foreign.id), STORE_NOT_FOUND);
+	assert_int_equal(s->ops->list_delete_many(s, o.id, two, 2, &missing, NULL, NULL), STORE_OK);
+	assert_int_equal(s->ops->list_delete(s, o.id, l[2].id, NULL, NULL), STORE_OK);
+	assert_int_equal(s->ops->list_delete(s, o.id, l[2].id, NULL, NULL), STORE_NOT_FOUND);
+	assert_int_equal(s->ops->list_delete(s, o.id, foreign.id, NULL, NULL), STORE_NOT_FOUND);
 	seen = json_array();
 	assert_int_equal(s->ops->list_scan(s, o.id, collect_names, seen), STORE_OK);
 	assert_int_equal(json_array_size(seen), 0);
@@ -356,7 +358,7 @@ static void contacts_upsert_count_and_limits(void **state)
 
 	/* Deleting a list deletes its contacts. */
 	assert_int_equal(s->ops->contacts_upsert(s, o.id, a.id, rows, 2, &lim, &added), STORE_OK);
-	assert_int_equal(s->ops->list_delete(s, o.id, a.id), STORE_OK);
+	assert_int_equal(s->ops->list_delete(s, o.id, a.id, NULL, NULL), STORE_OK);
 	assert_int_equal(s->ops->contacts_scan(s, a.id, collect_ids, NULL), STORE_NOT_FOUND);
 	contact_list_release(&a);
 	contact_list_release(&b);
@@ -448,7 +450,7 @@ static void import_and_export_jobs(void **state)
 	struct export_job e = {.state = JOB_RUNNING, .date_created = 1};
 	text_uuid_new(e.id);
 	snprintf(e.list_id, sizeof(e.list_id), "list-1");
-	assert_int_equal(s->ops->export_add(s, &e), STORE_OK);
+	assert_int_equal(s->ops->export_add(s, &e, 0), STORE_OK);
 	e.state = JOB_DONE;
 	e.rows = 7;
 	assert_int_equal(s->ops->export_update(s, &e), STORE_OK);
@@ -457,6 +459,242 @@ static void import_and_export_jobs(void **state)
 	assert_int_equal(eg.rows, 7);
 	assert_int_equal(eg.state, JOB_DONE);
 	assert_int_equal(s->ops->export_get(s, "nope", &eg), STORE_NOT_FOUND);
+}
+
+/* Job rows and the files they name (DESIGN.md §7: files have a lifetime
+ * and an owner). */
+static struct import_job an_import(const struct org *o, const char *list_id, enum job_state st,
+				   int64_t created)
+{
+	struct import_job j = {.state = st, .date_created = created, .date_modified = created};
+	text_uuid_new(j.id);
+	snprintf(j.org_id, sizeof(j.org_id), "%s", o->id);
+	snprintf(j.list_id, sizeof(j.list_id), "%s", list_id);
+	snprintf(j.file_path, sizeof(j.file_path), "/f/%s.upload.csv", j.id);
+	snprintf(j.rejects_path, sizeof(j.rejects_path), "/f/%s.rejects.csv", j.id);
+	return j;
+}
+
+static struct export_job an_export(const struct org *o, const char *list_id, enum job_state st,
+				   int64_t created)
+{
+	struct export_job e = {.state = st, .date_created = created, .date_modified = created};
+	text_uuid_new(e.id);
+	snprintf(e.org_id, sizeof(e.org_id), "%s", o->id);
+	snprintf(e.list_id, sizeof(e.list_id), "%s", list_id);
+	snprintf(e.file_path, sizeof(e.file_path), "/f/%s.export.csv", e.id);
+	return e;
+}
+
+/* Adds an import that has finished in state st (one may be active at once). */
+static struct import_job add_finished_import(struct store *s, const struct org *o,
+					     const char *list_id, enum job_state st,
+					     int64_t created)
+{
+	struct import_job j = an_import(o, list_id, JOB_PENDING, created);
+	assert_int_equal(s->ops->import_add(s, &j), STORE_OK);
+	j.state = st;
+	assert_int_equal(s->ops->import_update(s, &j), STORE_OK);
+	return j;
+}
+
+static int collect_paths(const char *path, void *ctx)
+{
+	json_array_append_new(ctx, json_string(path));
+	return 0;
+}
+
+static bool has_path(json_t *paths, const char *path)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(paths, i, v)
+	{
+		if (strcmp(json_string_value(v), path) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void jobs_and_their_files_go_with_their_list(void **state)
+{
+	struct store *s = ((struct fixture *)*state)->s;
+	struct org o = add_org(s, "acme");
+	struct contact_list l, m;
+	make_list(&l, &o, "l");
+	make_list(&m, &o, "m");
+	assert_int_equal(s->ops->list_create(s, &l, 10), STORE_OK);
+	assert_int_equal(s->ops->list_create(s, &m, 10), STORE_OK);
+	struct import_job done = add_finished_import(s, &o, l.id, JOB_DONE, 1);
+	struct import_job running = an_import(&o, l.id, JOB_RUNNING, 2);
+	assert_int_equal(s->ops->import_add(s, &running), STORE_OK);
+	struct export_job ex = an_export(&o, l.id, JOB_DONE, 1);
+	assert_int_equal(s->ops->export_add(s, &ex, 0), STORE_OK);
+	struct import_job other = add_finished_import(s, &o, m.id, JOB_DONE, 1);
+	struct export_job other_ex = an_export(&o, m.id, JOB_DONE, 1);
+	assert_int_equal(s->ops->export_add(s, &other_ex, 0), STORE_OK);
+
+	/* A refused bulk delete reports no file and deletes no job. */
+	json_t *paths = json_array();
+	const char *missing;
+	const char *ids[] = {l.id, "no-such-list"};
+	assert_int_equal(s->ops->list_delete_many(s, o.id, ids, 2, &missing, collect_paths, paths),
+			 STORE_NOT_FOUND);
+	assert_int_equal(json_array_size(paths), 0);
+	struct import_job ig;
+	assert_int_equal(s->ops->import_get(s, done.id, &ig), STORE_OK);
+
+	assert_int_equal(s->ops->list_delete(s, o.id, l.id, collect_paths, paths), STORE_OK);
+	assert_int_equal(json_array_size(paths), 5);
+	assert_true(has_path(paths, done.file_path));
+	assert_true(has_path(paths, done.rejects_path));
+	assert_true(has_path(paths, running.file_path));
+	assert_true(has_path(paths, running.rejects_path));
+	assert_true(has_path(paths, ex.file_path));
+	json_decref(paths);
+	struct export_job eg;
+	assert_int_equal(s->ops->import_get(s, done.id, &ig), STORE_NOT_FOUND);
+	assert_int_equal(s->ops->import_get(s, running.id, &ig), STORE_NOT_FOUND);
+	assert_int_equal(s->ops->export_get(s, ex.id, &eg), STORE_NOT_FOUND);
+	assert_int_equal(s->ops->import_latest(s, l.id, &ig), STORE_NOT_FOUND);
+	/* A job that was running learns it when it next writes its state. */
+	running.completed = 10;
+	assert_int_equal(s->ops->import_update(s, &running), STORE_NOT_FOUND);
+	ex.rows = 3;
+	assert_int_equal(s->ops->export_update(s, &ex), STORE_NOT_FOUND);
+	/* The other list keeps its jobs. */
+	assert_int_equal(s->ops->import_get(s, other.id, &ig), STORE_OK);
+	assert_int_equal(s->ops->export_get(s, other_ex.id, &eg), STORE_OK);
+	contact_list_release(&l);
+	contact_list_release(&m);
+}
+
+static void exports_are_capped_per_org(void **state)
+{
+	struct store *s = ((struct fixture *)*state)->s;
+	struct org o = add_org(s, "acme"), other = add_org(s, "other");
+	struct export_job e[3];
+	for (int i = 0; i < 3; i++)
+		e[i] = an_export(&o, "list-1", i ? JOB_RUNNING : JOB_PENDING, i + 1);
+	assert_int_equal(s->ops->export_add(s, &e[0], 2), STORE_OK);
+	assert_int_equal(s->ops->export_add(s, &e[1], 2), STORE_OK);
+	assert_int_equal(s->ops->export_add(s, &e[2], 2), STORE_LIMIT);
+	struct export_job got;
+	assert_int_equal(s->ops->export_get(s, e[2].id, &got), STORE_NOT_FOUND); /* nothing added */
+	struct export_job theirs = an_export(&other, "list-2", JOB_RUNNING, 1);
+	assert_int_equal(s->ops->export_add(s, &theirs, 2), STORE_OK); /* per organization */
+	e[0].state = JOB_DONE; /* finished ones do not count */
+	assert_int_equal(s->ops->export_update(s, &e[0]), STORE_OK);
+	assert_int_equal(s->ops->export_add(s, &e[2], 2), STORE_OK);
+	struct export_job more = an_export(&o, "list-1", JOB_RUNNING, 9);
+	assert_int_equal(s->ops->export_add(s, &more, 0), STORE_OK); /* 0: no cap */
+}
+
+static void prune_keeps_one_import_and_one_export_per_list(void **state)
+{
+	struct store *s = ((struct fixture *)*state)->s;
+	struct org o = add_org(s, "acme");
+	struct import_job i1 = add_finished_import(s, &o, "list-1", JOB_DONE, 1);
+	struct import_job i2 = add_finished_import(s, &o, "list-1", JOB_FAILED, 2);
+	struct import_job i3 = an_import(&o, "list-1", JOB_RUNNING, 3);
+	assert_int_equal(s->ops->import_add(s, &i3), STORE_OK);
+	struct import_job elsewhere = add_finished_import(s, &o, "list-2", JOB_DONE, 1);
+	struct export_job e[5];
+	const enum job_state states[] = {JOB_DONE, JOB_FAILED, JOB_DONE, JOB_RUNNING, JOB_FAILED};
+	for (int i = 0; i < 5; i++) {
+		e[i] = an_export(&o, "list-1", states[i], i + 1);
+		assert_int_equal(s->ops->export_add(s, &e[i], 0), STORE_OK);
+	}
+	json_t *paths = json_array();
+	assert_int_equal(s->ops->jobs_prune(s, "list-1", collect_paths, paths), STORE_OK);
+	/* The imports before the newest, and the exports before the newest DONE. */
+	assert_int_equal(json_array_size(paths), 6);
+	assert_true(has_path(paths, i1.file_path) && has_path(paths, i1.rejects_path));
+	assert_true(has_path(paths, i2.file_path) && has_path(paths, i2.rejects_path));
+	assert_true(has_path(paths, e[0].file_path) && has_path(paths, e[1].file_path));
+	struct import_job ig;
+	struct export_job eg;
+	assert_int_equal(s->ops->import_get(s, i1.id, &ig), STORE_NOT_FOUND);
+	assert_int_equal(s->ops->import_get(s, i2.id, &ig), STORE_NOT_FOUND);
+	assert_int_equal(s->ops->import_get(s, i3.id, &ig), STORE_OK);
+	assert_int_equal(s->ops->import_get(s, elsewhere.id, &ig), STORE_OK);
+	assert_int_equal(s->ops->export_get(s, e[0].id, &eg), STORE_NOT_FOUND);
+	assert_int_equal(s->ops->export_get(s, e[1].id, &eg), STORE_NOT_FOUND);
+	for (int i = 2; i < 5; i++)
+		assert_int_equal(s->ops->export_get(s, e[i].id, &eg), STORE_OK);
+	assert_int_equal(s->ops->import_latest(s, "list-1", &ig), STORE_OK);
+	assert_string_equal(ig.id, i3.id);
+	assert_int_equal(s->ops->export_latest(s, "list-1", &eg), STORE_OK);
+	assert_string_equal(eg.id, e[4].id);
+	/* Nothing is reported twice. */
+	json_array_clear(paths);
+	assert_int_equal(s->ops->jobs_prune(s, "list-1", collect_paths, paths), STORE_OK);
+	assert_int_equal(json_array_size(paths), 0);
+	json_decref(paths);
+}
+
+/* Two connections (two servers on one database) at once. */
+struct racer {
+	const char *path;
+	const char *org_id;
+	int op; /* 0: add exports under a cap of 3; 1: prune list-1 */
+	int added;
+	json_t *paths;
+};
+
+static void *race(void *arg)
+{
+	struct racer *r = arg;
+	struct store *s;
+	char err[256];
+	if (store_open(r->path, &s, err, sizeof(err)) != STORE_OK)
+		return NULL;
+	struct org o;
+	snprintf(o.id, sizeof(o.id), "%s", r->org_id);
+	for (int i = 0; i < 20; i++) {
+		if (r->op == 0) {
+			struct export_job e = an_export(&o, "list-9", JOB_RUNNING, i);
+			if (s->ops->export_add(s, &e, 3) == STORE_OK)
+				r->added++;
+		} else {
+			s->ops->jobs_prune(s, "list-1", collect_paths, r->paths);
+		}
+	}
+	store_close(s);
+	return NULL;
+}
+
+static void two_servers_share_the_cap_and_the_pruning(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = f->s;
+	struct org o = add_org(s, "acme");
+	for (int i = 0; i < 30; i++) {
+		struct export_job e = an_export(&o, "list-1", JOB_DONE, i + 1);
+		assert_int_equal(s->ops->export_add(s, &e, 0), STORE_OK);
+	}
+	struct racer r[4];
+	pthread_t t[4];
+	for (int i = 0; i < 4; i++) {
+		r[i] = (struct racer){.path = f->path, .org_id = o.id, .op = i % 2};
+		r[i].paths = json_array();
+		assert_int_equal(pthread_create(&t[i], NULL, race, &r[i]), 0);
+	}
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+	assert_int_equal(r[0].added + r[2].added, 3);
+	/* The 29 older exports were deleted once each, by one of the two. */
+	json_t *all = json_array();
+	json_array_extend(all, r[1].paths);
+	json_array_extend(all, r[3].paths);
+	assert_int_equal(json_array_size(all), 29);
+	for (size_t i = 0; i < json_array_size(all); i++)
+		for (size_t j = i + 1; j < json_array_size(all); j++)
+			assert_string_not_equal(json_string_value(json_array_get(all, i)),
+						json_string_value(json_array_get(all, j)));
+	json_decref(all);
+	for (int i = 0; i < 4; i++)
+		json_decref(r[i].paths);
 }
 
 static void open_refuses_what_is_not_a_database(void **state)
@@ -489,8 +727,16 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(every_operation_is_implemented, setup, teardown),
 		cmocka_unit_test_setup_teardown(contacts_upsert_count_and_limits, setup, teardown),
-		cmocka_unit_test_setup_teardown(contacts_upsert_keeps_system_state, setup, teardown),
+		cmocka_unit_test_setup_teardown(contacts_upsert_keeps_system_state, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(import_and_export_jobs, setup, teardown),
+		cmocka_unit_test_setup_teardown(jobs_and_their_files_go_with_their_list, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(exports_are_capped_per_org, setup, teardown),
+		cmocka_unit_test_setup_teardown(prune_keeps_one_import_and_one_export_per_list,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(two_servers_share_the_cap_and_the_pruning, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests_name("store contract (sqlite)", tests, NULL, NULL);
 }

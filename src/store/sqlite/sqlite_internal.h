@@ -53,7 +53,7 @@
 	X(ORG_CONTACTS, "SELECT coalesce(sum(size), 0) FROM contact_lists WHERE org_id = ?1")      \
 	X(CONTACT_INSERT, "INSERT OR IGNORE INTO contacts(list_key, id, data, callable, "          \
 			  "meta, date_created, date_modified) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)") \
-	/* System state survives unless given (?8) or cleared (?7): see store.h. */               \
+	/* System state survives unless given (?8) or cleared (?7): see store.h. */                \
 	X(CONTACT_REPLACE,                                                                         \
 	  "UPDATE contacts SET data = ?3, "                                                        \
 	  "callable = CASE WHEN ?8 THEN ?4 WHEN ?7 THEN 1 ELSE callable END, "                     \
@@ -73,10 +73,10 @@
 	  "completed, failed, blank, failure_reason, failure_detail, file_path, "                  \
 	  "rejects_path, contact_id_column, date_created, date_modified, clear_system_data, "      \
 	  "ignored_columns) "                                                                      \
-	  "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)")              \
+	  "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)")    \
 	X(IMPORT_UPDATE, "UPDATE import_jobs SET state = ?4, total = ?5, completed = ?6, "         \
 			 "failed = ?7, blank = ?8, failure_reason = ?9, failure_detail = ?10, "    \
-			 "date_modified = ?15, ignored_columns = ?17 WHERE id = ?1")                                      \
+			 "date_modified = ?15, ignored_columns = ?17 WHERE id = ?1")               \
 	X(IMPORT_ACTIVE, "SELECT 1 FROM import_jobs WHERE list_id = ?1 AND state IN (0, 1)")       \
 	X(IMPORT_GET, "SELECT " IMPORT_COLUMNS " FROM import_jobs WHERE id = ?1")                  \
 	X(IMPORT_LATEST, "SELECT " IMPORT_COLUMNS " FROM import_jobs WHERE list_id = ?1 "          \
@@ -97,6 +97,24 @@
 	X(EXPORT_GET, "SELECT " EXPORT_COLUMNS " FROM export_jobs WHERE id = ?1")                  \
 	X(EXPORT_LATEST, "SELECT " EXPORT_COLUMNS " FROM export_jobs WHERE list_id = ?1 "          \
 			 "ORDER BY date_created DESC, rowid DESC LIMIT 1")                         \
+	X(EXPORTS_ACTIVE,                                                                          \
+	  "SELECT count(*) FROM export_jobs WHERE org_id = ?1 AND state IN (0, 1)")                \
+	/* A list's jobs go with it; their files are reported to the caller. */                    \
+	X(LIST_IMPORTS_DELETE, "DELETE FROM import_jobs WHERE org_id = ?1 AND list_id = ?2 "       \
+			       "RETURNING file_path, rejects_path")                                \
+	X(LIST_EXPORTS_DELETE, "DELETE FROM export_jobs WHERE org_id = ?1 AND list_id = ?2 "       \
+			       "RETURNING file_path")                                              \
+	/* One import per list: the newest (only it can be pending or running). */                 \
+	X(IMPORTS_PRUNE, "DELETE FROM import_jobs WHERE list_id = ?1 AND state IN (2, 3) AND "     \
+			 "rowid <> (SELECT rowid FROM import_jobs WHERE list_id = ?1 "             \
+			 "ORDER BY date_created DESC, rowid DESC LIMIT 1) "                        \
+			 "RETURNING file_path, rejects_path")                                      \
+	/* One finished export per list: the newest DONE one, and what is newer. */                \
+	X(EXPORTS_PRUNE, "DELETE FROM export_jobs AS old WHERE list_id = ?1 AND state IN (2, 3) "  \
+			 "AND EXISTS (SELECT 1 FROM export_jobs n WHERE n.list_id = ?1 AND "       \
+			 "n.state = 2 AND (n.date_created > old.date_created OR "                  \
+			 "(n.date_created = old.date_created AND n.rowid > old.rowid))) "          \
+			 "RETURNING file_path")                                                    \
 	X(LIST_EXISTS, "SELECT 1 FROM contact_lists WHERE org_id = ?1 AND id = ?2")                \
 	X(LIST_SCAN, "SELECT id, org_id, division_id, name, version, date_created, "               \
 		     "date_modified, doc FROM contact_lists WHERE org_id = ?1 ORDER BY id")        \
@@ -125,6 +143,18 @@ int sql_exec(struct sqlite_store *s, enum sql_statement id);
 /* Copies column `col` (text) into a fixed buffer, truncating safely. */
 void sql_copy_text(sqlite3_stmt *st, int col, char *out, size_t size);
 
+/* File paths read from job rows while a transaction deletes them, reported
+ * once it has committed. */
+struct sql_paths {
+	char **v;
+	size_t n, cap;
+};
+/* Steps a DELETE ... RETURNING to its end, keeping every non-empty text
+ * column; STORE_OK or STORE_FAILED. */
+int sql_paths_collect(struct sqlite_store *s, sqlite3_stmt *st, struct sql_paths *p);
+/* Hands each path to cb (when not NULL), then frees them all. */
+void sql_paths_report(struct sql_paths *p, store_path_cb cb, void *ctx);
+
 int sqlite_org_add(struct store *base, const char *name, struct org *out);
 int sqlite_org_get_by_name(struct store *base, const char *name, struct org *out);
 int sqlite_org_get(struct store *base, const char *id, struct org *out);
@@ -140,9 +170,10 @@ int sqlite_list_create(struct store *base, const struct contact_list *cl, unsign
 int sqlite_list_get(struct store *base, const char *org_id, const char *id,
 		    struct contact_list *out);
 int sqlite_list_update(struct store *base, const struct contact_list *cl, int64_t expected_version);
-int sqlite_list_delete(struct store *base, const char *org_id, const char *id);
+int sqlite_list_delete(struct store *base, const char *org_id, const char *id, store_path_cb files,
+		       void *ctx);
 int sqlite_list_delete_many(struct store *base, const char *org_id, const char *const *ids,
-			    size_t n, const char **missing);
+			    size_t n, const char **missing, store_path_cb files, void *ctx);
 int sqlite_list_scan(struct store *base, const char *org_id, store_list_cb cb, void *ctx);
 int sqlite_list_size(struct store *base, const char *list_id, int64_t *out);
 
@@ -165,10 +196,11 @@ int sqlite_import_update(struct store *base, const struct import_job *job);
 int sqlite_import_get(struct store *base, const char *id, struct import_job *out);
 int sqlite_import_latest(struct store *base, const char *list_id, struct import_job *out);
 int sqlite_jobs_interrupt(struct store *base, int64_t *count);
-int sqlite_export_add(struct store *base, const struct export_job *job);
+int sqlite_export_add(struct store *base, const struct export_job *job, unsigned max_active);
 int sqlite_export_update(struct store *base, const struct export_job *job);
 int sqlite_export_get(struct store *base, const char *id, struct export_job *out);
 int sqlite_export_latest(struct store *base, const char *list_id, struct export_job *out);
+int sqlite_jobs_prune(struct store *base, const char *list_id, store_path_cb files, void *ctx);
 
 /* The write operations of the ops table, taking their turn (sqlite_locked.c). */
 int sqlite_locked_org_add(struct store *s, const char *name, struct org *out);
@@ -177,9 +209,10 @@ int sqlite_locked_client_revoke(struct store *s, const char *id);
 int sqlite_locked_token_add(struct store *s, const char *hash, const struct token_info *t);
 int sqlite_locked_list_create(struct store *s, const struct contact_list *cl, unsigned max);
 int sqlite_locked_list_update(struct store *s, const struct contact_list *cl, int64_t version);
-int sqlite_locked_list_delete(struct store *s, const char *org_id, const char *id);
+int sqlite_locked_list_delete(struct store *s, const char *org_id, const char *id,
+			      store_path_cb files, void *ctx);
 int sqlite_locked_list_delete_many(struct store *s, const char *org_id, const char *const *ids,
-				   size_t n, const char **missing);
+				   size_t n, const char **missing, store_path_cb files, void *ctx);
 int sqlite_locked_contacts_upsert(struct store *s, const char *org_id, const char *list_id,
 				  const struct contact_row *rows, size_t n,
 				  const struct contact_limits *lim, size_t *added);
@@ -190,7 +223,8 @@ int sqlite_locked_contacts_clear(struct store *s, const char *list_id);
 int sqlite_locked_import_add(struct store *s, const struct import_job *job);
 int sqlite_locked_import_update(struct store *s, const struct import_job *job);
 int sqlite_locked_jobs_interrupt(struct store *s, int64_t *count);
-int sqlite_locked_export_add(struct store *s, const struct export_job *job);
+int sqlite_locked_export_add(struct store *s, const struct export_job *job, unsigned max_active);
 int sqlite_locked_export_update(struct store *s, const struct export_job *job);
+int sqlite_locked_jobs_prune(struct store *s, const char *list_id, store_path_cb files, void *ctx);
 
 #endif

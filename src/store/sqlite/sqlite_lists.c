@@ -149,8 +149,28 @@ out:
 	return rc;
 }
 
-/* Deletes a list and its contacts; the caller holds the transaction. */
-static int delete_one(struct sqlite_store *s, const char *org_id, const char *id)
+/* The list's import and export rows; their files are kept in *paths. */
+static int delete_jobs(struct sqlite_store *s, const char *org_id, const char *id,
+		       struct sql_paths *paths)
+{
+	static const enum sql_statement which[] = {SQL_LIST_IMPORTS_DELETE,
+						   SQL_LIST_EXPORTS_DELETE};
+	for (size_t i = 0; i < sizeof(which) / sizeof(which[0]); i++) {
+		sqlite3_stmt *st = sql_stmt(s, which[i]);
+		if (!st)
+			return STORE_FAILED;
+		sqlite3_bind_text(st, 1, org_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+		if (sql_paths_collect(s, st, paths) != STORE_OK)
+			return STORE_FAILED;
+	}
+	return STORE_OK;
+}
+
+/* Deletes a list, its contacts and its jobs; the caller holds the
+ * transaction. */
+static int delete_one(struct sqlite_store *s, const char *org_id, const char *id,
+		      struct sql_paths *paths)
 {
 	sqlite3_stmt *st = sql_stmt(s, SQL_LIST_CONTACTS_DELETE);
 	if (!st)
@@ -169,32 +189,39 @@ static int delete_one(struct sqlite_store *s, const char *org_id, const char *id
 	sqlite3_reset(st);
 	if (step != SQLITE_DONE)
 		return sql_fail(s, "list_delete");
-	return changed ? STORE_OK : STORE_NOT_FOUND;
+	if (!changed)
+		return STORE_NOT_FOUND;
+	return delete_jobs(s, org_id, id, paths);
 }
 
-int sqlite_list_delete(struct store *base, const char *org_id, const char *id)
+int sqlite_list_delete(struct store *base, const char *org_id, const char *id, store_path_cb files,
+		       void *ctx)
 {
 	const char *missing;
-	return sqlite_list_delete_many(base, org_id, &id, 1, &missing);
+	return sqlite_list_delete_many(base, org_id, &id, 1, &missing, files, ctx);
 }
 
 int sqlite_list_delete_many(struct store *base, const char *org_id, const char *const *ids,
-			    size_t n, const char **missing)
+			    size_t n, const char **missing, store_path_cb files, void *ctx)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
+	struct sql_paths paths = {0};
 	*missing = NULL;
 	if (sql_exec(s, SQL_BEGIN))
 		return STORE_FAILED;
-	for (size_t i = 0; i < n; i++) {
-		int rc = delete_one(s, org_id, ids[i]);
-		if (rc != STORE_OK) {
-			if (rc == STORE_NOT_FOUND)
-				*missing = ids[i];
-			sql_exec(s, SQL_ROLLBACK);
-			return rc;
-		}
+	int rc = STORE_OK;
+	for (size_t i = 0; i < n && rc == STORE_OK; i++) {
+		rc = delete_one(s, org_id, ids[i], &paths);
+		if (rc == STORE_NOT_FOUND)
+			*missing = ids[i];
 	}
-	return sql_exec(s, SQL_COMMIT);
+	if (rc == STORE_OK)
+		rc = sql_exec(s, SQL_COMMIT);
+	else
+		sql_exec(s, SQL_ROLLBACK);
+	/* Files are reported only once the rows naming them are gone for good. */
+	sql_paths_report(&paths, rc == STORE_OK ? files : NULL, ctx);
+	return rc;
 }
 
 int sqlite_list_scan(struct store *base, const char *org_id, store_list_cb cb, void *ctx)

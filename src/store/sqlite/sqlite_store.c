@@ -4,9 +4,11 @@
 #include "store/sqlite/sqlite_store.h"
 #include "common/log.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const statement_sql[] = {
 #define X(id, sql) sql,
@@ -190,6 +192,7 @@ static const struct store_ops sqlite_ops = {
 	.export_update = sqlite_locked_export_update,
 	.export_get = sqlite_export_get,
 	.export_latest = sqlite_export_latest,
+	.jobs_prune = sqlite_locked_jobs_prune,
 };
 
 int sqlite_store_open(const char *path, struct store **out, char *err, size_t err_size)
@@ -201,6 +204,15 @@ int sqlite_store_open(const char *path, struct store **out, char *err, size_t er
 		return STORE_FAILED;
 	}
 	s->base.ops = &sqlite_ops;
+	/* A new database is created 0600: it holds personal data. SQLite gives
+	 * the -wal and -shm files the mode of the database file. O_EXCL: an
+	 * existing one is never opened here, since closing a descriptor of a
+	 * file drops every POSIX lock this process's connections hold on it. */
+	if (strcmp(path, ":memory:") != 0) {
+		int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			close(fd); /* else it exists, or sqlite3_open_v2 says why */
+	}
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
 	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
 		snprintf(err, err_size, "cannot open database %s: %s", path,

@@ -1,0 +1,229 @@
+/* The files of <db>.files/ have a lifetime and an owner (DESIGN.md §7).
+ * Each file is named after the job it belongs to: <import id>.upload.csv
+ * and <import id>.rejects.csv, <export id>.export.csv and its
+ * ".part" while written. A sweep looks each one up and deletes those no
+ * job needs any more: half-received uploads (no row), the upload of an
+ * import that ended or was interrupted, the half-written file of an export
+ * that failed, the files of jobs deleted with their list or replaced by a
+ * newer job, and exports and rejected rows older than --retention.
+ *
+ * Whoever writes or reads a file holds an flock on it (an upload being
+ * received, an import reading its upload, a job writing its output); a
+ * sweep only takes a file it can lock, and decides while holding the lock.
+ * So no age rule is needed, a crash (the lock goes with the process) is
+ * swept at the next start, and a server sharing the directory is never
+ * robbed of a file it is writing. */
+#include "jobs/jobs.h"
+#include "common/log.h"
+#include "common/timeutil.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+enum file_kind { FILE_UPLOAD, FILE_REJECTS, FILE_EXPORT, FILE_EXPORT_PART, FILE_OTHER };
+
+static const struct {
+	const char *suffix;
+	enum file_kind kind;
+} suffixes[] = {
+	{".upload.csv", FILE_UPLOAD},
+	{".rejects.csv", FILE_REJECTS},
+	{".export.csv", FILE_EXPORT},
+	{".export.csv.part", FILE_EXPORT_PART},
+};
+
+int job_file_remove(const char *path, void *ctx)
+{
+	(void)ctx;
+	if (unlink(path) != 0 && errno != ENOENT)
+		log_warn("event=file_remove_failed path=%s error=\"%s\"", path, strerror(errno));
+	char part[600];
+	if ((size_t)snprintf(part, sizeof(part), "%s.part", path) < sizeof(part))
+		unlink(part);
+	return 0;
+}
+
+bool job_file_expired(const struct db_limits *limits, int64_t finished_ms, int64_t now_ms)
+{
+	return now_ms - finished_ms >= limits->file_retention_s * 1000;
+}
+
+/* The job a file name belongs to: "<36-character id><suffix>". Names that
+ * are not dialbookd's are left alone. */
+static enum file_kind classify(const char *name, char id[UUID_STR_LEN])
+{
+	size_t len = strlen(name), idlen = UUID_STR_LEN - 1;
+	if (len <= idlen || strspn(name, "0123456789abcdef-") != idlen)
+		return FILE_OTHER;
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		if (strcmp(name + idlen, suffixes[i].suffix) == 0) {
+			memcpy(id, name, idlen);
+			id[idlen] = '\0';
+			return suffixes[i].kind;
+		}
+	}
+	return FILE_OTHER;
+}
+
+static bool active(enum job_state st)
+{
+	return st == JOB_PENDING || st == JOB_RUNNING;
+}
+
+/* Whether a job still needs the file; true as well when the store cannot
+ * say (a file is never deleted on a guess). */
+static bool needed(struct store *s, const struct job_env *env, enum file_kind kind, const char *id,
+		   int64_t now)
+{
+	struct import_job im;
+	struct export_job ex;
+	int rc;
+	if (kind == FILE_UPLOAD || kind == FILE_REJECTS) {
+		rc = s->ops->import_get(s, id, &im);
+		if (rc != STORE_OK)
+			return rc != STORE_NOT_FOUND;
+		if (kind == FILE_UPLOAD) /* read by the import, then no more */
+			return active(im.state);
+		return active(im.state) || !job_file_expired(env->limits, im.date_modified, now);
+	}
+	rc = s->ops->export_get(s, id, &ex);
+	if (rc != STORE_OK)
+		return rc != STORE_NOT_FOUND;
+	if (kind == FILE_EXPORT_PART)
+		return active(ex.state);
+	/* Renamed into place just before the row says DONE. */
+	return active(ex.state) ||
+	       (ex.state == JOB_DONE && !job_file_expired(env->limits, ex.date_modified, now));
+}
+
+/* Deletes one file unless it is in use or needed; true when deleted. */
+static bool sweep_file(struct store *s, const struct job_env *env, const char *name, int64_t now)
+{
+	char id[UUID_STR_LEN], path[600];
+	enum file_kind kind = classify(name, id);
+	if (kind == FILE_OTHER)
+		return false;
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", env->files_dir, name) >= sizeof(path))
+		return false;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0)
+		return false;
+	bool deleted = false;
+	/* The lock first, then the row: a writer that holds the lock creates
+	 * its row before it lets go, so a row missing now is missing for good. */
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0 && !needed(s, env, kind, id, now)) {
+		deleted = unlink(path) == 0;
+		if (deleted)
+			log_debug("event=file_swept file=%s", name);
+	}
+	close(fd);
+	return deleted;
+}
+
+unsigned jobs_sweep(struct store *s, const struct job_env *env)
+{
+	double started = time_monotonic_ms();
+	DIR *d = opendir(env->files_dir);
+	if (!d) {
+		log_warn("event=sweep_failed dir=%s error=\"%s\"", env->files_dir, strerror(errno));
+		return 0;
+	}
+	int64_t now = time_now_ms();
+	unsigned seen = 0, deleted = 0;
+	const struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		seen++;
+		if (sweep_file(s, env, e->d_name, now))
+			deleted++;
+	}
+	closedir(d);
+	if (deleted)
+		log_info("event=files_swept deleted=%u kept=%u retention_s=%lld duration_ms=%.0f",
+			 deleted, seen - deleted, (long long)env->limits->file_retention_s,
+			 time_monotonic_ms() - started);
+	return deleted;
+}
+
+struct sweeper {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	bool stopping;
+	struct store_pool *pool;
+	struct job_env env;
+	unsigned interval_s;
+};
+
+static void *sweep_loop(void *arg)
+{
+	struct sweeper *w = arg;
+	pthread_mutex_lock(&w->lock);
+	while (!w->stopping) {
+		struct timespec until;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += w->interval_s;
+		while (!w->stopping && pthread_cond_timedwait(&w->wake, &w->lock, &until) == 0)
+			;
+		if (w->stopping)
+			break;
+		pthread_mutex_unlock(&w->lock);
+		struct store *s = store_pool_get(w->pool);
+		if (s)
+			jobs_sweep(s, &w->env);
+		pthread_mutex_lock(&w->lock);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+struct sweeper *sweeper_start(struct store_pool *pool, const struct job_env *env,
+			      unsigned interval_s)
+{
+	struct store *s = store_pool_get(pool);
+	if (s)
+		jobs_sweep(s, env);
+	struct sweeper *w = calloc(1, sizeof(*w));
+	if (!w)
+		abort();
+	w->pool = pool;
+	w->env = *env;
+	w->interval_s = interval_s;
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_condattr_t attr;
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&w->wake, &attr);
+	pthread_condattr_destroy(&attr);
+	if (pthread_create(&w->thread, NULL, sweep_loop, w) != 0) {
+		log_error("event=sweeper_failed error=\"cannot start its thread\"");
+		pthread_cond_destroy(&w->wake);
+		pthread_mutex_destroy(&w->lock);
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void sweeper_stop(struct sweeper *w)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->stopping = true;
+	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	pthread_cond_destroy(&w->wake);
+	pthread_mutex_destroy(&w->lock);
+	free(w);
+}
