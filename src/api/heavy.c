@@ -16,11 +16,12 @@ int heavy_enter(struct api_ctx *c, const char *what, struct heavy_slot *slot)
 		if (busy >= slots) {
 			http_response_header(c->res, "Retry-After", "%u", DB_BUSY_RETRY_AFTER_S);
 			return problem_set(&c->problem, 503, "service.unavailable",
-					   "the server is busy: %s is heavy work, and the %u "
-					   "request%s of that kind it serves at once (contact "
-					   "searches and RegEx listings) are running. Retry in "
-					   "%u second%s",
+					   "the server is busy: %s is heavy work, and it serves "
+					   "%u request%s of that kind at once (contact searches "
+					   "and RegEx listings, the limit of --heavy-slots); "
+					   "%s running. Retry in %u second%s",
 					   what, slots, slots == 1 ? "" : "s",
+					   slots == 1 ? "that one is" : "all are",
 					   DB_BUSY_RETRY_AFTER_S,
 					   DB_BUSY_RETRY_AFTER_S == 1 ? "" : "s");
 		}
