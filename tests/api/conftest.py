@@ -55,10 +55,25 @@ class Server:
             time.sleep(0.02)
         raise AssertionError("dialbookd did not start: " + self.log_path.read_text())
 
+    # Set by a suite that bounds memory (tests/security): the most resident
+    # memory a server may have reached, in MiB, checked when it stops.
+    max_peak_rss_mib = None
+
+    def peak_rss_mib(self):
+        """The server's peak resident memory so far (VmHWM), in MiB."""
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        raise AssertionError("no VmHWM in /proc")
+
     def stop(self):
         """SIGTERM; the server must exit 0 with no sanitizer report."""
         if not self.proc:
             return
+        if self.max_peak_rss_mib is not None and self.proc.poll() is None:
+            peak = self.peak_rss_mib()
+            assert peak < self.max_peak_rss_mib, f"peak resident memory {peak:.0f} MiB"
         self.proc.send_signal(signal.SIGTERM)
         rc = self.proc.wait(timeout=30)
         self.log.close()
