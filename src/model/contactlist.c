@@ -424,11 +424,49 @@ static int cloud_from_definitions(json_t *doc, const json_t *defs, const json_t 
 	return 0;
 }
 
+/* The column arrays whose entries name a time column twice over (the
+ * cloud's model has both spellings): `alias` says what `time_key` says. */
+static const struct {
+	const char *field, *time_key, *alias;
+} time_aliases[] = {
+	{"phoneColumns", "callableTimeColumnName", "callableTimeColumn"},
+	{"emailColumns", "contactableTimeColumnName", "contactableTimeColumn"},
+	{"whatsAppColumns", "contactableTimeColumnName", "contactableTimeColumn"},
+};
+
+/* A copy of a column array with each alias folded into its time key, so
+ * that an entry sent with the other spelling is the same entry. Owned. */
+static json_t *fold_time_aliases(const char *field, const json_t *arr)
+{
+	json_t *copy = json_deep_copy(arr);
+	for (size_t k = 0; k < sizeof(time_aliases) / sizeof(time_aliases[0]); k++) {
+		if (strcmp(field, time_aliases[k].field) != 0)
+			continue;
+		size_t i;
+		json_t *v;
+		json_array_foreach(copy, i, v)
+		{
+			json_t *u = json_object_get(v, time_aliases[k].alias);
+			if (u && !json_object_get(v, time_aliases[k].time_key))
+				json_object_set(v, time_aliases[k].time_key, u);
+			json_object_del(v, time_aliases[k].alias);
+		}
+	}
+	return copy;
+}
+
 /* Refuses a change to a field fixed after creation (0 when unchanged). */
 static int refuse_fixed_change(const struct field *f, const json_t *stored, const json_t *given,
 			       struct problem *p)
 {
-	if (!f->fixed || field_same_value(f, stored, given))
+	if (!f->fixed)
+		return 0;
+	json_t *was = stored ? fold_time_aliases(f->name, stored) : NULL;
+	json_t *now = given ? fold_time_aliases(f->name, given) : NULL;
+	bool same = field_same_value(f, was, now);
+	json_decref(was);
+	json_decref(now);
+	if (same)
 		return 0;
 	problem_add_detail(p, "INVALID_VALUE", f->name);
 	return problem_set(p, 400, f->fixed->code,

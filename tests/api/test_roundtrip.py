@@ -231,6 +231,22 @@ def test_a_time_column_and_its_alias_must_agree(api):
     assert out["phoneColumns"][0]["callableTimeColumn"] == "W1"
 
 
+def test_a_put_may_spell_a_time_column_either_way(api):
+    """The alias names the same column: sending it on PUT is no change."""
+    body = cloud_list(columnNames=["Cell", "W1", "W2"], emailColumns=[], phoneColumns=[
+        {"columnName": "Cell", "type": "cell", "callableTimeColumnName": "W1"}])
+    made = make(api, body)
+    for entry in ({"callableTimeColumnName": "W1", "callableTimeColumn": "W1"},
+                  {"callableTimeColumn": "w1"}):
+        now = read(api, made)
+        now["phoneColumns"] = [dict({"columnName": "Cell", "type": "cell"}, **entry)]
+        r = put(api, made, now)
+        assert r.status_code == 200, r.text
+    now = read(api, made)
+    now["phoneColumns"] = [{"columnName": "Cell", "type": "cell", "callableTimeColumn": "W2"}]
+    assert_error(put(api, made, now), 400, "cannot.update.phone.columns")
+
+
 # --- GET -> PUT -> GET, and GET -> POST ------------------------------------
 
 
