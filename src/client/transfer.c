@@ -57,13 +57,13 @@ static curl_mime *upload_form(struct dialbook_client *c, void *ctx)
 	part = curl_mime_addpart(mime);
 	curl_mime_name(part, "file");
 	curl_mime_type(part, "text/csv");
-	if (u->csv_path) {
-		curl_mime_filedata(part, u->csv_path); /* streamed from disk by libcurl */
-	} else {
+	if (u->src) {
 		curl_mime_data_cb(part, u->src->size >= 0 ? (curl_off_t)u->src->size : -1,
 				  source_read, NULL, NULL, u);
 		curl_mime_filename(part, u->src->file_name && *u->src->file_name ? u->src->file_name
 										 : "contacts.csv");
+	} else {
+		curl_mime_filedata(part, u->csv_path); /* streamed from disk by libcurl */
 	}
 	return mime;
 }
