@@ -12,7 +12,7 @@ static bool unreserved(unsigned char c)
 	       c == '-' || c == '.' || c == '_' || c == '~';
 }
 
-static int hex_value(char c)
+int uri_hex_value(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -51,8 +51,8 @@ enum uri_error uri_segment_decode(const char *raw, size_t len, char *out, size_t
 			out[o++] = raw[i];
 			continue;
 		}
-		int hi = i + 1 < len ? hex_value(raw[i + 1]) : -1;
-		int lo = i + 2 < len ? hex_value(raw[i + 2]) : -1;
+		int hi = i + 1 < len ? uri_hex_value(raw[i + 1]) : -1;
+		int lo = i + 2 < len ? uri_hex_value(raw[i + 2]) : -1;
 		if (hi < 0 || lo < 0 || hi * 16 + lo == 0) {
 			rc = hi < 0 || lo < 0 ? URI_BAD_ESCAPE : URI_NUL;
 			if (at)

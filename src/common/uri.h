@@ -15,6 +15,9 @@ enum uri_error {
 	URI_NOT_UTF8,	/* the decoded bytes are not UTF-8 */
 };
 
+/* The value of a hexadecimal digit (either case), or -1. */
+int uri_hex_value(char c);
+
 /* Appends s[0..len) with every byte outside A-Za-z0-9-._~ written as %XX. */
 void uri_segment_encode(struct strbuf *out, const char *s, size_t len);
 

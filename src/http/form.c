@@ -1,21 +1,11 @@
 /* A strict urlencoded decoder: anything it cannot decode exactly is an
  * error, not a guess. */
 #include "http/form.h"
+#include "common/uri.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Decodes s[0..len) into out (in place is fine); returns the length or -1. */
 static long decode(const char *s, size_t len, char *out)
@@ -27,7 +17,7 @@ static long decode(const char *s, size_t len, char *out)
 		} else if (s[i] == '%') {
 			if (i + 2 >= len)
 				return -1;
-			int hi = hex(s[i + 1]), lo = hex(s[i + 2]);
+			int hi = uri_hex_value(s[i + 1]), lo = uri_hex_value(s[i + 2]);
 			if (hi < 0 || lo < 0)
 				return -1;
 			char c = (char)(hi * 16 + lo);

@@ -208,3 +208,27 @@ def cloud_list(name="Cloud list", **extra):
     }
     body.update(extra)
     return body
+
+
+def upload(api, list_id, data, contact_id_name="id", file_type="contactlist", extra=None,
+           status=200):
+    """POST /uploads/v2/contactlist: the multipart form of an import."""
+    fields = {"id": (None, list_id), "fileType": (None, file_type)}
+    if contact_id_name is not None:
+        fields["contact-id-name"] = (None, contact_id_name)
+    fields["file"] = ("contacts.csv", data, "text/csv")
+    fields.update(extra or {})
+    r = api.post("/uploads/v2/contactlist", files=fields)
+    assert r.status_code == status, r.text
+    return r
+
+
+def wait_import(api, list_id, timeout=60):
+    """The import status once the list's import is no longer in progress."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        st = api.get(f"{LISTS}/{list_id}/importstatus").json()
+        if st.get("state") != "IN_PROGRESS":
+            return st
+        time.sleep(0.05)
+    raise AssertionError("import did not finish")

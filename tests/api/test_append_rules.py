@@ -9,7 +9,8 @@ import time
 
 import pytest
 
-from conftest import LISTS, assert_error
+from conftest import LISTS, assert_error, wait_import
+from conftest import upload as post_upload
 
 CONTACTS = LISTS + "/{}/contacts"
 
@@ -23,20 +24,9 @@ def make_list(api, columns, name="append"):
 
 
 def upload(api, lid, data, contact_id_name="id", extra=None):
-    fields = {"id": (None, lid), "fileType": (None, "contactlist")}
-    if contact_id_name:
-        fields["contact-id-name"] = (None, contact_id_name)
-    fields.update(extra or {})
-    fields["file"] = ("c.csv", data, "text/csv")
-    r = api.post("/uploads/v2/contactlist", files=fields)
-    assert r.status_code == 200, r.text
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        st = api.get(f"{LISTS}/{lid}/importstatus").json()
-        if st.get("state") != "IN_PROGRESS":
-            return st
-        time.sleep(0.05)
-    raise AssertionError("import did not finish")
+    """Imports data into the list; the import's final status."""
+    post_upload(api, lid, data, contact_id_name=contact_id_name, extra=extra)
+    return wait_import(api, lid)
 
 
 def get(api, lid, cid):

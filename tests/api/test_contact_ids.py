@@ -14,7 +14,7 @@ import urllib.parse
 import pytest
 
 from conftest import BINARY, LISTS, SANITIZER_MARKS, Api, assert_error
-from test_import_export import upload, wait_import
+from conftest import upload, wait_import
 
 
 @pytest.fixture

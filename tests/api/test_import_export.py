@@ -10,7 +10,7 @@ import time
 import pytest
 import requests
 
-from conftest import LISTS, Api, assert_error
+from conftest import LISTS, Api, assert_error, upload, wait_import
 
 HEADER = "id,name,phone,email\r\n"
 
@@ -24,18 +24,6 @@ def lst(api):
     return r.json()
 
 
-def upload(api, list_id, data, contact_id_name="id", file_type="contactlist", extra=None,
-           status=200):
-    fields = {"id": (None, list_id), "fileType": (None, file_type)}
-    if contact_id_name is not None:
-        fields["contact-id-name"] = (None, contact_id_name)
-    fields["file"] = ("contacts.csv", data, "text/csv")
-    fields.update(extra or {})
-    r = api.post("/uploads/v2/contactlist", files=fields)
-    assert r.status_code == status, r.text
-    return r
-
-
 def no_upload_left(files_dir, timeout=5):
     """Uploads that were refused are deleted once their connection completes."""
     deadline = time.time() + timeout
@@ -45,16 +33,6 @@ def no_upload_left(files_dir, timeout=5):
             return True
         time.sleep(0.02)
     raise AssertionError(f"upload files left behind: {left}")
-
-
-def wait_import(api, list_id, timeout=60):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        st = api.get(f"{LISTS}/{list_id}/importstatus").json()
-        if st.get("state") != "IN_PROGRESS":
-            return st
-        time.sleep(0.05)
-    raise AssertionError("import did not finish")
 
 
 def search_all(api, list_id):

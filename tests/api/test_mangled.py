@@ -12,7 +12,7 @@ import uuid
 
 import pytest
 
-from conftest import BINARY, LISTS, SANITIZER_MARKS
+from conftest import BINARY, LISTS, SANITIZER_MARKS, upload, wait_import
 
 
 @pytest.fixture
@@ -82,23 +82,6 @@ def write(tmp_path, name, data):
     p = tmp_path / name
     p.write_bytes(data)
     return str(p)
-
-
-def upload(api, list_id, data):
-    r = api.post("/uploads/v2/contactlist", files={
-        "id": (None, list_id), "fileType": (None, "contactlist"),
-        "contact-id-name": (None, "id"), "file": ("contacts.csv", data, "text/csv")})
-    assert r.status_code == 200, r.text
-
-
-def wait_import(api, list_id, timeout=60):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        st = api.get(f"{LISTS}/{list_id}/importstatus").json()
-        if st.get("state") != "IN_PROGRESS":
-            return st
-        time.sleep(0.05)
-    raise AssertionError("import did not finish")
 
 
 def test_import_rejects_each_rewritten_phone_with_the_hint(api):

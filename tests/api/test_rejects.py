@@ -5,12 +5,9 @@ the reader cannot split (invalid UTF-8, a stray quote) keeps its raw bytes
 in one field."""
 import csv
 import io
-import os
-import time
 
-import pytest
 
-from conftest import LISTS
+from conftest import LISTS, upload, wait_import
 from test_dialbook_cli import dialbook
 
 HEADER = b"id,phone,name\n"
@@ -48,14 +45,8 @@ def test_import_rejects_keep_each_row(papi):
     r = papi.post(LISTS, json={"name": "rejects", "columnDefinitions": [
         {"name": "id"}, {"name": "phone", "type": "phone"}, {"name": "name"}]})
     lid = r.json()["id"]
-    r = papi.post("/uploads/v2/contactlist", files={
-        "id": (None, lid), "fileType": (None, "contactlist"), "contact-id-name": (None, "id"),
-        "file": ("c.csv", FILE, "text/csv")})
-    assert r.status_code == 200, r.text
-    deadline = time.time() + 30
-    while (st := papi.get(f"{LISTS}/{lid}/importstatus").json()).get("state") == "IN_PROGRESS":
-        assert time.time() < deadline
-        time.sleep(0.05)
+    upload(papi, lid, FILE)
+    st = wait_import(papi, lid)
     assert "state" not in st and st["failedRecords"] == len(BAD_ROWS), st
     check(rejects_rows(papi.get(st["rejectedRowsUri"]).content))
     got = papi.get(f"{LISTS}/{lid}/contacts/9").json()
@@ -81,14 +72,8 @@ def test_the_record_that_stops_an_import_is_kept_too(papi):
         {"name": "id"}, {"name": "phone", "type": "phone"}, {"name": "name"}]})
     lid = r.json()["id"]
     data = HEADER + b'1,+15550100301,Ann\n2,+15550100302,"never closed\n3,x,y\n'
-    r = papi.post("/uploads/v2/contactlist", files={
-        "id": (None, lid), "fileType": (None, "contactlist"), "contact-id-name": (None, "id"),
-        "file": ("c.csv", data, "text/csv")})
-    assert r.status_code == 200, r.text
-    deadline = time.time() + 30
-    while (st := papi.get(f"{LISTS}/{lid}/importstatus").json()).get("state") == "IN_PROGRESS":
-        assert time.time() < deadline
-        time.sleep(0.05)
+    upload(papi, lid, data)
+    st = wait_import(papi, lid)
     assert st["state"] == "FAILED" and st["failureReason"] == "INVALID_FILE", st
     rows = rejects_rows(papi.get(st["rejectedRowsUri"]).content)
     assert rows[1][0] == b"3" and rows[1][3] == b'2,+15550100302,"never closed\n3,x,y', rows

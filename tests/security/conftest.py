@@ -14,7 +14,7 @@ _spec.loader.exec_module(api_harness)
 
 # Fixtures and helpers of the API suite.
 from api_harness import (LISTS, Api, Server, api, assert_error, make_server,  # noqa: E402,F401
-                         run_cli, server)
+                         run_cli, server, upload, wait_import)
 
 # Issue 9: resident memory stays under 256 MiB through the whole suite; the
 # sanitizer build's shadow memory is not the server's, so it gets more room.
