@@ -52,6 +52,9 @@ typedef int (*api_handler)(struct api_ctx *c);
 enum api_route_flag {
 	API_PUBLIC = 1 << 0,	/* no bearer token needed */
 	API_JSON_BODY = 1 << 1, /* the body must be a JSON document */
+	API_HEAVY = 1 << 2,	/* the handler is heavy work (api/heavy.h) */
+	/* A listing: heavy work when its name filter is a RegEx (listing.h). */
+	API_HEAVY_REGEX = 1 << 3,
 };
 
 struct api_route {
@@ -90,6 +93,9 @@ void api_dispatch(void *ctx, const struct http_request *req, struct http_respons
 /* The http_upload_begin_fn: accepts or refuses an upload at its headers. */
 struct http_upload *api_upload_begin(void *ctx, const struct http_request *req,
 				     struct http_response *res);
+/* The http_heavy_fn: whether a complete request routes to heavy work, by
+ * the route's flags and the query alone (heavy.c). */
+bool api_is_heavy(void *ctx, const struct http_request *req);
 /* Starts an upload for an admitted request (uploads.c). */
 int uploads_begin(struct api_ctx *c, struct http_upload **out);
 

@@ -2,6 +2,7 @@
 #ifndef DIALBOOK_HTTP_H
 #define DIALBOOK_HTTP_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <jansson.h>
@@ -46,6 +47,11 @@ struct http_request {
 	bool upload_malformed;	    /* the multipart body could not be parsed */
 	const char *correlation_id;
 	const char *client_addr;
+	/* Heavy work (http_heavy_fn) finds no thread free for it: refuse that
+	 * work at once. */
+	bool heavy_refused;
+	/* Set when the server stops: long work may end early. NULL: never. */
+	const atomic_bool *cancel;
 	/* Header lookup, case-insensitive; NULL when absent. */
 	const char *(*header)(const struct http_request *req, const char *name);
 	void *conn; /* for `header`; opaque (copies of the request share it) */
@@ -86,6 +92,11 @@ typedef void (*http_dispatch_fn)(void *ctx, const struct http_request *req,
 typedef struct http_upload *(*http_upload_begin_fn)(void *ctx, const struct http_request *req,
 						    struct http_response *res);
 
+/* Asked when a request is complete: whether its handler does heavy work,
+ * which then runs on a heavy thread instead of libmicrohttpd's. Cheap: no
+ * store, no body parsing. */
+typedef bool (*http_heavy_fn)(void *ctx, const struct http_request *req);
+
 struct http_server_config {
 	const char *host;
 	unsigned port; /* 0: any free port */
@@ -105,6 +116,13 @@ struct http_server_config {
 	size_t max_body;
 	unsigned long long max_upload;
 	http_upload_begin_fn upload_begin;
+	/* Requests is_heavy picks are dispatched on heavy_threads threads of
+	 * their own while their connection waits, suspended: libmicrohttpd
+	 * serves all of a worker's connections in one loop. When every heavy
+	 * thread is busy, the request is dispatched at once with heavy_refused
+	 * set. NULL or 0: every request is dispatched on libmicrohttpd's. */
+	http_heavy_fn is_heavy;
+	unsigned heavy_threads;
 	http_dispatch_fn dispatch;
 	void *dispatch_ctx;
 };
@@ -114,7 +132,8 @@ struct http_server;
 int http_server_start(const struct http_server_config *cfg, struct http_server **out, char *err,
 		      size_t err_size);
 unsigned http_server_port(const struct http_server *s);
-/* Stops accepting, lets in-flight requests finish (up to grace_ms), stops. */
+/* Cancels heavy work (it answers at once), lets in-flight requests finish
+ * (up to grace_ms), stops. */
 void http_server_stop(struct http_server *s, unsigned grace_ms);
 
 #endif

@@ -1,9 +1,10 @@
 /* libmicrohttpd glue: epoll with a thread pool, connection limits and
  * timeouts, bounded request bodies, strict framing, one log line per
- * request. Everything above this file sees struct http_request /
- * http_response only. The path handed up is the raw request target (see
- * on_uri). */
+ * request, heavy requests on threads of their own (see offload).
+ * Everything above this file sees struct http_request / http_response
+ * only. The path handed up is the raw request target (see on_uri). */
 #include "http/http.h"
+#include "http/workpool.h"
 #include "common/log.h"
 #include "common/text.h"
 #include "common/timeutil.h"
@@ -49,7 +50,18 @@ struct http_server {
 	struct watch *watches;
 	pthread_t reaper;
 	bool reaper_running, stopping;
+	/* Heavy requests (see offload): their threads, the flag that cancels
+	 * their work at stop, and the lock between a heavy thread and the
+	 * completion of its connection. */
+	struct workpool *heavy;
+	atomic_bool cancel;
+	pthread_mutex_t heavy_lock;
 };
+
+/* Where a heavy request is: on libmicrohttpd's thread (none), on a heavy
+ * thread that owns the exchange while the connection is suspended, or
+ * answered and resumed. */
+enum heavy_state { HEAVY_NONE, HEAVY_RUNNING, HEAVY_DONE };
 
 /* Per-request state, from the URI callback to the completion callback. */
 struct exchange {
@@ -74,6 +86,10 @@ struct exchange {
 	bool nul_in_path;  /* %00 in the path: the router refuses it */
 	bool nul_in_query; /* %00 in the query string */
 	bool close;	   /* answer with Connection: close */
+	struct http_server *srv;
+	enum heavy_state heavy;	    /* under srv->heavy_lock while RUNNING */
+	bool orphaned;		    /* completed while RUNNING: the heavy thread frees it */
+	struct http_response reply; /* HEAVY_DONE: queued when the connection resumes */
 };
 
 struct trimmed {
@@ -124,6 +140,7 @@ static void exchange_free(struct exchange *ex)
 		free(ex->trimmed);
 		ex->trimmed = next;
 	}
+	http_response_release(&ex->reply);
 	free(ex->body);
 	free(ex->raw_path);
 	free(ex);
@@ -297,6 +314,58 @@ static enum MHD_Result respond(struct http_server *srv, struct MHD_Connection *c
 	ex->req.body_len = ex->body_len;
 	srv->cfg.dispatch(srv->cfg.dispatch_ctx, &ex->req, &res);
 	return queue(conn, ex, &res);
+}
+
+/* A heavy thread: the dispatch; the answer waits in the exchange. */
+static void run_heavy(void *arg)
+{
+	struct exchange *ex = arg;
+	struct http_server *srv = ex->srv;
+	srv->cfg.dispatch(srv->cfg.dispatch_ctx, &ex->req, &ex->reply);
+}
+
+/* Then, with the heavy thread free again (a client may send its next
+ * search the moment it has this answer): the connection is resumed, and
+ * libmicrohttpd calls on_request again on its worker, which queues the
+ * answer. */
+static void publish_heavy(void *arg)
+{
+	struct exchange *ex = arg;
+	struct http_server *srv = ex->srv;
+	pthread_mutex_lock(&srv->heavy_lock);
+	bool orphaned = ex->orphaned;
+	ex->heavy = HEAVY_DONE;
+	pthread_mutex_unlock(&srv->heavy_lock);
+	if (orphaned) /* on_completed left the exchange to this thread */
+		exchange_free(ex);
+	else
+		MHD_resume_connection(ex->conn);
+}
+
+/* libmicrohttpd ties a connection to the worker that accepted it, and a
+ * worker serves all of its connections in one loop: heavy work run there
+ * (a search, up to the request deadline) would stall every other
+ * connection of that worker, kept-alive ones included. So a request
+ * cfg.is_heavy picks is dispatched on a heavy thread while its connection
+ * is suspended. libmicrohttpd keeps a suspended connection's memory and
+ * reads nothing from it, so the method, the query strings and the headers
+ * (header_of) it points into stay valid; the body is the exchange's. When
+ * no heavy thread is free the request is dispatched here, flagged
+ * heavy_refused: its own faults still answer 4xx, its heavy work 503. */
+static bool offload(struct http_server *srv, struct MHD_Connection *conn, struct exchange *ex)
+{
+	if (!srv->heavy || !srv->cfg.is_heavy(srv->cfg.dispatch_ctx, &ex->req))
+		return false;
+	if (!workpool_reserve(srv->heavy)) {
+		ex->req.heavy_refused = true;
+		return false;
+	}
+	ex->heavy = HEAVY_RUNNING;
+	/* Before the work is handed over: it may resume the connection as
+	 * soon as it ends, and a resume must follow the suspend. */
+	MHD_suspend_connection(conn);
+	workpool_run(srv->heavy, run_heavy, publish_heavy, ex);
+	return true;
 }
 
 /* libmicrohttpd 0.9.75 queues a response only before a body or after all
@@ -593,7 +662,9 @@ static void exchange_begin(struct http_server *srv, struct exchange *ex,
 	ex->req.client_addr = ex->client_addr;
 	ex->req.header = header_of;
 	ex->req.conn = ex;
+	ex->req.cancel = &srv->cancel;
 	ex->req.body_limit = srv->cfg.max_body;
+	ex->srv = srv;
 	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, &ex->req);
 }
 
@@ -645,6 +716,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			return MHD_NO; /* answered: close */
 		return MHD_YES;
 	}
+	if (ex->heavy == HEAVY_DONE) /* resumed by publish_heavy */
+		return queue(conn, ex, &ex->reply);
 	if (*upload_data_size && ex->req.upload) {
 		feed_upload(ex, upload_data, *upload_data_size);
 		*upload_data_size = 0;
@@ -672,6 +745,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	end_upload(ex);
+	ex->req.body = ex->body;
+	ex->req.body_len = ex->body_len;
+	if (offload(srv, conn, ex))
+		return MHD_YES;
 	return respond(srv, conn, ex);
 }
 
@@ -699,7 +776,16 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		ex->req.upload->release(ex->req.upload);
 	if (ex->begun)
 		atomic_fetch_sub(&srv->in_flight, 1);
-	exchange_free(ex);
+	/* libmicrohttpd does not end a suspended connection (it does not see
+	 * the client leave until it resumes it, and http_server_stop resumes
+	 * every one first); should it, the heavy thread still owns the
+	 * exchange and frees it. */
+	pthread_mutex_lock(&srv->heavy_lock);
+	bool running = ex->heavy == HEAVY_RUNNING;
+	ex->orphaned = running;
+	pthread_mutex_unlock(&srv->heavy_lock);
+	if (!running)
+		exchange_free(ex);
 }
 
 /* libmicrohttpd 0.9.75 answers a Content-Length it cannot read ("-5",
@@ -808,6 +894,15 @@ static void watch_stop(struct http_server *srv)
 	pthread_mutex_destroy(&srv->watch_lock);
 }
 
+/* The heavy threads, when the configuration asks for them. */
+static int heavy_start(struct http_server *srv, unsigned *flags, char *err, size_t err_size)
+{
+	if (!srv->cfg.is_heavy || srv->cfg.heavy_threads == 0)
+		return 0;
+	*flags |= MHD_ALLOW_SUSPEND_RESUME;
+	return workpool_start(srv->cfg.heavy_threads, &srv->heavy, err, err_size);
+}
+
 /* The TLS options when a certificate is configured: none otherwise. */
 static int tls_options(const struct http_server_config *cfg, struct MHD_OptionItem opts[3],
 		       unsigned *flags, char *err, size_t err_size)
@@ -856,9 +951,11 @@ int http_server_start(const struct http_server_config *cfg, struct http_server *
 	if (!srv)
 		abort();
 	srv->cfg = *cfg;
-	if (watch_start(srv, err, err_size)) {
+	pthread_mutex_init(&srv->heavy_lock, NULL);
+	if (watch_start(srv, err, err_size) || heavy_start(srv, &flags, err, err_size)) {
 		freeaddrinfo(ai);
 		watch_stop(srv);
+		pthread_mutex_destroy(&srv->heavy_lock);
 		free(srv);
 		return -1;
 	}
@@ -886,7 +983,9 @@ int http_server_start(const struct http_server_config *cfg, struct http_server *
 				 "cannot listen on %s:%u (address in use, or not an address of "
 				 "this machine?)",
 				 cfg->host, cfg->port);
+		workpool_free(srv->heavy);
 		watch_stop(srv);
+		pthread_mutex_destroy(&srv->heavy_lock);
 		free(srv);
 		return -1;
 	}
@@ -906,10 +1005,18 @@ void http_server_stop(struct http_server *s, unsigned grace_ms)
 {
 	if (!s)
 		return;
+	/* Heavy work ends now, answered 503, rather than hold the stop for up
+	 * to its deadline; heavy requests that arrive from now on are refused. */
+	atomic_store(&s->cancel, true);
+	workpool_close(s->heavy);
 	double deadline = time_monotonic_ms() + grace_ms;
 	while (atomic_load(&s->in_flight) > 0 && time_monotonic_ms() < deadline)
 		usleep(10000);
+	/* libmicrohttpd must hold no suspended connection when it stops: each
+	 * heavy request resumes its own before its thread is done. */
+	workpool_free(s->heavy);
 	MHD_stop_daemon(s->daemon);
 	watch_stop(s);
+	pthread_mutex_destroy(&s->heavy_lock);
 	free(s);
 }
