@@ -699,7 +699,7 @@ int contacts_search(struct api_ctx *c)
 	s.page = json_array();
 	if (compile(c, &s) || heavy_enter(c, "a contact search", &s.slot))
 		goto out;
-	if (c->store->ops->contacts_scan(c->store, s.sc.list.id, visit, &s) != STORE_OK ||
+	if (store_contacts_scan(c->store, c->org.id, s.sc.list.id, visit, &s) != STORE_OK ||
 	    s.failed) {
 		api_store_failed(c);
 		goto out;

@@ -17,7 +17,7 @@ static int extras_for(struct api_ctx *c, const char *list_id, bool size, bool im
 	memset(x, 0, sizeof(*x));
 	int64_t n = 0;
 	if (size) {
-		if (c->store->ops->list_size(c->store, list_id, &n) != STORE_OK)
+		if (store_list_size(c->store, c->org.id, list_id, &n) != STORE_OK)
 			return api_store_failed(c);
 		x->size = json_integer(n);
 	}
@@ -70,7 +70,7 @@ int contactlists_create(struct api_ctx *c)
 	cl.version = 1;
 	cl.date_created = cl.date_modified = time_now_ms();
 	cl.doc = json_incref(in.doc);
-	switch (c->store->ops->list_create(c->store, &cl, c->srv->limits.max_lists_per_org)) {
+	switch (store_list_create(c->store, &cl, c->srv->limits.max_lists_per_org)) {
 	case STORE_OK:
 		break;
 	case STORE_CONFLICT:
@@ -102,7 +102,7 @@ out:
 
 int api_load_list(struct api_ctx *c, const char *id, struct contact_list *cl)
 {
-	int rc = c->store->ops->list_get(c->store, c->org.id, id, cl);
+	int rc = store_list_get(c->store, c->org.id, id, cl);
 	if (rc == STORE_NOT_FOUND)
 		return api_not_found(c, "contact list", id);
 	return rc == STORE_OK ? 0 : api_store_failed(c);
@@ -152,7 +152,7 @@ int contactlists_update(struct api_ctx *c)
 	next.doc = in.doc;
 	next.version = cur.version + 1;
 	next.date_modified = time_now_ms();
-	switch (c->store->ops->list_update(c->store, &next, cur.version)) {
+	switch (store_list_update(c->store, &next, cur.version)) {
 	case STORE_OK:
 		rc = api_reply(c, 200, contact_list_to_json(&next, NULL));
 		break;
@@ -182,8 +182,8 @@ out:
  * being downloadable, and a job running for the list stops. */
 static int delete_lists(struct api_ctx *c, const char *const *ids, size_t n, const char **missing)
 {
-	int rc = c->store->ops->list_delete_many(c->store, c->org.id, ids, n, missing,
-						 job_file_remove, NULL);
+	int rc =
+		store_list_delete_many(c->store, c->org.id, ids, n, missing, job_file_remove, NULL);
 	if (rc == STORE_OK)
 		for (size_t i = 0; i < n; i++)
 			job_runner_drop_list(c->srv->jobs, ids[i]);
@@ -268,7 +268,7 @@ static int list_with(struct api_ctx *c, const char *base, encode_fn encode)
 	}
 	struct collected col = {.q = &q};
 	int rc = -1;
-	if (c->store->ops->list_scan(c->store, c->org.id, collect, &col) != STORE_OK) {
+	if (store_list_scan(c->store, c->org.id, collect, &col) != STORE_OK) {
 		api_store_failed(c);
 		goto out;
 	}

@@ -112,8 +112,7 @@ static int store_contacts(struct api_ctx *c, struct contact_scope *sc, struct co
 	struct contact_limits lim = {c->srv->limits.max_contacts_per_list,
 				     c->srv->limits.max_contacts_per_org};
 	size_t added;
-	int st = c->store->ops->contacts_upsert(c->store, c->org.id, sc->list.id, rows, n, &lim,
-						&added);
+	int st = store_contacts_upsert(c->store, c->org.id, sc->list.id, rows, n, &lim, &added);
 	for (size_t i = 0; i < n; i++) {
 		free(packed[i]);
 		free(meta[i]);
@@ -136,7 +135,7 @@ static int write_stored(struct api_ctx *c, struct contact_scope *sc, const char 
 {
 	struct contact_record r;
 	struct contact ct;
-	int st = c->store->ops->contact_get(c->store, sc->list.id, id, &r);
+	int st = store_contact_get(c->store, c->org.id, sc->list.id, id, &r);
 	if (st != STORE_OK)
 		return api_store_failed(c); /* it was just written */
 	int rc = contact_from_record(sc, &r, &ct);
@@ -148,8 +147,8 @@ static int write_stored(struct api_ctx *c, struct contact_scope *sc, const char 
 	return 0;
 }
 
-static int reply_stored(struct api_ctx *c, struct contact_scope *sc, struct contact *cts,
-			size_t n, bool array)
+static int reply_stored(struct api_ctx *c, struct contact_scope *sc, struct contact *cts, size_t n,
+			bool array)
 {
 	struct strbuf out = {0};
 	if (array)
@@ -218,7 +217,7 @@ out:
 static int get_record(struct api_ctx *c, struct contact_scope *sc, const char *id,
 		      struct contact_record *r)
 {
-	int st = c->store->ops->contact_get(c->store, sc->list.id, id, r);
+	int st = store_contact_get(c->store, c->org.id, sc->list.id, id, r);
 	if (st == STORE_NOT_FOUND)
 		return api_not_found(c, "contact", id);
 	return st == STORE_OK ? 0 : api_store_failed(c);
@@ -283,7 +282,7 @@ int contacts_delete(struct api_ctx *c)
 	struct contact_scope sc;
 	if (contact_scope_load(c, true, &sc))
 		return -1;
-	int st = c->store->ops->contact_delete(c->store, sc.list.id, c->req->params[1]);
+	int st = store_contact_delete(c->store, c->org.id, sc.list.id, c->req->params[1]);
 	contact_scope_release(&sc);
 	if (st == STORE_NOT_FOUND)
 		return api_not_found(c, "contact", c->req->params[1]);
@@ -308,8 +307,8 @@ int contacts_delete_many(struct api_ctx *c)
 	if (contact_scope_load(c, true, &sc))
 		goto out;
 	size_t deleted;
-	if (c->store->ops->contacts_delete(c->store, sc.list.id, (const char *const *)ids, n,
-					   &deleted) != STORE_OK) {
+	if (store_contacts_delete(c->store, c->org.id, sc.list.id, (const char *const *)ids, n,
+				  &deleted) != STORE_OK) {
 		api_store_failed(c);
 		goto out;
 	}
@@ -342,7 +341,8 @@ int contacts_bulk_get(struct api_ctx *c)
 	json_array_foreach(c->body, i, v)
 	{
 		struct contact_record r;
-		int st = c->store->ops->contact_get(c->store, sc.list.id, json_string_value(v), &r);
+		int st = store_contact_get(c->store, c->org.id, sc.list.id, json_string_value(v),
+					   &r);
 		if (st == STORE_NOT_FOUND)
 			continue; /* like the cloud: ids that do not exist are left out */
 		if (st != STORE_OK) {
@@ -367,7 +367,7 @@ int contacts_clear(struct api_ctx *c)
 	struct contact_scope sc;
 	if (contact_scope_load(c, true, &sc))
 		return -1;
-	int st = c->store->ops->contacts_clear(c->store, sc.list.id);
+	int st = store_contacts_clear(c->store, c->org.id, sc.list.id);
 	contact_scope_release(&sc);
 	return st == STORE_OK ? api_reply(c, 204, NULL) : api_store_failed(c);
 }

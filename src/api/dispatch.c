@@ -126,11 +126,11 @@ static int authenticate(struct api_ctx *c, const char *token_hash)
 				   "\"Authorization: Bearer <access_token>\"",
 				   why);
 	}
-	int rc = c->store->ops->token_get(c->store, token_hash, &c->token);
+	int rc = store_token_get(c->store, token_hash, &c->token);
 	if (rc == STORE_OK && c->token.expires_at <= time_now_ms())
 		rc = STORE_NOT_FOUND;
 	if (rc == STORE_OK)
-		rc = c->store->ops->org_get(c->store, c->token.org_id, &c->org);
+		rc = store_org_get(c->store, c->token.org_id, &c->org);
 	if (rc == STORE_NOT_FOUND) {
 		http_response_header(c->res, "WWW-Authenticate",
 				     "Bearer realm=\"dialbook\", error=\"invalid_token\"");

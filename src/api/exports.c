@@ -1,7 +1,8 @@
 /* Exports and downloads: POST .../export starts a job, GET .../export says
  * where the file is once it is ready, GET /api/v2/downloads/{id} streams
- * it (or an import's rejected rows) to the same organization only, until
- * --retention has passed (410 after that; jobs/sweeper.c deletes it). */
+ * it (or an import's rejected rows) to the same organization only (the
+ * store finds no other organization's job), until --retention has passed
+ * (410 after that; jobs/sweeper.c deletes it). */
 #include "api/listing.h"
 #include "common/log.h"
 #include "common/timeutil.h"
@@ -54,7 +55,9 @@ int exports_start(struct api_ctx *c)
 	job.date_created = job.date_modified = time_now_ms();
 	contact_list_release(&cl);
 	unsigned max = c->srv->limits.max_exports_per_org;
-	int rc = c->store->ops->export_add(c->store, &job, max);
+	int rc = store_export_add(c->store, &job, max);
+	if (rc == STORE_NOT_FOUND) /* deleted since it was read */
+		return api_not_found(c, "contact list", job.list_id);
 	if (rc == STORE_LIMIT) {
 		http_response_header(c->res, "Retry-After", "%d", DB_CAP_RETRY_AFTER_S);
 		return problem_set(&c->problem, 429, "too.many.requests",
@@ -65,7 +68,7 @@ int exports_start(struct api_ctx *c)
 	}
 	if (rc != STORE_OK)
 		return api_store_failed(c);
-	job_runner_submit(c->srv->jobs, JOB_EXPORT, job.id, job.list_id);
+	job_runner_submit(c->srv->jobs, JOB_EXPORT, job.org_id, job.id, job.list_id);
 	char uri[96];
 	snprintf(uri, sizeof(uri), DOWNLOADS "%s", job.id);
 	return api_reply(c, 200, json_pack("{s:s,s:s}", "id", job.id, "selfUri", uri));
@@ -119,7 +122,7 @@ int exports_get(struct api_ctx *c)
 		return -1;
 	contact_list_release(&cl);
 	struct export_job job;
-	int rc = c->store->ops->export_latest(c->store, c->req->params[0], &job);
+	int rc = store_export_latest(c->store, c->org.id, c->req->params[0], &job);
 	if (rc != STORE_OK && rc != STORE_NOT_FOUND)
 		return api_store_failed(c);
 	if (rc == STORE_NOT_FOUND || job.state != JOB_DONE) {
@@ -179,8 +182,8 @@ int downloads_get(struct api_ctx *c)
 	struct export_job ex;
 	struct import_job im;
 	char name[96];
-	int rc = c->store->ops->export_get(c->store, id, &ex);
-	if (rc == STORE_OK && strcmp(ex.org_id, c->org.id) == 0 && ex.state == JOB_DONE) {
+	int rc = store_export_get(c->store, c->org.id, id, &ex);
+	if (rc == STORE_OK && ex.state == JOB_DONE) {
 		if (expired(c, ex.date_modified))
 			return gone(c, "export", id, ex.list_id,
 				    "Start a new export with POST "
@@ -195,9 +198,8 @@ int downloads_get(struct api_ctx *c)
 	}
 	if (rc != STORE_OK && rc != STORE_NOT_FOUND)
 		return api_store_failed(c);
-	rc = c->store->ops->import_get(c->store, id, &im);
-	if (rc == STORE_OK && strcmp(im.org_id, c->org.id) == 0 && im.failed > 0 &&
-	    (im.state == JOB_DONE || im.state == JOB_FAILED)) {
+	rc = store_import_get(c->store, c->org.id, id, &im);
+	if (rc == STORE_OK && im.failed > 0 && (im.state == JOB_DONE || im.state == JOB_FAILED)) {
 		if (expired(c, im.date_modified))
 			return gone(c, "the rejected rows of import", id, im.list_id,
 				    "Run `dialbook validate --rejects` on the file, or import "

@@ -8,7 +8,7 @@
 json_t *import_status_json(struct api_ctx *c, const char *list_id)
 {
 	struct import_job j;
-	int rc = c->store->ops->import_latest(c->store, list_id, &j);
+	int rc = store_import_latest(c->store, c->org.id, list_id, &j);
 	if (rc == STORE_NOT_FOUND) /* never imported: nothing is in progress */
 		return json_pack("{s:i,s:i,s:i}", "totalRecords", 0, "completedRecords", 0,
 				 "percentComplete", 100);

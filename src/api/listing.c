@@ -313,7 +313,7 @@ static int regex_compile(struct api_ctx *c, struct listing_query *q)
 	q->regex = re;
 	if (regex_build(c, re, q->name) || heavy_enter(c, "a RegEx listing", &re->slot))
 		return -1;
-	if (c->store->ops->list_scan(c->store, c->org.id, regex_visit, re) != STORE_OK)
+	if (store_list_scan(c->store, c->org.id, regex_visit, re) != STORE_OK)
 		return api_store_failed(c);
 	if (re->failure)
 		return regex_failed(c, re);

@@ -118,7 +118,7 @@ static int check_list(struct upload *u)
 	if (!s)
 		return 0; /* the finish says why */
 	struct contact_list cl;
-	int rc = s->ops->list_get(s, u->org_id, u->list_id, &cl);
+	int rc = store_list_get(s, u->org_id, u->list_id, &cl);
 	if (rc == STORE_NOT_FOUND) {
 		u->refused = 404;
 	} else if (rc == STORE_OK) {
@@ -348,7 +348,9 @@ int uploads_finish(struct api_ctx *c)
 	job.clear_system_data = clear_system;
 	job.state = JOB_PENDING;
 	job.date_created = job.date_modified = time_now_ms();
-	int rc = c->store->ops->import_add(c->store, &job);
+	int rc = store_import_add(c->store, &job);
+	if (rc == STORE_NOT_FOUND) /* deleted since it was read */
+		return api_not_found(c, "contact list", list_id);
 	if (rc == STORE_CONFLICT)
 		return problem_set(&c->problem, 409, "general.conflict",
 				   "an import into this contact list is already running; wait for "
@@ -359,7 +361,7 @@ int uploads_finish(struct api_ctx *c)
 	u->kept = true;
 	close(u->fd);
 	u->fd = -1;
-	job_runner_submit(c->srv->jobs, JOB_IMPORT, job.id, job.list_id);
+	job_runner_submit(c->srv->jobs, JOB_IMPORT, job.org_id, job.id, job.list_id);
 	log_info("event=import_queued import_id=%s list_id=%s bytes=%llu correlation_id=%s", job.id,
 		 job.list_id, u->bytes, req->correlation_id);
 	return api_reply(c, 200, json_pack("{s:s}", "correlationId", job.id));

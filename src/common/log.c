@@ -30,6 +30,11 @@ void log_set_level(enum log_level level)
 	current_level = level;
 }
 
+bool log_enabled(enum log_level level)
+{
+	return (int)level >= current_level;
+}
+
 int log_level_parse(const char *s, enum log_level *out)
 {
 	for (int i = 0; i < 4; i++) {

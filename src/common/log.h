@@ -4,9 +4,14 @@
 #ifndef DIALBOOK_LOG_H
 #define DIALBOOK_LOG_H
 
+#include <stdbool.h>
+
 enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 
 void log_set_level(enum log_level level);
+/* Whether a line of this level would be written: to skip work (a trace)
+ * that only a more verbose level shows. */
+bool log_enabled(enum log_level level);
 /* Returns 0 and sets *out for "debug", "info", "warn", "error"; -1 otherwise. */
 int log_level_parse(const char *s, enum log_level *out);
 void log_event(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -97,7 +97,7 @@ static int export_file(struct store *s, const struct job_env *env, struct export
 	}
 	strbuf_release(&name);
 	csv_writer_end_row(&x->w);
-	int rc = s->ops->contacts_scan(s, list->id, write_row, x);
+	int rc = store_contacts_scan(s, list->org_id, list->id, write_row, x);
 	bool cancelled = job_should_stop(env);
 	int wrc = csv_writer_finish(&x->w);
 	if (fclose(f) != 0)
@@ -108,7 +108,7 @@ static int export_file(struct store *s, const struct job_env *env, struct export
 			 !cancelled ? (wrc ? "writing the export file failed (disk full?)"
 					   : "reading the contacts failed; see the server log")
 			 : atomic_load(env->cancel)
-				 ? "dialbookd stopped during the export; start a new one"
+				 ? JOB_EXPORT_STOPPED
 				 : "the contact list was deleted during the export");
 	else
 		rc = 0;
@@ -119,10 +119,10 @@ static int export_file(struct store *s, const struct job_env *env, struct export
 	return rc == 0 && !cancelled && !wrc ? 0 : -1;
 }
 
-void export_run(struct store *s, const struct job_env *env, const char *job_id)
+void export_run(struct store *s, const struct job_env *env, const char *org_id, const char *job_id)
 {
 	struct export_job job;
-	if (s->ops->export_get(s, job_id, &job) != STORE_OK) {
+	if (store_export_get(s, org_id, job_id, &job) != STORE_OK) {
 		log_error("event=export_missing export_id=%s", job_id);
 		return;
 	}
@@ -130,7 +130,7 @@ void export_run(struct store *s, const struct job_env *env, const char *job_id)
 	struct contact_list list;
 	char tmp[600];
 	snprintf(tmp, sizeof(tmp), "%s.part", job.file_path);
-	int rc = s->ops->list_get(s, job.org_id, job.list_id, &list);
+	int rc = store_list_get(s, job.org_id, job.list_id, &list);
 	if (rc == STORE_OK) {
 		rc = export_file(s, env, &job, &list, tmp);
 		contact_list_release(&list);
@@ -144,12 +144,13 @@ void export_run(struct store *s, const struct job_env *env, const char *job_id)
 		unlink(tmp);
 	job.state = rc == 0 ? JOB_DONE : JOB_FAILED;
 	job.date_modified = time_now_ms();
-	int urc = s->ops->export_update(s, &job);
+	int urc = store_export_update(s, &job);
 	if (urc == STORE_NOT_FOUND) /* the list was deleted meanwhile: so is the file */
 		job_file_remove(job.file_path, NULL);
 	else if (urc != STORE_OK)
 		log_error("event=export_state_lost export_id=%s", job.id);
-	else if (rc == 0 && s->ops->jobs_prune(s, job.list_id, job_file_remove, NULL) != STORE_OK)
+	else if (rc == 0 &&
+		 store_jobs_prune(s, job.org_id, job.list_id, job_file_remove, NULL) != STORE_OK)
 		log_warn("event=export_prune_failed list_id=%s", job.list_id);
 	log_info(
 		"event=export_finished export_id=%s list_id=%s state=%s rows=%lld duration_ms=%.0f",

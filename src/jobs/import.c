@@ -48,7 +48,7 @@ struct importer {
 static void save(struct importer *im)
 {
 	im->job.date_modified = time_now_ms();
-	int rc = im->s->ops->import_update(im->s, &im->job);
+	int rc = store_import_update(im->s, &im->job);
 	if (rc == STORE_NOT_FOUND)
 		im->gone = true;
 	else if (rc != STORE_OK)
@@ -257,7 +257,7 @@ static void importer_release(struct importer *im)
 
 static int start(struct importer *im)
 {
-	int rc = im->s->ops->list_get(im->s, im->job.org_id, im->job.list_id, &im->list);
+	int rc = store_list_get(im->s, im->job.org_id, im->job.list_id, &im->list);
 	if (rc == STORE_NOT_FOUND)
 		return fail(im, "LIST_DELETED", "the contact list no longer exists");
 	if (rc != STORE_OK || contact_schema_init(&im->schema, im->list.doc, im->env->limits))
@@ -272,7 +272,7 @@ static int start(struct importer *im)
 	return 0;
 }
 
-void import_run(struct store *s, const struct job_env *env, const char *job_id)
+void import_run(struct store *s, const struct job_env *env, const char *org_id, const char *job_id)
 {
 	struct importer *im = calloc(1, sizeof(*im));
 	if (!im)
@@ -280,7 +280,7 @@ void import_run(struct store *s, const struct job_env *env, const char *job_id)
 	im->s = s;
 	im->env = env;
 	im->fd = -1;
-	if (s->ops->import_get(s, job_id, &im->job) != STORE_OK) {
+	if (store_import_get(s, org_id, job_id, &im->job) != STORE_OK) {
 		log_error("event=import_missing import_id=%s", job_id);
 		free(im);
 		return;
@@ -297,7 +297,8 @@ void import_run(struct store *s, const struct job_env *env, const char *job_id)
 	save(im);
 	if (im->gone) /* deleted with its list: so are its rejected rows */
 		job_file_remove(im->job.rejects_path, NULL);
-	else if (s->ops->jobs_prune(s, im->job.list_id, job_file_remove, NULL) != STORE_OK)
+	else if (store_jobs_prune(s, im->job.org_id, im->job.list_id, job_file_remove, NULL) !=
+		 STORE_OK)
 		log_warn("event=import_prune_failed list_id=%s", im->job.list_id);
 	log_info("event=import_finished import_id=%s list_id=%s state=%s rows=%lld imported=%lld "
 		 "rejected=%lld blank=%lld duration_ms=%.0f",

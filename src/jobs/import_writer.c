@@ -53,8 +53,8 @@ static int write_batch(struct import_writer *w, struct import_batch *b)
 			b->meta_off[i] == IMPORT_NO_META ? NULL : b->arena + b->meta_off[i];
 	}
 	size_t added;
-	int rc = b->n ? w->s->ops->contacts_upsert(w->s, w->org_id, w->list_id, b->rows, b->n,
-						   &w->lim, &added)
+	int rc = b->n ? store_contacts_upsert(w->s, w->org_id, w->list_id, b->rows, b->n, &w->lim,
+					      &added)
 		      : STORE_OK;
 	if (rc == STORE_LIMIT) {
 		snprintf(w->reason, sizeof(w->reason), "CONTACT_LIMIT_EXCEEDED");
@@ -85,7 +85,7 @@ static int write_batch(struct import_writer *w, struct import_batch *b)
 	if (w->job.total < b->completed)
 		w->job.total = b->completed;
 	w->job.date_modified = time_now_ms();
-	rc = w->s->ops->import_update(w->s, &w->job);
+	rc = store_import_update(w->s, &w->job);
 	if (rc != STORE_OK && rc != STORE_NOT_FOUND) /* not found: deleted with its list */
 		log_error("event=import_progress_lost import_id=%s", w->job.id);
 	return 0;

@@ -13,6 +13,9 @@
 
 enum job_kind { JOB_IMPORT, JOB_EXPORT };
 
+/* Why an export failed when dialbookd stopped under it. */
+#define JOB_EXPORT_STOPPED "dialbookd stopped during the export; start a new one"
+
 struct job_env {
 	const struct db_limits *limits;
 	const char *files_dir; /* uploads, rejected rows and exports live here */
@@ -24,7 +27,8 @@ struct job_runner;
 
 struct job_runner *job_runner_start(struct store_pool *pool, unsigned threads,
 				    const struct job_env *env);
-void job_runner_submit(struct job_runner *r, enum job_kind kind, const char *id,
+/* Queues job `id` of org_id's list list_id. */
+void job_runner_submit(struct job_runner *r, enum job_kind kind, const char *org_id, const char *id,
 		       const char *list_id);
 /* The list was deleted: its running jobs stop at their next check (rows in
  * this process; a job elsewhere stops when its row is found gone). */
@@ -51,8 +55,15 @@ struct sweeper *sweeper_start(struct store_pool *pool, const struct job_env *env
 			      unsigned interval_s);
 void sweeper_stop(struct sweeper *w);
 
-/* Runs one job to its end, recording progress and the outcome in the store. */
-void import_run(struct store *s, const struct job_env *env, const char *job_id);
-void export_run(struct store *s, const struct job_env *env, const char *job_id);
+/* Runs one job of org_id to its end, recording progress and the outcome
+ * in the store. */
+void import_run(struct store *s, const struct job_env *env, const char *org_id, const char *job_id);
+void export_run(struct store *s, const struct job_env *env, const char *org_id, const char *job_id);
+
+/* At start, before any job runs: the imports and exports a stopped
+ * server left pending or running fail, imports with the reason
+ * INTERRUPTED (DESIGN.md §3.15) and words that say what to do. *count
+ * says how many imports. A store_status. */
+int jobs_interrupt(struct store *s, int64_t *count);
 
 #endif

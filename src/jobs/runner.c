@@ -4,6 +4,7 @@
 #include "jobs/jobs.h"
 #include "common/log.h"
 #include "common/text.h"
+#include "common/timeutil.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 struct queued {
 	struct queued *next;
 	enum job_kind kind;
+	char org_id[UUID_STR_LEN];
 	char id[UUID_STR_LEN];
 	char list_id[UUID_STR_LEN];
 };
@@ -64,9 +66,9 @@ static void *work(void *arg)
 		struct store *s = store_pool_get(r->pool);
 		if (s) {
 			if (q->kind == JOB_IMPORT)
-				import_run(s, &env, q->id);
+				import_run(s, &env, q->org_id, q->id);
 			else
-				export_run(s, &env, q->id);
+				export_run(s, &env, q->org_id, q->id);
 		}
 		pthread_mutex_lock(&r->lock);
 		w->list_id[0] = '\0';
@@ -98,13 +100,14 @@ struct job_runner *job_runner_start(struct store_pool *pool, unsigned threads,
 	return r;
 }
 
-void job_runner_submit(struct job_runner *r, enum job_kind kind, const char *id,
+void job_runner_submit(struct job_runner *r, enum job_kind kind, const char *org_id, const char *id,
 		       const char *list_id)
 {
 	struct queued *q = calloc(1, sizeof(*q));
 	if (!q)
 		abort();
 	q->kind = kind;
+	snprintf(q->org_id, sizeof(q->org_id), "%s", org_id);
 	snprintf(q->id, sizeof(q->id), "%s", id);
 	snprintf(q->list_id, sizeof(q->list_id), "%s", list_id);
 	pthread_mutex_lock(&r->lock);
@@ -152,4 +155,18 @@ void job_runner_stop(struct job_runner *r)
 	pthread_mutex_destroy(&r->lock);
 	free(r->workers);
 	free(r);
+}
+
+int jobs_interrupt(struct store *s, int64_t *count)
+{
+	/* The reason is the cloud's vocabulary; the words say what to do. */
+	const struct job_interruption why = {
+		.import_reason = "INTERRUPTED",
+		.import_detail = "dialbookd stopped while the import ran; rows committed before "
+				 "that are kept. Upload the file again (with contact-id-name, a "
+				 "re-run is idempotent)",
+		.export_detail = JOB_EXPORT_STOPPED,
+		.at = time_now_ms(),
+	};
+	return store_jobs_interrupt(s, &why, count);
 }

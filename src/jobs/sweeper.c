@@ -73,13 +73,9 @@ static enum file_kind classify(const char *name, char id[UUID_STR_LEN])
 	return FILE_OTHER;
 }
 
-static bool active(enum job_state st)
-{
-	return st == JOB_PENDING || st == JOB_RUNNING;
-}
-
 /* Whether a job still needs the file; true as well when the store cannot
- * say (a file is never deleted on a guess). */
+ * say (a file is never deleted on a guess). The sweeper acts for no
+ * organization: it looks jobs up by the id in the file's name. */
 static bool needed(struct store *s, const struct job_env *env, enum file_kind kind, const char *id,
 		   int64_t now)
 {
@@ -87,20 +83,21 @@ static bool needed(struct store *s, const struct job_env *env, enum file_kind ki
 	struct export_job ex;
 	int rc;
 	if (kind == FILE_UPLOAD || kind == FILE_REJECTS) {
-		rc = s->ops->import_get(s, id, &im);
+		rc = store_import_get_any_org(s, id, &im);
 		if (rc != STORE_OK)
 			return rc != STORE_NOT_FOUND;
 		if (kind == FILE_UPLOAD) /* read by the import, then no more */
-			return active(im.state);
-		return active(im.state) || !job_file_expired(env->limits, im.date_modified, now);
+			return job_state_active(im.state);
+		return job_state_active(im.state) ||
+		       !job_file_expired(env->limits, im.date_modified, now);
 	}
-	rc = s->ops->export_get(s, id, &ex);
+	rc = store_export_get_any_org(s, id, &ex);
 	if (rc != STORE_OK)
 		return rc != STORE_NOT_FOUND;
 	if (kind == FILE_EXPORT_PART)
-		return active(ex.state);
+		return job_state_active(ex.state);
 	/* Renamed into place just before the row says DONE. */
-	return active(ex.state) ||
+	return job_state_active(ex.state) ||
 	       (ex.state == JOB_DONE && !job_file_expired(env->limits, ex.date_modified, now));
 }
 

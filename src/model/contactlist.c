@@ -15,6 +15,11 @@
 
 #define WHAT "a contact list"
 
+char *contact_list_name_key(const char *name)
+{
+	return text_fold_dup(name);
+}
+
 void contact_list_release(struct contact_list *cl)
 {
 	if (!cl)

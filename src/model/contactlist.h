@@ -30,6 +30,12 @@ struct contact_list {
 
 void contact_list_release(struct contact_list *cl);
 
+/* What a list's name is compared by: names are unique per organization
+ * case-insensitively (DESIGN.md §3.6), ASCII letters folded. The store
+ * keeps this key unique; it never derives it. Caller frees; NULL when out
+ * of memory. */
+char *contact_list_name_key(const char *name);
+
 /* What a create or update body asked for, after validation. */
 struct contact_list_input {
 	json_t *doc;	  /* owned: the normalised writable fields */

@@ -203,7 +203,7 @@ int cmd_client(int argc, char **argv)
 		if (!s)
 			return 3;
 		json_t *arr = json_array();
-		rc = s->ops->client_list(s, add_to_array, arr);
+		rc = store_client_list(s, add_to_array, arr);
 		store_close(s);
 		if (rc != STORE_OK) {
 			json_decref(arr);
@@ -219,7 +219,7 @@ int cmd_client(int argc, char **argv)
 		struct store *s = open_store(a.db);
 		if (!s)
 			return 3;
-		rc = s->ops->client_revoke(s, a.positional[1]);
+		rc = store_client_revoke(s, a.positional[1]);
 		store_close(s);
 		if (rc == STORE_NOT_FOUND) {
 			fprintf(stderr, "dialbookd: no client with id %s\n", a.positional[1]);

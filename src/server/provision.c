@@ -27,13 +27,21 @@ int provision_org(struct store *s, const char *name, struct org *out, bool *crea
 	*created = false;
 	if (check_name("the organization name", name, ORG_NAME_MAX, err, err_size))
 		return 1;
-	int rc = s->ops->org_get_by_name(s, name, out);
+	int rc = store_org_get_by_name(s, name, out);
 	if (rc == STORE_NOT_FOUND) {
-		rc = s->ops->org_add(s, name, out);
-		if (rc == STORE_CONFLICT) /* created meanwhile by another process */
-			rc = s->ops->org_get_by_name(s, name, out);
-		else if (rc == STORE_OK)
+		struct org org;
+		memset(&org, 0, sizeof(org));
+		text_uuid_new(org.id);
+		text_uuid_new(org.home_division_id);
+		snprintf(org.name, sizeof(org.name), "%s", name);
+		org.date_created = time_now_ms();
+		rc = store_org_add(s, &org);
+		if (rc == STORE_CONFLICT) { /* created meanwhile by another process */
+			rc = store_org_get_by_name(s, name, out);
+		} else if (rc == STORE_OK) {
+			*out = org;
 			*created = true;
+		}
 	}
 	if (rc != STORE_OK) {
 		snprintf(err, err_size, "the database failed: %s", store_status_name(rc));
@@ -75,7 +83,7 @@ int provision_client(struct store *s, const char *org_name, const char *name, co
 	out->date_created = time_now_ms();
 	credentials_new_secret(secret);
 	credentials_hash(secret, strlen(secret), out->secret_hash);
-	if ((rc = s->ops->client_add(s, out)) != STORE_OK) {
+	if ((rc = store_client_add(s, out)) != STORE_OK) {
 		snprintf(err, err_size, "the database failed: %s", store_status_name(rc));
 		return 3;
 	}

@@ -493,7 +493,7 @@ static int bootstrap_dev_client(struct store *s, const char *path, const char *b
 {
 	int64_t orgs;
 	char id[512], secret[512];
-	if (s->ops->org_count(s, &orgs) != STORE_OK)
+	if (store_org_count(s, &orgs) != STORE_OK)
 		return -1;
 	if (orgs > 0) {
 		if (read_dev_file(path, id, sizeof(id), secret, sizeof(secret)) == 0)
@@ -602,7 +602,8 @@ int cmd_serve(int argc, char **argv)
 	api.limits.max_contacts_per_list = (int64_t)a.max_per_list;
 	api.limits.max_contacts_per_org = (int64_t)a.max_per_org;
 	api.limits.request_deadline_ms = a.deadline_ms;
-	/* One worker stays free of heavy work, so light requests always find one. */
+	/* Heavy work runs on threads of its own (one per slot): by default one
+	 * fewer than the workers, so that a core is left for everything else. */
 	api.limits.heavy_slots = a.heavy_slots	 ? a.heavy_slots
 				 : a.threads > 1 ? a.threads - 1
 						 : DB_HEAVY_SLOTS_MIN;
@@ -641,8 +642,7 @@ int cmd_serve(int argc, char **argv)
 	api.docs_dir = docs_dir;
 	int64_t interrupted = 0;
 	struct store *main_store = store_pool_get(api.pool);
-	if (main_store->ops->jobs_interrupt(main_store, &interrupted) == STORE_OK &&
-	    interrupted > 0)
+	if (jobs_interrupt(main_store, &interrupted) == STORE_OK && interrupted > 0)
 		log_warn("event=imports_interrupted count=%lld", (long long)interrupted);
 	static atomic_bool cancel;
 	atomic_store(&cancel, false);
@@ -667,6 +667,8 @@ int cmd_serve(int argc, char **argv)
 		.max_body = api.limits.max_json_body,
 		.max_upload = a.max_upload,
 		.upload_begin = api_upload_begin,
+		.is_heavy = api_is_heavy,
+		.heavy_threads = api.limits.heavy_slots,
 		.dispatch = api_dispatch,
 		.dispatch_ctx = &api,
 	};

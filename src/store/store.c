@@ -1,31 +1,89 @@
-/* Picks the backend for a location and names the status codes. */
+/* The store facade: the only caller of a backend's table of functions.
+ * Each wrapper checks what a broken caller could get wrong (a missing
+ * tenant), derives what the domain decides (a list name's key, from the
+ * model) and hands the call to the backend. Contracts: store.h. */
 #include "store/store.h"
+#include "store/store_backend.h"
 #include "store/sqlite/sqlite_store.h"
+#include "common/log.h"
 
+#include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+static const struct {
+	int value;
+	const char *key, *text;
+} statuses[] = {
+#define X(id, value, key, text) {value, key, text},
+	STORE_STATUS_TABLE(X)
+#undef X
+};
+
+#define STATUS_COUNT (sizeof(statuses) / sizeof(statuses[0]))
+
 const char *store_status_name(int status)
 {
-	switch (status) {
-	case STORE_OK:
-		return "ok";
-	case STORE_NOT_FOUND:
-		return "not found";
-	case STORE_CONFLICT:
-		return "conflict";
-	case STORE_STALE:
-		return "stale version";
-	case STORE_LIMIT:
-		return "limit reached";
-	default:
-		return "store failure";
-	}
+	for (size_t i = 0; i < STATUS_COUNT; i++)
+		if (statuses[i].value == status)
+			return statuses[i].text;
+	return "store failure";
+}
+
+const char *store_status_key(int status)
+{
+	for (size_t i = 0; i < STATUS_COUNT; i++)
+		if (statuses[i].value == status)
+			return statuses[i].key;
+	return "failed";
+}
+
+const char *store_ops_missing(const struct store_ops *ops)
+{
+#define X(op)                                                                                      \
+	if (!ops->op)                                                                              \
+		return #op;
+	STORE_OPS(X)
+#undef X
+	return NULL;
+}
+
+/* A backend that lacks an operation is refused at open, by the name of
+ * what it lacks, rather than crashing on the first call to it. */
+static int check_complete(struct store **s, char *err, size_t err_size)
+{
+	const char *missing = store_ops_missing((*s)->ops);
+	if (!missing)
+		return STORE_OK;
+	snprintf(err, err_size, "the %s store backend lacks the operation %s", (*s)->ops->name,
+		 missing);
+	if ((*s)->ops->close)
+		(*s)->ops->close(*s);
+	*s = NULL;
+	return STORE_FAILED;
 }
 
 int store_open(const char *location, struct store **out, char *err, size_t err_size)
 {
-	return sqlite_store_open(location, out, err, err_size);
+	struct store *s = NULL;
+	*out = NULL;
+	int rc = sqlite_store_open(location, &s, err, err_size);
+	if (rc != STORE_OK)
+		return rc;
+	if (check_complete(&s, err, err_size) != STORE_OK)
+		return STORE_FAILED;
+	if (log_enabled(LOG_DEBUG)) {
+		s = store_trace_wrap(s);
+		if (!s) {
+			snprintf(err, err_size, "out of memory");
+			return STORE_FAILED;
+		}
+		if (check_complete(&s, err, err_size) != STORE_OK)
+			return STORE_FAILED;
+	}
+	*out = s;
+	return STORE_OK;
 }
 
 void store_close(struct store *s)
@@ -42,4 +100,249 @@ void contact_record_release(struct contact_record *r)
 	free(r->packed);
 	free(r->meta);
 	memset(r, 0, sizeof(*r));
+}
+
+int store_org_add(struct store *s, const struct org *org)
+{
+	assert(org && org->id[0]);
+	return s->ops->org_add(s, org);
+}
+
+int store_org_get(struct store *s, const char *id, struct org *out)
+{
+	assert(id);
+	return s->ops->org_get(s, id, out);
+}
+
+int store_org_get_by_name(struct store *s, const char *name, struct org *out)
+{
+	assert(name);
+	return s->ops->org_get_by_name(s, name, out);
+}
+
+int store_org_count(struct store *s, int64_t *out)
+{
+	return s->ops->org_count(s, out);
+}
+
+int store_client_add(struct store *s, const struct oauth_client *c)
+{
+	assert(c && c->id[0] && c->org_id[0]);
+	return s->ops->client_add(s, c);
+}
+
+int store_client_get(struct store *s, const char *id, struct oauth_client *out)
+{
+	assert(id);
+	return s->ops->client_get(s, id, out);
+}
+
+int store_client_list(struct store *s, store_client_cb cb, void *ctx)
+{
+	return s->ops->client_list(s, cb, ctx);
+}
+
+int store_client_revoke(struct store *s, const char *id)
+{
+	assert(id);
+	return s->ops->client_revoke(s, id);
+}
+
+int store_token_add(struct store *s, const char *hash, const struct token_info *t)
+{
+	assert(hash && t && t->org_id[0]);
+	return s->ops->token_add(s, hash, t);
+}
+
+int store_token_get(struct store *s, const char *hash, struct token_info *out)
+{
+	assert(hash);
+	return s->ops->token_get(s, hash, out);
+}
+
+int store_tokens_expire(struct store *s, int64_t now_ms, int64_t *deleted)
+{
+	int64_t n = 0;
+	int rc = s->ops->tokens_expire(s, now_ms, &n);
+	if (deleted)
+		*deleted = rc == STORE_OK ? n : 0;
+	return rc;
+}
+
+/* The uniqueness key of a list's name is the model's rule; the backend
+ * only keeps it unique per organization. */
+static int list_write(struct store *s, const struct contact_list *cl, bool create,
+		      unsigned max_per_org, int64_t expected_version)
+{
+	assert(cl && cl->org_id[0] && cl->name);
+	char *key = contact_list_name_key(cl->name);
+	if (!key)
+		return STORE_FAILED;
+	int rc = create ? s->ops->list_create(s, cl, key, max_per_org)
+			: s->ops->list_update(s, cl, key, expected_version);
+	free(key);
+	return rc;
+}
+
+int store_list_create(struct store *s, const struct contact_list *cl, unsigned max_per_org)
+{
+	return list_write(s, cl, true, max_per_org, 0);
+}
+
+int store_list_get(struct store *s, const char *org_id, const char *id, struct contact_list *out)
+{
+	assert(org_id && id);
+	return s->ops->list_get(s, org_id, id, out);
+}
+
+int store_list_update(struct store *s, const struct contact_list *cl, int64_t expected_version)
+{
+	return list_write(s, cl, false, 0, expected_version);
+}
+
+int store_list_delete(struct store *s, const char *org_id, const char *id, store_path_cb files,
+		      void *ctx)
+{
+	const char *missing;
+	return store_list_delete_many(s, org_id, &id, 1, &missing, files, ctx);
+}
+
+int store_list_delete_many(struct store *s, const char *org_id, const char *const *ids, size_t n,
+			   const char **missing, store_path_cb files, void *ctx)
+{
+	assert(org_id && (ids || !n) && missing);
+	*missing = NULL;
+	return s->ops->list_delete_many(s, org_id, ids, n, missing, files, ctx);
+}
+
+int store_list_scan(struct store *s, const char *org_id, store_list_cb cb, void *ctx)
+{
+	assert(org_id && cb);
+	return s->ops->list_scan(s, org_id, cb, ctx);
+}
+
+int store_list_size(struct store *s, const char *org_id, const char *list_id, int64_t *out)
+{
+	assert(org_id && list_id);
+	return s->ops->list_size(s, org_id, list_id, out);
+}
+
+int store_contacts_upsert(struct store *s, const char *org_id, const char *list_id,
+			  const struct contact_row *rows, size_t n,
+			  const struct contact_limits *lim, size_t *added)
+{
+	assert(org_id && list_id && lim && added && (rows || !n));
+	*added = 0;
+	return s->ops->contacts_upsert(s, org_id, list_id, rows, n, lim, added);
+}
+
+int store_contact_get(struct store *s, const char *org_id, const char *list_id, const char *id,
+		      struct contact_record *out)
+{
+	assert(org_id && list_id && id && out);
+	return s->ops->contact_get(s, org_id, list_id, id, out);
+}
+
+int store_contact_delete(struct store *s, const char *org_id, const char *list_id, const char *id)
+{
+	size_t deleted = 0;
+	int rc = store_contacts_delete(s, org_id, list_id, &id, 1, &deleted);
+	return rc == STORE_OK && deleted == 0 ? STORE_NOT_FOUND : rc;
+}
+
+int store_contacts_delete(struct store *s, const char *org_id, const char *list_id,
+			  const char *const *ids, size_t n, size_t *deleted)
+{
+	assert(org_id && list_id && (ids || !n) && deleted);
+	*deleted = 0;
+	return s->ops->contacts_delete(s, org_id, list_id, ids, n, deleted);
+}
+
+int store_contacts_clear(struct store *s, const char *org_id, const char *list_id)
+{
+	assert(org_id && list_id);
+	return s->ops->contacts_clear(s, org_id, list_id);
+}
+
+int store_contacts_scan(struct store *s, const char *org_id, const char *list_id,
+			store_contact_cb cb, void *ctx)
+{
+	assert(org_id && list_id && cb);
+	return s->ops->contacts_scan(s, org_id, list_id, cb, ctx);
+}
+
+int store_import_add(struct store *s, const struct import_job *job)
+{
+	assert(job && job->id[0] && job->org_id[0] && job->list_id[0]);
+	return s->ops->import_add(s, job);
+}
+
+int store_import_update(struct store *s, const struct import_job *job)
+{
+	assert(job && job->id[0] && job->org_id[0]);
+	return s->ops->import_update(s, job);
+}
+
+int store_import_get(struct store *s, const char *org_id, const char *id, struct import_job *out)
+{
+	assert(org_id && id);
+	return s->ops->import_get(s, org_id, id, out);
+}
+
+int store_import_latest(struct store *s, const char *org_id, const char *list_id,
+			struct import_job *out)
+{
+	assert(org_id && list_id);
+	return s->ops->import_latest(s, org_id, list_id, out);
+}
+
+int store_export_add(struct store *s, const struct export_job *job, unsigned max_active)
+{
+	assert(job && job->id[0] && job->org_id[0] && job->list_id[0]);
+	return s->ops->export_add(s, job, max_active);
+}
+
+int store_export_update(struct store *s, const struct export_job *job)
+{
+	assert(job && job->id[0] && job->org_id[0]);
+	return s->ops->export_update(s, job);
+}
+
+int store_export_get(struct store *s, const char *org_id, const char *id, struct export_job *out)
+{
+	assert(org_id && id);
+	return s->ops->export_get(s, org_id, id, out);
+}
+
+int store_export_latest(struct store *s, const char *org_id, const char *list_id,
+			struct export_job *out)
+{
+	assert(org_id && list_id);
+	return s->ops->export_latest(s, org_id, list_id, out);
+}
+
+int store_jobs_prune(struct store *s, const char *org_id, const char *list_id, store_path_cb files,
+		     void *ctx)
+{
+	assert(org_id && list_id);
+	return s->ops->jobs_prune(s, org_id, list_id, files, ctx);
+}
+
+int store_import_get_any_org(struct store *s, const char *id, struct import_job *out)
+{
+	assert(id);
+	return s->ops->import_get(s, NULL, id, out);
+}
+
+int store_export_get_any_org(struct store *s, const char *id, struct export_job *out)
+{
+	assert(id);
+	return s->ops->export_get(s, NULL, id, out);
+}
+
+int store_jobs_interrupt(struct store *s, const struct job_interruption *why, int64_t *count)
+{
+	assert(why && why->import_reason && why->import_detail && why->export_detail && count);
+	*count = 0;
+	return s->ops->jobs_interrupt(s, why, count);
 }

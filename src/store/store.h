@@ -1,7 +1,38 @@
-/* The store: a backend-neutral table of functions. Handlers and the CLI
- * commands of dialbookd talk to this interface only; SQL lives in the
- * backends (sqlite/ now, postgres/ next). A `struct store` is one
- * connection, used by one thread at a time. */
+/* The store: dialbookd's only way to its data. Callers use these store_*
+ * functions and nothing else; a backend (sqlite/ now, postgres/ next) is a
+ * table of functions behind them (store_backend.h), which only the facade
+ * (store.c) and the backends see. The facade is where tenancy, tracing and
+ * timing live.
+ *
+ * A `struct store` is one connection, used by one thread at a time.
+ *
+ * Tenancy. Data that belongs to one organization is read and written with
+ * the caller's organization id (`org_id`, or the record's own org_id for
+ * the functions that take a record). Another organization's list, contact
+ * or job answers STORE_NOT_FOUND, exactly as one that does not exist: the
+ * store checks it, in the same statement or transaction as the work.
+ * Functions that act for no tenant (the administration commands, the
+ * token endpoint, the sweeper, recovery at start) say so.
+ *
+ * Isolation under concurrent writers (several threads, several processes
+ * on one database). Every function that writes is one transaction: it is
+ * atomic (all of it or none of it becomes visible, even when the process
+ * dies half-way), and a count or a row it checks before writing (a limit,
+ * "one import per list", a version, a list's owner) still holds when it
+ * commits, whoever else writes at the same time. What a backend must give
+ * for that: serializable write transactions. Reads see committed data
+ * only, as of the statement that reads it; a function that reads in two
+ * statements says what it may see in between. The SQLite backend gives
+ * one writer at a time on the whole database (BEGIN IMMEDIATE; a writer
+ * waits up to 10 s for the lock, then answers STORE_FAILED) and readers
+ * that never wait for a writer (WAL); a scan is one statement, so it reads
+ * one snapshot for its whole run.
+ *
+ * Return codes: every function returns STORE_OK or a negative
+ * store_status; STORE_FAILED means the backend failed (logged, with the
+ * reason) and nothing was written. Out parameters are set only on
+ * STORE_OK unless said otherwise. Strings are NUL-terminated; ids are
+ * compared exactly, names as documented. */
 #ifndef DIALBOOK_STORE_H
 #define DIALBOOK_STORE_H
 
@@ -12,17 +43,27 @@
 #include "auth/permissions.h"
 #include "common/text.h"
 #include "model/contactlist.h"
+#include "model/job_state.h"
+
+/* X(enumerator, value, key in logs, words for people) */
+#define STORE_STATUS_TABLE(X)                                                                      \
+	X(STORE_OK, 0, "ok", "ok")                                                                 \
+	X(STORE_NOT_FOUND, -1, "not_found", "not found")                                           \
+	X(STORE_CONFLICT, -2, "conflict", "conflict") /* a unique key (a name) is taken */         \
+	X(STORE_STALE, -3, "stale", "stale version") /* the version given is not the stored one */ \
+	X(STORE_LIMIT, -4, "limit", "limit reached") /* a count limit would be exceeded */         \
+	X(STORE_FAILED, -5, "failed", "store failure") /* the backend failed; logged */
 
 enum store_status {
-	STORE_OK = 0,
-	STORE_NOT_FOUND = -1,
-	STORE_CONFLICT = -2, /* a unique key (e.g. a name) is taken */
-	STORE_STALE = -3,    /* the version given is not the stored one */
-	STORE_LIMIT = -4,    /* a count limit would be exceeded */
-	STORE_FAILED = -5,   /* the backend failed; details were logged */
+#define X(id, value, key, text) id = value,
+	STORE_STATUS_TABLE(X)
+#undef X
 };
 
+/* Words for people ("not found"); anything unknown is "store failure". */
 const char *store_status_name(int status);
+/* One word for logs ("not_found"). */
+const char *store_status_key(int status);
 
 #define ORG_NAME_MAX 128
 
@@ -30,12 +71,13 @@ struct org {
 	char id[UUID_STR_LEN];
 	char name[ORG_NAME_MAX + 1];
 	char home_division_id[UUID_STR_LEN];
+	int64_t date_created; /* ms */
 };
 
 struct oauth_client {
 	char id[UUID_STR_LEN];
 	char org_id[UUID_STR_LEN];
-	char org_name[ORG_NAME_MAX + 1];
+	char org_name[ORG_NAME_MAX + 1]; /* read back only */
 	char name[257];
 	char grants[1024];    /* as given: comma-separated grant strings */
 	char secret_hash[65]; /* hex of a keyless BLAKE2b-256 */
@@ -84,8 +126,6 @@ struct contact_limits {
 	int64_t per_org;
 };
 
-enum job_state { JOB_PENDING, JOB_RUNNING, JOB_DONE, JOB_FAILED };
-
 struct import_job {
 	char id[UUID_STR_LEN];
 	char org_id[UUID_STR_LEN];
@@ -115,106 +155,189 @@ struct export_job {
 	int64_t date_created, date_modified;
 };
 
+/* What the jobs left unfinished by a stopped server become (src/jobs
+ * decides the words; the store writes them). */
+struct job_interruption {
+	const char *import_reason; /* failure_reason of pending and running imports */
+	const char *import_detail; /* their failure_detail */
+	const char *export_detail; /* failure_detail of pending and running exports */
+	int64_t at;		   /* their date_modified, ms */
+};
+
 struct store;
 
+/* Callbacks are called with records lent for the duration of the call;
+ * a non-zero return stops the scan (which still answers STORE_OK). They
+ * must not call the store on the same connection. */
 typedef int (*store_contact_cb)(const struct contact_record *c, void *ctx);
 typedef int (*store_client_cb)(const struct oauth_client *c, void *ctx);
-/* The record is lent for the duration of the call. Return non-zero to stop. */
 typedef int (*store_list_cb)(const struct contact_list *cl, void *ctx);
 /* A file that belonged to job rows just deleted: the caller removes it (an
  * export's path also stands for its "<path>.part"). Called after the
  * deletion is committed, once per path; the return value is ignored. */
 typedef int (*store_path_cb)(const char *path, void *ctx);
 
-struct store_ops {
-	const char *name;
-	void (*close)(struct store *s);
+/* ---- Connections ---------------------------------------------------- */
 
-	int (*org_add)(struct store *s, const char *name, struct org *out);
-	int (*org_get_by_name)(struct store *s, const char *name, struct org *out);
-	int (*org_get)(struct store *s, const char *id, struct org *out);
-	int (*org_count)(struct store *s, int64_t *out);
-
-	int (*client_add)(struct store *s, const struct oauth_client *c);
-	int (*client_get)(struct store *s, const char *id, struct oauth_client *out);
-	int (*client_list)(struct store *s, store_client_cb cb, void *ctx);
-	/* Also deletes the client's tokens: revocation takes effect at once. */
-	int (*client_revoke)(struct store *s, const char *id);
-
-	/* Tokens are keyed by the hash of the token, never the token. */
-	int (*token_add)(struct store *s, const char *hash, const struct token_info *t);
-	int (*token_get)(struct store *s, const char *hash, struct token_info *out);
-
-	/* STORE_CONFLICT: the name is taken; STORE_LIMIT: the org holds max_per_org lists. */
-	int (*list_create)(struct store *s, const struct contact_list *cl, unsigned max_per_org);
-	int (*list_get)(struct store *s, const char *org_id, const char *id,
-			struct contact_list *out);
-	/* Replaces name, doc, version and dateModified when the stored version
-	 * equals expected_version (STORE_STALE otherwise). */
-	int (*list_update)(struct store *s, const struct contact_list *cl,
-			   int64_t expected_version);
-	/* Deletes the list, its contacts and its import and export job rows in
-	 * one transaction; `files` (may be NULL) then gets each file those rows
-	 * named, so that the caller deletes them. */
-	int (*list_delete)(struct store *s, const char *org_id, const char *id, store_path_cb files,
-			   void *ctx);
-	/* All or nothing: STORE_NOT_FOUND (and nothing deleted) when one id is
-	 * not a list of the org; *missing then names it. Jobs and files as
-	 * list_delete. */
-	int (*list_delete_many)(struct store *s, const char *org_id, const char *const *ids,
-				size_t n, const char **missing, store_path_cb files, void *ctx);
-	int (*list_scan)(struct store *s, const char *org_id, store_list_cb cb, void *ctx);
-	int (*list_size)(struct store *s, const char *list_id, int64_t *out);
-
-	/* Adds or replaces contacts by id, all in one transaction. STORE_LIMIT
-	 * (nothing written) when the list or the org would pass its limit;
-	 * *added counts the contacts that are new. */
-	int (*contacts_upsert)(struct store *s, const char *org_id, const char *list_id,
-			       const struct contact_row *rows, size_t n,
-			       const struct contact_limits *lim, size_t *added);
-	int (*contact_get)(struct store *s, const char *list_id, const char *id,
-			   struct contact_record *out);
-	int (*contact_delete)(struct store *s, const char *list_id, const char *id);
-	/* Deletes those of the ids that exist; *deleted counts them. */
-	int (*contacts_delete)(struct store *s, const char *list_id, const char *const *ids,
-			       size_t n, size_t *deleted);
-	int (*contacts_clear)(struct store *s, const char *list_id);
-	/* Every contact of the list in id order; the record is lent to cb. */
-	int (*contacts_scan)(struct store *s, const char *list_id, store_contact_cb cb, void *ctx);
-
-	/* STORE_CONFLICT when the list already has an import pending or running. */
-	int (*import_add)(struct store *s, const struct import_job *job);
-	/* STORE_NOT_FOUND when the row is gone (its list was deleted): the job
-	 * stops and removes its files. Same for export_update. */
-	int (*import_update)(struct store *s, const struct import_job *job);
-	int (*import_get)(struct store *s, const char *id, struct import_job *out);
-	int (*import_latest)(struct store *s, const char *list_id, struct import_job *out);
-	/* After a restart: pending and running imports fail with INTERRUPTED
-	 * (*count says how many), unfinished exports fail too. */
-	int (*jobs_interrupt)(struct store *s, int64_t *count);
-
-	/* STORE_LIMIT (nothing added) when the org already has max_active
-	 * exports pending or running, counted in the same transaction, so that
-	 * several servers on one database cannot pass the cap together; 0: no cap. */
-	int (*export_add)(struct store *s, const struct export_job *job, unsigned max_active);
-	int (*export_update)(struct store *s, const struct export_job *job);
-	int (*export_get)(struct store *s, const char *id, struct export_job *out);
-	int (*export_latest)(struct store *s, const char *list_id, struct export_job *out);
-	/* Keeps one export and one import per list: deletes the list's
-	 * finished imports older than its newest import, and its finished
-	 * exports older than its newest DONE export; `files` gets their files.
-	 * Several servers may prune at once: each row is deleted, and each
-	 * path reported, once. */
-	int (*jobs_prune)(struct store *s, const char *list_id, store_path_cb files, void *ctx);
-};
-
-struct store {
-	const struct store_ops *ops;
-};
-
-/* Opens a connection. `location` is a file path (SQLite). On failure
- * returns STORE_FAILED and writes a reason into err. */
+/* Opens a connection to `location` (a file path: SQLite) and brings the
+ * schema up to date (two processes opening a new database migrate one at
+ * a time). When the log level is debug the connection is traced: one
+ * `event=store_call` line per call with its duration. STORE_FAILED with
+ * a reason in err (for people) otherwise; *out is then NULL. */
 int store_open(const char *location, struct store **out, char *err, size_t err_size);
+/* Accepts NULL. */
 void store_close(struct store *s);
+
+/* ---- Organizations (no tenant: they are the tenants) ----------------- */
+
+/* Adds org as given (the caller mints its ids). STORE_CONFLICT: the name
+ * or the id is taken (names compare exactly). Atomic; of several
+ * processes adding one name, exactly one succeeds. */
+int store_org_add(struct store *s, const struct org *org);
+/* STORE_NOT_FOUND when there is none. */
+int store_org_get(struct store *s, const char *id, struct org *out);
+int store_org_get_by_name(struct store *s, const char *name, struct org *out);
+/* How many organizations there are; may be outdated as soon as read. */
+int store_org_count(struct store *s, int64_t *out);
+
+/* ---- OAuth clients and tokens (no tenant: they name one) ------------- */
+
+/* STORE_CONFLICT: the id is taken; STORE_NOT_FOUND: c->org_id is no
+ * organization. Atomic. */
+int store_client_add(struct store *s, const struct oauth_client *c);
+/* STORE_NOT_FOUND when there is none; a revoked client is found. */
+int store_client_get(struct store *s, const char *id, struct oauth_client *out);
+/* Every client of every organization, oldest first; one snapshot. */
+int store_client_list(struct store *s, store_client_cb cb, void *ctx);
+/* Marks the client revoked and deletes its tokens, in one transaction:
+ * from its commit on, no process finds them. STORE_NOT_FOUND: no client. */
+int store_client_revoke(struct store *s, const char *id);
+
+/* Tokens are keyed by the hash of the token, never the token. Adding an
+ * existing hash fails (STORE_FAILED): hashes of 256-bit random tokens do
+ * not collide. */
+int store_token_add(struct store *s, const char *hash, const struct token_info *t);
+/* STORE_NOT_FOUND for an unknown (or revoked, or swept) token. The store
+ * does not judge expiry: the caller compares expires_at with its clock. */
+int store_token_get(struct store *s, const char *hash, struct token_info *out);
+/* Deletes the tokens that expired before now_ms (the caller's clock);
+ * *deleted (may be NULL) counts them. Several processes may sweep at once. */
+int store_tokens_expire(struct store *s, int64_t now_ms, int64_t *deleted);
+
+/* ---- Contact lists (tenant: org_id, or the list's own org_id) -------- */
+
+/* Creates cl in cl->org_id. STORE_CONFLICT: a list of the org has the
+ * same name compared as model/contactlist.h's contact_list_name_key says
+ * (case-insensitively); STORE_LIMIT: the org already holds max_per_org
+ * lists; STORE_NOT_FOUND: cl->org_id is no organization. Atomic; the count and the name are checked
+ * in the transaction that inserts, so concurrent creators cannot pass either together. */
+int store_list_create(struct store *s, const struct contact_list *cl, unsigned max_per_org);
+/* STORE_NOT_FOUND: no such list in the org. *out is owned by the caller
+ * (contact_list_release). */
+int store_list_get(struct store *s, const char *org_id, const char *id, struct contact_list *out);
+/* Replaces name, doc, version and dateModified of the list cl->id of
+ * cl->org_id when its stored version equals expected_version: a
+ * compare-and-set, so of two concurrent updates from one version exactly
+ * one wins and the other gets STORE_STALE. STORE_NOT_FOUND: no such list;
+ * STORE_CONFLICT: the new name is another list's. */
+int store_list_update(struct store *s, const struct contact_list *cl, int64_t expected_version);
+/* Deletes the list, its contacts and its import and export job rows in
+ * one transaction; `files` (may be NULL) then gets each file those rows
+ * named, so that the caller deletes them. STORE_NOT_FOUND: no such list.
+ * A job of the list running elsewhere finds its row gone at its next
+ * update (STORE_NOT_FOUND). */
+int store_list_delete(struct store *s, const char *org_id, const char *id, store_path_cb files,
+		      void *ctx);
+/* All or nothing: STORE_NOT_FOUND (and nothing deleted) when one id is
+ * not a list of the org; *missing then names it (one of ids). Jobs and
+ * files as store_list_delete. */
+int store_list_delete_many(struct store *s, const char *org_id, const char *const *ids, size_t n,
+			   const char **missing, store_path_cb files, void *ctx);
+/* The org's lists in id order, one snapshot. */
+int store_list_scan(struct store *s, const char *org_id, store_list_cb cb, void *ctx);
+/* How many contacts the list holds (committed; may be outdated as soon
+ * as read). STORE_NOT_FOUND: no such list in the org. */
+int store_list_size(struct store *s, const char *org_id, const char *list_id, int64_t *out);
+
+/* ---- Contacts (tenant: org_id; the list must be one of the org's) ---- */
+
+/* Adds or replaces contacts by id, all in one transaction (a concurrent
+ * reader sees all of the batch or none). STORE_NOT_FOUND: no such list in
+ * the org; STORE_LIMIT (nothing written): the list would pass lim->per_list
+ * or the org lim->per_org contacts, counted in the same transaction.
+ * *added counts the contacts that are new (0 unless STORE_OK). */
+int store_contacts_upsert(struct store *s, const char *org_id, const char *list_id,
+			  const struct contact_row *rows, size_t n,
+			  const struct contact_limits *lim, size_t *added);
+/* STORE_NOT_FOUND: no such contact, or no such list in the org. *out is
+ * owned by the caller (contact_record_release). */
+int store_contact_get(struct store *s, const char *org_id, const char *list_id, const char *id,
+		      struct contact_record *out);
+/* STORE_NOT_FOUND: no such contact, or no such list in the org. Atomic
+ * with the list's size. */
+int store_contact_delete(struct store *s, const char *org_id, const char *list_id, const char *id);
+/* Deletes those of the ids that exist, in one transaction; *deleted
+ * counts them. STORE_NOT_FOUND: no such list in the org. */
+int store_contacts_delete(struct store *s, const char *org_id, const char *list_id,
+			  const char *const *ids, size_t n, size_t *deleted);
+/* Deletes every contact of the list, atomically. STORE_NOT_FOUND: no such
+ * list in the org. Contacts written by others after it commits stay. */
+int store_contacts_clear(struct store *s, const char *org_id, const char *list_id);
+/* Every contact of the list in id order; one snapshot, taken when the
+ * scan starts (writes committed during the scan are not seen). The record
+ * is lent to cb. STORE_NOT_FOUND: no such list in the org. The list is
+ * found first: one deleted between that and the scan reads as empty. */
+int store_contacts_scan(struct store *s, const char *org_id, const char *list_id,
+			store_contact_cb cb, void *ctx);
+
+/* ---- Import and export jobs (tenant: org_id, or the job's own) ------- */
+
+/* Adds job to job->list_id of job->org_id. STORE_NOT_FOUND: no such list
+ * in the org; STORE_CONFLICT: the list already has an import pending or
+ * running (one import per list, checked in the inserting transaction:
+ * of concurrent adders exactly one succeeds). */
+int store_import_add(struct store *s, const struct import_job *job);
+/* Writes the job's state, counts, failure and ignored columns (the rest
+ * is fixed at add). STORE_NOT_FOUND when the row is gone (its list was
+ * deleted): the job stops and removes its files. Same for export_update.
+ * Last writer wins: one job has one writer (the server running it). */
+int store_import_update(struct store *s, const struct import_job *job);
+/* STORE_NOT_FOUND: no such import in the org. */
+int store_import_get(struct store *s, const char *org_id, const char *id, struct import_job *out);
+/* The list's newest import (by date_created). STORE_NOT_FOUND: none, or
+ * no such list in the org. */
+int store_import_latest(struct store *s, const char *org_id, const char *list_id,
+			struct import_job *out);
+
+/* Adds job to job->list_id of job->org_id. STORE_NOT_FOUND: no such list
+ * in the org; STORE_LIMIT (nothing added): the org already has max_active
+ * exports pending or running, counted in the inserting transaction, so
+ * that several servers on one database cannot pass the cap together;
+ * 0: no cap. */
+int store_export_add(struct store *s, const struct export_job *job, unsigned max_active);
+int store_export_update(struct store *s, const struct export_job *job);
+/* STORE_NOT_FOUND: no such export in the org. */
+int store_export_get(struct store *s, const char *org_id, const char *id, struct export_job *out);
+/* The list's newest export. STORE_NOT_FOUND: none, or not the org's. */
+int store_export_latest(struct store *s, const char *org_id, const char *list_id,
+			struct export_job *out);
+
+/* Keeps one export and one import per list: deletes the list's finished
+ * imports older than its newest import, and its finished exports older
+ * than its newest DONE export; `files` gets their files. Several servers
+ * may prune at once: each row is deleted, and each path reported, once. */
+int store_jobs_prune(struct store *s, const char *org_id, const char *list_id, store_path_cb files,
+		     void *ctx);
+
+/* No tenant: for the sweeper, which finds a job by the id in a file's
+ * name, whoever owns it. STORE_NOT_FOUND: no such job. */
+int store_import_get_any_org(struct store *s, const char *id, struct import_job *out);
+int store_export_get_any_org(struct store *s, const char *id, struct export_job *out);
+
+/* No tenant: after a restart, every pending or running import and export
+ * of every organization fails as `why` says, in one transaction; *count
+ * says how many imports. Only for a server that knows no other one shares
+ * the database (jobs/jobs.h's jobs_interrupt). */
+int store_jobs_interrupt(struct store *s, const struct job_interruption *why, int64_t *count);
 
 #endif

@@ -1,21 +1,32 @@
-/* The store contract: what every backend must do, run against each one
- * (SQLite now; PostgreSQL joins this table when it lands). */
+/* The store contract: what every backend must do, through the store_*
+ * facade only (store.h), as any caller sees it.
+ *
+ * DIALBOOK_TEST_STORE names the store to run against: a location as
+ * store_open takes it (a SQLite database path today). Unset, each test
+ * gets a new SQLite file in a temporary directory. Set, every test uses
+ * that one store and leaves its data there, so the tests never assume an
+ * empty store: each makes its own organizations (unique names), lists
+ * (unique ids) and jobs, and looks only at those. Example:
+ *   DIALBOOK_TEST_STORE=/tmp/shared.db build/test_store_contract */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "common/log.h"
 #include "common/timeutil.h"
 #include "store/store.h"
 
 struct fixture {
-	char dir[64];
-	char path[128];
+	char dir[64];	    /* scratch, always a new temporary directory */
+	char location[256]; /* the store under test */
 	struct store *s;
 };
 
@@ -24,9 +35,14 @@ static int setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 	snprintf(f->dir, sizeof(f->dir), "/tmp/dialbook-store-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/store.db", f->dir);
+	const char *named = getenv("DIALBOOK_TEST_STORE");
+	if (named && *named)
+		snprintf(f->location, sizeof(f->location), "%s", named);
+	else
+		snprintf(f->location, sizeof(f->location), "%s/store.db", f->dir);
 	char err[256];
-	assert_int_equal(store_open(f->path, &f->s, err, sizeof(err)), STORE_OK);
+	if (store_open(f->location, &f->s, err, sizeof(err)) != STORE_OK)
+		fail_msg("cannot open the store %s: %s", f->location, err);
 	*state = f;
 	return 0;
 }
@@ -42,10 +58,29 @@ static int teardown(void **state)
 	return 0;
 }
 
-static struct org add_org(struct store *s, const char *name)
+/* A name no other run has used: "<base>-<8 hex digits>". */
+static void unique_name(char *out, size_t size, const char *base)
+{
+	char id[UUID_STR_LEN];
+	text_uuid_new(id);
+	snprintf(out, size, "%s-%.8s", base, id);
+}
+
+static struct org new_org(const char *base)
 {
 	struct org o;
-	assert_int_equal(s->ops->org_add(s, name, &o), STORE_OK);
+	memset(&o, 0, sizeof(o));
+	text_uuid_new(o.id);
+	text_uuid_new(o.home_division_id);
+	unique_name(o.name, sizeof(o.name), base);
+	o.date_created = time_now_ms();
+	return o;
+}
+
+static struct org add_org(struct store *s, const char *base)
+{
+	struct org o = new_org(base);
+	assert_int_equal(store_org_add(s, &o), STORE_OK);
 	return o;
 }
 
@@ -61,29 +96,65 @@ static void make_list(struct contact_list *cl, const struct org *o, const char *
 	cl->doc = json_pack("{s:s,s:[s]}", "name", name, "columnNames", "a");
 }
 
+/* A list of the org, stored; the caller releases it. */
+static void add_list(struct store *s, struct contact_list *cl, const struct org *o,
+		     const char *name)
+{
+	make_list(cl, o, name);
+	assert_int_equal(store_list_create(s, cl, 100), STORE_OK);
+}
+
 static void orgs(void **state)
 {
 	struct store *s = ((struct fixture *)*state)->s;
-	int64_t n = -1;
-	assert_int_equal(s->ops->org_count(s, &n), STORE_OK);
-	assert_int_equal(n, 0);
+	int64_t before = -1, after = -1;
+	assert_int_equal(store_org_count(s, &before), STORE_OK);
 	struct org a = add_org(s, "acme"), got;
-	assert_int_equal(s->ops->org_add(s, "acme", &got), STORE_CONFLICT);
-	assert_int_equal(s->ops->org_get_by_name(s, "acme", &got), STORE_OK);
+	struct org again = new_org("acme");
+	snprintf(again.name, sizeof(again.name), "%s", a.name);
+	assert_int_equal(store_org_add(s, &again), STORE_CONFLICT); /* the name */
+	again = new_org("other");
+	snprintf(again.id, sizeof(again.id), "%s", a.id);
+	assert_int_equal(store_org_add(s, &again), STORE_CONFLICT); /* the id */
+	assert_int_equal(store_org_get_by_name(s, a.name, &got), STORE_OK);
 	assert_string_equal(got.id, a.id);
 	assert_string_equal(got.home_division_id, a.home_division_id);
-	assert_int_equal(s->ops->org_get(s, a.id, &got), STORE_OK);
-	assert_int_equal(s->ops->org_get(s, "nope", &got), STORE_NOT_FOUND);
-	assert_int_equal(s->ops->org_get_by_name(s, "ACME", &got), STORE_NOT_FOUND);
-	assert_int_equal(s->ops->org_count(s, &n), STORE_OK);
-	assert_int_equal(n, 1);
+	assert_int_equal(got.date_created, a.date_created);
+	assert_int_equal(store_org_get(s, a.id, &got), STORE_OK);
+	assert_string_equal(got.name, a.name);
+	assert_int_equal(store_org_get(s, "nope", &got), STORE_NOT_FOUND);
+	char upper[sizeof(a.name)];
+	snprintf(upper, sizeof(upper), "ACME%s", a.name + 4);
+	assert_int_equal(store_org_get_by_name(s, upper, &got), STORE_NOT_FOUND);
+	assert_int_equal(store_org_count(s, &after), STORE_OK);
+	assert_true(after >= before + 1);
 }
+
+struct client_count {
+	const char *org_id;
+	int n;
+};
 
 static int count_clients(const struct oauth_client *c, void *ctx)
 {
-	(void)c;
-	(*(int *)ctx)++;
+	struct client_count *cc = ctx;
+	if (strcmp(c->org_id, cc->org_id) == 0)
+		cc->n++;
 	return 0;
+}
+
+static struct token_info a_token(const struct oauth_client *c, int64_t expires_at)
+{
+	struct token_info t = {.permissions = PERM_ALL, .expires_at = expires_at};
+	snprintf(t.client_id, sizeof(t.client_id), "%s", c->id);
+	snprintf(t.org_id, sizeof(t.org_id), "%s", c->org_id);
+	return t;
+}
+
+/* A token hash no other run has used. */
+static void a_hash(char out[UUID_STR_LEN])
+{
+	text_uuid_new(out);
 }
 
 static void clients_and_tokens(void **state)
@@ -97,39 +168,49 @@ static void clients_and_tokens(void **state)
 	snprintf(c.grants, sizeof(c.grants), "outbound");
 	snprintf(c.secret_hash, sizeof(c.secret_hash), "%064d", 7);
 	c.date_created = 42;
-	assert_int_equal(s->ops->client_add(s, &c), STORE_OK);
-	assert_int_equal(s->ops->client_add(s, &c), STORE_CONFLICT);
-	assert_int_equal(s->ops->client_get(s, c.id, &got), STORE_OK);
-	assert_string_equal(got.org_name, "acme");
+	assert_int_equal(store_client_add(s, &c), STORE_OK);
+	assert_int_equal(store_client_add(s, &c), STORE_CONFLICT);
+	struct oauth_client orphan = c;
+	text_uuid_new(orphan.id);
+	text_uuid_new(orphan.org_id);
+	assert_int_equal(store_client_add(s, &orphan), STORE_NOT_FOUND); /* no such org */
+	assert_int_equal(store_client_get(s, c.id, &got), STORE_OK);
+	assert_string_equal(got.org_name, o.name);
 	assert_string_equal(got.grants, "outbound");
 	assert_string_equal(got.secret_hash, c.secret_hash);
 	assert_false(got.revoked);
-	int n = 0;
-	assert_int_equal(s->ops->client_list(s, count_clients, &n), STORE_OK);
-	assert_int_equal(n, 1);
+	struct client_count cc = {o.id, 0};
+	assert_int_equal(store_client_list(s, count_clients, &cc), STORE_OK);
+	assert_int_equal(cc.n, 1);
 
-	struct token_info t = {.permissions = PERM_ALL, .expires_at = time_now_ms() + 60000}, tg;
-	snprintf(t.client_id, sizeof(t.client_id), "%s", c.id);
-	snprintf(t.org_id, sizeof(t.org_id), "%s", o.id);
-	assert_int_equal(s->ops->token_add(s, "hash-1", &t), STORE_OK);
-	assert_int_equal(s->ops->token_get(s, "hash-1", &tg), STORE_OK);
+	int64_t now = time_now_ms();
+	struct token_info t = a_token(&c, now + 60000), tg;
+	char h1[UUID_STR_LEN], h2[UUID_STR_LEN], old_hash[UUID_STR_LEN];
+	a_hash(h1);
+	a_hash(h2);
+	a_hash(old_hash);
+	assert_int_equal(store_token_add(s, h1, &t), STORE_OK);
+	assert_int_equal(store_token_get(s, h1, &tg), STORE_OK);
 	assert_int_equal(tg.permissions, PERM_ALL);
 	assert_int_equal(tg.expires_at, t.expires_at);
 	assert_string_equal(tg.org_id, o.id);
-	assert_int_equal(s->ops->token_get(s, "hash-2", &tg), STORE_NOT_FOUND);
+	assert_int_equal(store_token_get(s, h2, &tg), STORE_NOT_FOUND);
 
-	/* Expired tokens are swept when new ones are added. */
-	struct token_info old = t;
-	old.expires_at = time_now_ms() - 1;
-	assert_int_equal(s->ops->token_add(s, "hash-old", &old), STORE_OK);
-	assert_int_equal(s->ops->token_add(s, "hash-3", &t), STORE_OK);
-	assert_int_equal(s->ops->token_get(s, "hash-old", &tg), STORE_NOT_FOUND);
+	/* Expiry is the caller's clock: a token past it is found until swept. */
+	struct token_info old = a_token(&c, now - 1);
+	assert_int_equal(store_token_add(s, old_hash, &old), STORE_OK);
+	assert_int_equal(store_token_get(s, old_hash, &tg), STORE_OK);
+	int64_t swept = -1;
+	assert_int_equal(store_tokens_expire(s, now, &swept), STORE_OK);
+	assert_true(swept >= 1);
+	assert_int_equal(store_token_get(s, old_hash, &tg), STORE_NOT_FOUND);
+	assert_int_equal(store_token_get(s, h1, &tg), STORE_OK); /* not expired: kept */
 
-	assert_int_equal(s->ops->client_revoke(s, c.id), STORE_OK);
-	assert_int_equal(s->ops->token_get(s, "hash-1", &tg), STORE_NOT_FOUND);
-	assert_int_equal(s->ops->client_get(s, c.id, &got), STORE_OK);
+	assert_int_equal(store_client_revoke(s, c.id), STORE_OK);
+	assert_int_equal(store_token_get(s, h1, &tg), STORE_NOT_FOUND);
+	assert_int_equal(store_client_get(s, c.id, &got), STORE_OK);
 	assert_true(got.revoked);
-	assert_int_equal(s->ops->client_revoke(s, "nope"), STORE_NOT_FOUND);
+	assert_int_equal(store_client_revoke(s, "nope"), STORE_NOT_FOUND);
 }
 
 static void lists_create_get_conflict_limit(void **state)
@@ -138,27 +219,31 @@ static void lists_create_get_conflict_limit(void **state)
 	struct org o = add_org(s, "acme"), other = add_org(s, "other");
 	struct contact_list a, dup, got, b;
 	make_list(&a, &o, "Spring");
-	assert_int_equal(s->ops->list_create(s, &a, 2), STORE_OK);
-	assert_int_equal(s->ops->list_get(s, o.id, a.id, &got), STORE_OK);
+	assert_int_equal(store_list_create(s, &a, 2), STORE_OK);
+	assert_int_equal(store_list_get(s, o.id, a.id, &got), STORE_OK);
 	assert_string_equal(got.name, "Spring");
 	assert_int_equal(got.version, 1);
 	assert_int_equal(got.date_created, a.date_created);
 	assert_true(json_equal(got.doc, a.doc));
 	contact_list_release(&got);
-	assert_int_equal(s->ops->list_get(s, other.id, a.id, &got), STORE_NOT_FOUND);
+	assert_int_equal(store_list_get(s, other.id, a.id, &got), STORE_NOT_FOUND);
 
 	make_list(&dup, &o, "SPRING");
-	assert_int_equal(s->ops->list_create(s, &dup, 2), STORE_CONFLICT);
+	assert_int_equal(store_list_create(s, &dup, 2), STORE_CONFLICT);
 	contact_list_release(&dup);
 	make_list(&dup, &other, "spring"); /* another org may use the name */
-	assert_int_equal(s->ops->list_create(s, &dup, 2), STORE_OK);
+	assert_int_equal(store_list_create(s, &dup, 2), STORE_OK);
+	contact_list_release(&dup);
+	struct org nobody = new_org("nobody"); /* never stored */
+	make_list(&dup, &nobody, "x");
+	assert_int_equal(store_list_create(s, &dup, 2), STORE_NOT_FOUND);
 	contact_list_release(&dup);
 
 	make_list(&b, &o, "Summer");
-	assert_int_equal(s->ops->list_create(s, &b, 2), STORE_OK);
+	assert_int_equal(store_list_create(s, &b, 2), STORE_OK);
 	make_list(&dup, &o, "Autumn");
-	assert_int_equal(s->ops->list_create(s, &dup, 2), STORE_LIMIT);
-	assert_int_equal(s->ops->list_get(s, o.id, dup.id, &got), STORE_NOT_FOUND);
+	assert_int_equal(store_list_create(s, &dup, 2), STORE_LIMIT);
+	assert_int_equal(store_list_get(s, o.id, dup.id, &got), STORE_NOT_FOUND);
 	contact_list_release(&dup);
 	contact_list_release(&a);
 	contact_list_release(&b);
@@ -169,17 +254,15 @@ static void lists_update_with_versions(void **state)
 	struct store *s = ((struct fixture *)*state)->s;
 	struct org o = add_org(s, "acme");
 	struct contact_list a, b, got;
-	make_list(&a, &o, "one");
-	make_list(&b, &o, "two");
-	assert_int_equal(s->ops->list_create(s, &a, 10), STORE_OK);
-	assert_int_equal(s->ops->list_create(s, &b, 10), STORE_OK);
+	add_list(s, &a, &o, "one");
+	add_list(s, &b, &o, "two");
 	free(a.name);
 	a.name = strdup("uno");
 	a.version = 2;
 	a.date_modified += 5;
-	assert_int_equal(s->ops->list_update(s, &a, 1), STORE_OK);
-	assert_int_equal(s->ops->list_update(s, &a, 1), STORE_STALE);
-	assert_int_equal(s->ops->list_get(s, o.id, a.id, &got), STORE_OK);
+	assert_int_equal(store_list_update(s, &a, 1), STORE_OK);
+	assert_int_equal(store_list_update(s, &a, 1), STORE_STALE);
+	assert_int_equal(store_list_get(s, o.id, a.id, &got), STORE_OK);
 	assert_string_equal(got.name, "uno");
 	assert_int_equal(got.version, 2);
 	assert_int_equal(got.date_modified, a.date_modified);
@@ -187,9 +270,9 @@ static void lists_update_with_versions(void **state)
 	free(a.name);
 	a.name = strdup("TWO");
 	a.version = 3;
-	assert_int_equal(s->ops->list_update(s, &a, 2), STORE_CONFLICT);
+	assert_int_equal(store_list_update(s, &a, 2), STORE_CONFLICT);
 	text_uuid_new(a.id);
-	assert_int_equal(s->ops->list_update(s, &a, 2), STORE_NOT_FOUND);
+	assert_int_equal(store_list_update(s, &a, 2), STORE_NOT_FOUND);
 	contact_list_release(&a);
 	contact_list_release(&b);
 }
@@ -200,42 +283,40 @@ static int collect_names(const struct contact_list *cl, void *ctx)
 	return 0;
 }
 
+static size_t count_lists(struct store *s, const char *org_id)
+{
+	json_t *seen = json_array();
+	assert_int_equal(store_list_scan(s, org_id, collect_names, seen), STORE_OK);
+	size_t n = json_array_size(seen);
+	json_decref(seen);
+	return n;
+}
+
 static void lists_delete_and_scan(void **state)
 {
 	struct store *s = ((struct fixture *)*state)->s;
 	struct org o = add_org(s, "acme"), other = add_org(s, "other");
 	struct contact_list l[3], foreign;
 	const char *names[] = {"a", "b", "c"};
-	for (int i = 0; i < 3; i++) {
-		make_list(&l[i], &o, names[i]);
-		assert_int_equal(s->ops->list_create(s, &l[i], 10), STORE_OK);
-	}
-	make_list(&foreign, &other, "x");
-	assert_int_equal(s->ops->list_create(s, &foreign, 10), STORE_OK);
+	for (int i = 0; i < 3; i++)
+		add_list(s, &l[i], &o, names[i]);
+	add_list(s, &foreign, &other, "x");
 
 	const char *missing = NULL;
 	const char *ids[] = {l[0].id, foreign.id};
-	assert_int_equal(s->ops->list_delete_many(s, o.id, ids, 2, &missing, NULL, NULL),
+	assert_int_equal(store_list_delete_many(s, o.id, ids, 2, &missing, NULL, NULL),
 			 STORE_NOT_FOUND);
 	assert_string_equal(missing, foreign.id);
-	json_t *seen = json_array();
-	assert_int_equal(s->ops->list_scan(s, o.id, collect_names, seen), STORE_OK);
-	assert_int_equal(json_array_size(seen), 3); /* all or nothing */
-	json_decref(seen);
+	assert_int_equal(count_lists(s, o.id), 3); /* all or nothing */
 
 	const char *two[] = {l[0].id, l[1].id};
-	assert_int_equal(s->ops->list_delete_many(s, o.id, two, 2, &missing, NULL, NULL), STORE_OK);
-	assert_int_equal(s->ops->list_delete(s, o.id, l[2].id, NULL, NULL), STORE_OK);
-	assert_int_equal(s->ops->list_delete(s, o.id, l[2].id, NULL, NULL), STORE_NOT_FOUND);
-	assert_int_equal(s->ops->list_delete(s, o.id, foreign.id, NULL, NULL), STORE_NOT_FOUND);
-	seen = json_array();
-	assert_int_equal(s->ops->list_scan(s, o.id, collect_names, seen), STORE_OK);
-	assert_int_equal(json_array_size(seen), 0);
-	json_decref(seen);
-	seen = json_array();
-	assert_int_equal(s->ops->list_scan(s, other.id, collect_names, seen), STORE_OK);
-	assert_int_equal(json_array_size(seen), 1);
-	json_decref(seen);
+	assert_int_equal(store_list_delete_many(s, o.id, two, 2, &missing, NULL, NULL), STORE_OK);
+	assert_null(missing);
+	assert_int_equal(store_list_delete(s, o.id, l[2].id, NULL, NULL), STORE_OK);
+	assert_int_equal(store_list_delete(s, o.id, l[2].id, NULL, NULL), STORE_NOT_FOUND);
+	assert_int_equal(store_list_delete(s, o.id, foreign.id, NULL, NULL), STORE_NOT_FOUND);
+	assert_int_equal(count_lists(s, o.id), 0);
+	assert_int_equal(count_lists(s, other.id), 1);
 	for (int i = 0; i < 3; i++)
 		contact_list_release(&l[i]);
 	contact_list_release(&foreign);
@@ -246,34 +327,19 @@ static void data_survives_reopening(void **state)
 	struct fixture *f = *state;
 	struct org o = add_org(f->s, "acme");
 	struct contact_list a, got;
-	make_list(&a, &o, "kept");
-	assert_int_equal(f->s->ops->list_create(f->s, &a, 10), STORE_OK);
+	add_list(f->s, &a, &o, "kept");
 	store_close(f->s);
 	char err[256];
-	assert_int_equal(store_open(f->path, &f->s, err, sizeof(err)), STORE_OK);
-	assert_int_equal(f->s->ops->list_get(f->s, o.id, a.id, &got), STORE_OK);
+	assert_int_equal(store_open(f->location, &f->s, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_list_get(f->s, o.id, a.id, &got), STORE_OK);
 	assert_string_equal(got.name, "kept");
 	contact_list_release(&got);
 	contact_list_release(&a);
 	/* A second connection sees the same data (one connection per thread). */
 	struct store *second;
-	assert_int_equal(store_open(f->path, &second, err, sizeof(err)), STORE_OK);
-	assert_int_equal(second->ops->org_get(second, o.id, &o), STORE_OK);
+	assert_int_equal(store_open(f->location, &second, err, sizeof(err)), STORE_OK);
+	assert_int_equal(store_org_get(second, o.id, &o), STORE_OK);
 	store_close(second);
-}
-
-static void every_operation_is_implemented(void **state)
-{
-	struct store *s = ((struct fixture *)*state)->s;
-	/* The ops table is a name followed by function pointers only. */
-	size_t n = (sizeof(*s->ops) - sizeof(const char *)) / sizeof(void (*)(void));
-	const char *base = (const char *)s->ops + sizeof(const char *);
-	for (size_t i = 0; i < n; i++) {
-		void (*fn)(void);
-		memcpy(&fn, base + i * sizeof(fn), sizeof(fn));
-		if (!fn)
-			fail_msg("operation %zu of the %s backend is missing", i, s->ops->name);
-	}
 }
 
 static struct contact_row row(const char *id, const char *packed)
@@ -292,74 +358,76 @@ static int collect_ids(const struct contact_record *c, void *ctx)
 	return 0;
 }
 
+static int64_t size_of(struct store *s, const struct contact_list *cl)
+{
+	int64_t size = -1;
+	assert_int_equal(store_list_size(s, cl->org_id, cl->id, &size), STORE_OK);
+	return size;
+}
+
 static void contacts_upsert_count_and_limits(void **state)
 {
 	struct store *s = ((struct fixture *)*state)->s;
 	struct org o = add_org(s, "acme"), other = add_org(s, "other");
 	struct contact_list a, b;
-	make_list(&a, &o, "a");
-	make_list(&b, &o, "b");
-	assert_int_equal(s->ops->list_create(s, &a, 10), STORE_OK);
-	assert_int_equal(s->ops->list_create(s, &b, 10), STORE_OK);
+	add_list(s, &a, &o, "a");
+	add_list(s, &b, &o, "b");
 	struct contact_limits lim = {.per_list = 3, .per_org = 4};
 	struct contact_row rows[] = {row("c1", "\x01x"), row("c2", "\x01y")};
 	size_t added;
-	assert_int_equal(s->ops->contacts_upsert(s, o.id, a.id, rows, 2, &lim, &added), STORE_OK);
+	assert_int_equal(store_contacts_upsert(s, o.id, a.id, rows, 2, &lim, &added), STORE_OK);
 	assert_int_equal(added, 2);
 	/* The same ids again: replaced, not added. */
 	rows[0].packed = "\x01z";
 	rows[0].meta = "{\"name\":\"n\"}";
 	rows[0].date_created = 99;
-	assert_int_equal(s->ops->contacts_upsert(s, o.id, a.id, rows, 2, &lim, &added), STORE_OK);
+	assert_int_equal(store_contacts_upsert(s, o.id, a.id, rows, 2, &lim, &added), STORE_OK);
 	assert_int_equal(added, 0);
-	int64_t size;
-	assert_int_equal(s->ops->list_size(s, a.id, &size), STORE_OK);
-	assert_int_equal(size, 2);
+	assert_int_equal(size_of(s, &a), 2);
 	struct contact_record rec;
-	assert_int_equal(s->ops->contact_get(s, a.id, "c1", &rec), STORE_OK);
+	assert_int_equal(store_contact_get(s, o.id, a.id, "c1", &rec), STORE_OK);
 	assert_int_equal(rec.packed_len, 2);
 	assert_memory_equal(rec.packed, "\x01z", 2);
 	assert_string_equal(rec.meta, "{\"name\":\"n\"}");
 	assert_int_equal(rec.date_created, 1); /* kept from the first write */
 	contact_record_release(&rec);
-	assert_int_equal(s->ops->contact_get(s, b.id, "c1", &rec), STORE_NOT_FOUND);
+	assert_int_equal(store_contact_get(s, o.id, b.id, "c1", &rec), STORE_NOT_FOUND);
 
 	/* Over the list limit: nothing of the batch is written. */
 	struct contact_row more[] = {row("c3", "\x00"), row("c4", "\x00")};
-	assert_int_equal(s->ops->contacts_upsert(s, o.id, a.id, more, 2, &lim, &added),
-			 STORE_LIMIT);
-	assert_int_equal(s->ops->contact_get(s, a.id, "c3", &rec), STORE_NOT_FOUND);
+	assert_int_equal(store_contacts_upsert(s, o.id, a.id, more, 2, &lim, &added), STORE_LIMIT);
+	assert_int_equal(added, 0);
+	assert_int_equal(store_contact_get(s, o.id, a.id, "c3", &rec), STORE_NOT_FOUND);
 	/* Over the org limit (2 in a + 3 in b > 4). */
 	struct contact_row three[] = {row("d1", "\x00"), row("d2", "\x00"), row("d3", "\x00")};
-	assert_int_equal(s->ops->contacts_upsert(s, o.id, b.id, three, 3, &lim, &added),
-			 STORE_LIMIT);
-	assert_int_equal(s->ops->list_size(s, b.id, &size), STORE_OK);
-	assert_int_equal(size, 0);
+	assert_int_equal(store_contacts_upsert(s, o.id, b.id, three, 3, &lim, &added), STORE_LIMIT);
+	assert_int_equal(size_of(s, &b), 0);
 	/* Another org cannot write into the list. */
-	assert_int_equal(s->ops->contacts_upsert(s, other.id, a.id, more, 1, &lim, &added),
+	assert_int_equal(store_contacts_upsert(s, other.id, a.id, more, 1, &lim, &added),
 			 STORE_NOT_FOUND);
 
 	json_t *ids = json_array();
-	assert_int_equal(s->ops->contacts_scan(s, a.id, collect_ids, ids), STORE_OK);
+	assert_int_equal(store_contacts_scan(s, o.id, a.id, collect_ids, ids), STORE_OK);
 	assert_int_equal(json_array_size(ids), 2);
 	assert_string_equal(json_string_value(json_array_get(ids, 0)), "c1");
 	json_decref(ids);
 
 	const char *del[] = {"c1", "nope"};
 	size_t deleted;
-	assert_int_equal(s->ops->contacts_delete(s, a.id, del, 2, &deleted), STORE_OK);
+	assert_int_equal(store_contacts_delete(s, o.id, a.id, del, 2, &deleted), STORE_OK);
 	assert_int_equal(deleted, 1);
-	assert_int_equal(s->ops->contact_delete(s, a.id, "c1"), STORE_NOT_FOUND);
-	assert_int_equal(s->ops->list_size(s, a.id, &size), STORE_OK);
-	assert_int_equal(size, 1);
-	assert_int_equal(s->ops->contacts_clear(s, a.id), STORE_OK);
-	assert_int_equal(s->ops->list_size(s, a.id, &size), STORE_OK);
-	assert_int_equal(size, 0);
+	assert_int_equal(store_contact_delete(s, o.id, a.id, "c1"), STORE_NOT_FOUND);
+	assert_int_equal(size_of(s, &a), 1);
+	assert_int_equal(store_contact_delete(s, o.id, a.id, "c2"), STORE_OK);
+	assert_int_equal(size_of(s, &a), 0);
+	assert_int_equal(store_contacts_upsert(s, o.id, a.id, rows, 2, &lim, &added), STORE_OK);
+	assert_int_equal(store_contacts_clear(s, o.id, a.id), STORE_OK);
+	assert_int_equal(size_of(s, &a), 0);
 
 	/* Deleting a list deletes its contacts. */
-	assert_int_equal(s->ops->contacts_upsert(s, o.id, a.id, rows, 2, &lim, &added), STORE_OK);
-	assert_int_equal(s->ops->list_delete(s, o.id, a.id, NULL, NULL), STORE_OK);
-	assert_int_equal(s->ops->contacts_scan(s, a.id, collect_ids, NULL), STORE_NOT_FOUND);
+	assert_int_equal(store_contacts_upsert(s, o.id, a.id, rows, 2, &lim, &added), STORE_OK);
+	assert_int_equal(store_list_delete(s, o.id, a.id, NULL, NULL), STORE_OK);
+	assert_int_equal(store_contacts_scan(s, o.id, a.id, collect_ids, NULL), STORE_NOT_FOUND);
 	contact_list_release(&a);
 	contact_list_release(&b);
 }
@@ -371,21 +439,19 @@ static void contacts_upsert_keeps_system_state(void **state)
 	struct store *s = ((struct fixture *)*state)->s;
 	struct org o = add_org(s, "acme");
 	struct contact_list a;
-	make_list(&a, &o, "a");
-	assert_int_equal(s->ops->list_create(s, &a, 10), STORE_OK);
+	add_list(s, &a, &o, "a");
 	struct contact_limits lim = {.per_list = 10, .per_org = 10};
 	struct contact_row r = row("p1", "\x01x");
 	r.callable = false;
 	r.callable_given = true;
 	r.meta = "{\"name\":\"Kim\",\"phoneNumberStatus\":{\"home\":{\"callable\":false}}}";
 	size_t added;
-	assert_int_equal(s->ops->contacts_upsert(s, o.id, a.id, &r, 1, &lim, &added), STORE_OK);
+	assert_int_equal(store_contacts_upsert(s, o.id, a.id, &r, 1, &lim, &added), STORE_OK);
 
 	struct contact_row update = row("p1", "\x01y"); /* no state given */
-	assert_int_equal(s->ops->contacts_upsert(s, o.id, a.id, &update, 1, &lim, &added),
-			 STORE_OK);
+	assert_int_equal(store_contacts_upsert(s, o.id, a.id, &update, 1, &lim, &added), STORE_OK);
 	struct contact_record rec;
-	assert_int_equal(s->ops->contact_get(s, a.id, "p1", &rec), STORE_OK);
+	assert_int_equal(store_contact_get(s, o.id, a.id, "p1", &rec), STORE_OK);
 	assert_false(rec.callable);
 	assert_memory_equal(rec.packed, "\x01y", 2);
 	json_t *meta = json_loads(rec.meta, 0, NULL);
@@ -397,9 +463,8 @@ static void contacts_upsert_keeps_system_state(void **state)
 
 	/* Given entries are merged in; others stay. */
 	update.meta = "{\"phoneNumberStatus\":{\"cell\":{\"callable\":false}}}";
-	assert_int_equal(s->ops->contacts_upsert(s, o.id, a.id, &update, 1, &lim, &added),
-			 STORE_OK);
-	assert_int_equal(s->ops->contact_get(s, a.id, "p1", &rec), STORE_OK);
+	assert_int_equal(store_contacts_upsert(s, o.id, a.id, &update, 1, &lim, &added), STORE_OK);
+	assert_int_equal(store_contact_get(s, o.id, a.id, "p1", &rec), STORE_OK);
 	meta = json_loads(rec.meta, 0, NULL);
 	assert_int_equal(json_object_size(json_object_get(meta, "phoneNumberStatus")), 2);
 	json_decref(meta);
@@ -408,57 +473,12 @@ static void contacts_upsert_keeps_system_state(void **state)
 	/* clear_system: callable again, statuses gone, the name kept. */
 	update.meta = NULL;
 	update.clear_system = true;
-	assert_int_equal(s->ops->contacts_upsert(s, o.id, a.id, &update, 1, &lim, &added),
-			 STORE_OK);
-	assert_int_equal(s->ops->contact_get(s, a.id, "p1", &rec), STORE_OK);
+	assert_int_equal(store_contacts_upsert(s, o.id, a.id, &update, 1, &lim, &added), STORE_OK);
+	assert_int_equal(store_contact_get(s, o.id, a.id, "p1", &rec), STORE_OK);
 	assert_true(rec.callable);
 	assert_string_equal(rec.meta, "{\"name\":\"Kim\"}");
 	contact_record_release(&rec);
 	contact_list_release(&a);
-}
-
-static void import_and_export_jobs(void **state)
-{
-	struct store *s = ((struct fixture *)*state)->s;
-	struct import_job j = {.state = JOB_PENDING, .date_created = 1, .date_modified = 1};
-	text_uuid_new(j.id);
-	snprintf(j.list_id, sizeof(j.list_id), "list-1");
-	snprintf(j.file_path, sizeof(j.file_path), "/tmp/x");
-	assert_int_equal(s->ops->import_add(s, &j), STORE_OK);
-	struct import_job second = j;
-	text_uuid_new(second.id);
-	assert_int_equal(s->ops->import_add(s, &second), STORE_CONFLICT); /* one at a time */
-	j.state = JOB_RUNNING;
-	j.completed = 5;
-	assert_int_equal(s->ops->import_update(s, &j), STORE_OK);
-	struct import_job got;
-	assert_int_equal(s->ops->import_latest(s, "list-1", &got), STORE_OK);
-	assert_string_equal(got.id, j.id);
-	assert_int_equal(got.completed, 5);
-	int64_t n;
-	assert_int_equal(s->ops->jobs_interrupt(s, &n), STORE_OK);
-	assert_int_equal(n, 1);
-	assert_int_equal(s->ops->import_get(s, j.id, &got), STORE_OK);
-	assert_int_equal(got.state, JOB_FAILED);
-	assert_string_equal(got.failure_reason, "INTERRUPTED");
-	second.date_created = 2;
-	assert_int_equal(s->ops->import_add(s, &second), STORE_OK);
-	assert_int_equal(s->ops->import_latest(s, "list-1", &got), STORE_OK);
-	assert_string_equal(got.id, second.id);
-	assert_int_equal(s->ops->import_get(s, "nope", &got), STORE_NOT_FOUND);
-
-	struct export_job e = {.state = JOB_RUNNING, .date_created = 1};
-	text_uuid_new(e.id);
-	snprintf(e.list_id, sizeof(e.list_id), "list-1");
-	assert_int_equal(s->ops->export_add(s, &e, 0), STORE_OK);
-	e.state = JOB_DONE;
-	e.rows = 7;
-	assert_int_equal(s->ops->export_update(s, &e), STORE_OK);
-	struct export_job eg;
-	assert_int_equal(s->ops->export_latest(s, "list-1", &eg), STORE_OK);
-	assert_int_equal(eg.rows, 7);
-	assert_int_equal(eg.state, JOB_DONE);
-	assert_int_equal(s->ops->export_get(s, "nope", &eg), STORE_NOT_FOUND);
 }
 
 /* Job rows and the files they name (DESIGN.md §7: files have a lifetime
@@ -492,10 +512,71 @@ static struct import_job add_finished_import(struct store *s, const struct org *
 					     int64_t created)
 {
 	struct import_job j = an_import(o, list_id, JOB_PENDING, created);
-	assert_int_equal(s->ops->import_add(s, &j), STORE_OK);
+	assert_int_equal(store_import_add(s, &j), STORE_OK);
 	j.state = st;
-	assert_int_equal(s->ops->import_update(s, &j), STORE_OK);
+	assert_int_equal(store_import_update(s, &j), STORE_OK);
 	return j;
+}
+
+static void import_and_export_jobs(void **state)
+{
+	struct store *s = ((struct fixture *)*state)->s;
+	struct org o = add_org(s, "acme");
+	struct contact_list l;
+	add_list(s, &l, &o, "l");
+	struct import_job j = an_import(&o, l.id, JOB_PENDING, 1);
+	assert_int_equal(store_import_add(s, &j), STORE_OK);
+	struct import_job second = an_import(&o, l.id, JOB_PENDING, 1);
+	assert_int_equal(store_import_add(s, &second), STORE_CONFLICT); /* one at a time */
+	struct import_job nowhere = an_import(&o, "no-such-list", JOB_PENDING, 1);
+	assert_int_equal(store_import_add(s, &nowhere), STORE_NOT_FOUND);
+	j.state = JOB_RUNNING;
+	j.completed = 5;
+	assert_int_equal(store_import_update(s, &j), STORE_OK);
+	struct import_job got;
+	assert_int_equal(store_import_latest(s, o.id, l.id, &got), STORE_OK);
+	assert_string_equal(got.id, j.id);
+	assert_int_equal(got.state, JOB_RUNNING);
+	assert_int_equal(got.completed, 5);
+
+	struct export_job e = an_export(&o, l.id, JOB_RUNNING, 1);
+	assert_int_equal(store_export_add(s, &e, 0), STORE_OK);
+	struct export_job lost = an_export(&o, "no-such-list", JOB_RUNNING, 1);
+	assert_int_equal(store_export_add(s, &lost, 0), STORE_NOT_FOUND);
+
+	/* After a restart: the words are the caller's. */
+	struct job_interruption why = {"INTERRUPTED", "stopped; upload again", "stopped", 77};
+	int64_t n = -1;
+	assert_int_equal(store_jobs_interrupt(s, &why, &n), STORE_OK);
+	assert_true(n >= 1); /* and any other test's, on a shared store */
+	assert_int_equal(store_import_get(s, o.id, j.id, &got), STORE_OK);
+	assert_int_equal(got.state, JOB_FAILED);
+	assert_string_equal(got.failure_reason, "INTERRUPTED");
+	assert_string_equal(got.failure_detail, "stopped; upload again");
+	assert_int_equal(got.date_modified, 77);
+	assert_int_equal(got.completed, 5); /* progress kept */
+	struct export_job eg;
+	assert_int_equal(store_export_get(s, o.id, e.id, &eg), STORE_OK);
+	assert_int_equal(eg.state, JOB_FAILED);
+	assert_string_equal(eg.failure_detail, "stopped");
+
+	second.date_created = 2;
+	assert_int_equal(store_import_add(s, &second), STORE_OK);
+	assert_int_equal(store_import_latest(s, o.id, l.id, &got), STORE_OK);
+	assert_string_equal(got.id, second.id);
+	assert_int_equal(store_import_get(s, o.id, "nope", &got), STORE_NOT_FOUND);
+
+	struct export_job done = an_export(&o, l.id, JOB_RUNNING, 2);
+	assert_int_equal(store_export_add(s, &done, 0), STORE_OK);
+	done.state = JOB_DONE;
+	done.rows = 7;
+	assert_int_equal(store_export_update(s, &done), STORE_OK);
+	assert_int_equal(store_export_latest(s, o.id, l.id, &eg), STORE_OK);
+	assert_string_equal(eg.id, done.id);
+	assert_int_equal(eg.rows, 7);
+	assert_int_equal(eg.state, JOB_DONE);
+	assert_int_equal(store_export_get(s, o.id, "nope", &eg), STORE_NOT_FOUND);
+	contact_list_release(&l);
 }
 
 static int collect_paths(const char *path, void *ctx)
@@ -521,30 +602,28 @@ static void jobs_and_their_files_go_with_their_list(void **state)
 	struct store *s = ((struct fixture *)*state)->s;
 	struct org o = add_org(s, "acme");
 	struct contact_list l, m;
-	make_list(&l, &o, "l");
-	make_list(&m, &o, "m");
-	assert_int_equal(s->ops->list_create(s, &l, 10), STORE_OK);
-	assert_int_equal(s->ops->list_create(s, &m, 10), STORE_OK);
+	add_list(s, &l, &o, "l");
+	add_list(s, &m, &o, "m");
 	struct import_job done = add_finished_import(s, &o, l.id, JOB_DONE, 1);
 	struct import_job running = an_import(&o, l.id, JOB_RUNNING, 2);
-	assert_int_equal(s->ops->import_add(s, &running), STORE_OK);
+	assert_int_equal(store_import_add(s, &running), STORE_OK);
 	struct export_job ex = an_export(&o, l.id, JOB_DONE, 1);
-	assert_int_equal(s->ops->export_add(s, &ex, 0), STORE_OK);
+	assert_int_equal(store_export_add(s, &ex, 0), STORE_OK);
 	struct import_job other = add_finished_import(s, &o, m.id, JOB_DONE, 1);
 	struct export_job other_ex = an_export(&o, m.id, JOB_DONE, 1);
-	assert_int_equal(s->ops->export_add(s, &other_ex, 0), STORE_OK);
+	assert_int_equal(store_export_add(s, &other_ex, 0), STORE_OK);
 
 	/* A refused bulk delete reports no file and deletes no job. */
 	json_t *paths = json_array();
 	const char *missing;
 	const char *ids[] = {l.id, "no-such-list"};
-	assert_int_equal(s->ops->list_delete_many(s, o.id, ids, 2, &missing, collect_paths, paths),
+	assert_int_equal(store_list_delete_many(s, o.id, ids, 2, &missing, collect_paths, paths),
 			 STORE_NOT_FOUND);
 	assert_int_equal(json_array_size(paths), 0);
 	struct import_job ig;
-	assert_int_equal(s->ops->import_get(s, done.id, &ig), STORE_OK);
+	assert_int_equal(store_import_get(s, o.id, done.id, &ig), STORE_OK);
 
-	assert_int_equal(s->ops->list_delete(s, o.id, l.id, collect_paths, paths), STORE_OK);
+	assert_int_equal(store_list_delete(s, o.id, l.id, collect_paths, paths), STORE_OK);
 	assert_int_equal(json_array_size(paths), 5);
 	assert_true(has_path(paths, done.file_path));
 	assert_true(has_path(paths, done.rejects_path));
@@ -553,18 +632,18 @@ static void jobs_and_their_files_go_with_their_list(void **state)
 	assert_true(has_path(paths, ex.file_path));
 	json_decref(paths);
 	struct export_job eg;
-	assert_int_equal(s->ops->import_get(s, done.id, &ig), STORE_NOT_FOUND);
-	assert_int_equal(s->ops->import_get(s, running.id, &ig), STORE_NOT_FOUND);
-	assert_int_equal(s->ops->export_get(s, ex.id, &eg), STORE_NOT_FOUND);
-	assert_int_equal(s->ops->import_latest(s, l.id, &ig), STORE_NOT_FOUND);
+	assert_int_equal(store_import_get(s, o.id, done.id, &ig), STORE_NOT_FOUND);
+	assert_int_equal(store_import_get(s, o.id, running.id, &ig), STORE_NOT_FOUND);
+	assert_int_equal(store_export_get(s, o.id, ex.id, &eg), STORE_NOT_FOUND);
+	assert_int_equal(store_import_latest(s, o.id, l.id, &ig), STORE_NOT_FOUND);
 	/* A job that was running learns it when it next writes its state. */
 	running.completed = 10;
-	assert_int_equal(s->ops->import_update(s, &running), STORE_NOT_FOUND);
+	assert_int_equal(store_import_update(s, &running), STORE_NOT_FOUND);
 	ex.rows = 3;
-	assert_int_equal(s->ops->export_update(s, &ex), STORE_NOT_FOUND);
+	assert_int_equal(store_export_update(s, &ex), STORE_NOT_FOUND);
 	/* The other list keeps its jobs. */
-	assert_int_equal(s->ops->import_get(s, other.id, &ig), STORE_OK);
-	assert_int_equal(s->ops->export_get(s, other_ex.id, &eg), STORE_OK);
+	assert_int_equal(store_import_get(s, o.id, other.id, &ig), STORE_OK);
+	assert_int_equal(store_export_get(s, o.id, other_ex.id, &eg), STORE_OK);
 	contact_list_release(&l);
 	contact_list_release(&m);
 }
@@ -573,40 +652,48 @@ static void exports_are_capped_per_org(void **state)
 {
 	struct store *s = ((struct fixture *)*state)->s;
 	struct org o = add_org(s, "acme"), other = add_org(s, "other");
+	struct contact_list l, theirs_list;
+	add_list(s, &l, &o, "l");
+	add_list(s, &theirs_list, &other, "t");
 	struct export_job e[3];
 	for (int i = 0; i < 3; i++)
-		e[i] = an_export(&o, "list-1", i ? JOB_RUNNING : JOB_PENDING, i + 1);
-	assert_int_equal(s->ops->export_add(s, &e[0], 2), STORE_OK);
-	assert_int_equal(s->ops->export_add(s, &e[1], 2), STORE_OK);
-	assert_int_equal(s->ops->export_add(s, &e[2], 2), STORE_LIMIT);
+		e[i] = an_export(&o, l.id, i ? JOB_RUNNING : JOB_PENDING, i + 1);
+	assert_int_equal(store_export_add(s, &e[0], 2), STORE_OK);
+	assert_int_equal(store_export_add(s, &e[1], 2), STORE_OK);
+	assert_int_equal(store_export_add(s, &e[2], 2), STORE_LIMIT);
 	struct export_job got;
-	assert_int_equal(s->ops->export_get(s, e[2].id, &got), STORE_NOT_FOUND); /* nothing added */
-	struct export_job theirs = an_export(&other, "list-2", JOB_RUNNING, 1);
-	assert_int_equal(s->ops->export_add(s, &theirs, 2), STORE_OK); /* per organization */
+	assert_int_equal(store_export_get(s, o.id, e[2].id, &got), STORE_NOT_FOUND); /* not added */
+	struct export_job theirs = an_export(&other, theirs_list.id, JOB_RUNNING, 1);
+	assert_int_equal(store_export_add(s, &theirs, 2), STORE_OK); /* per organization */
 	e[0].state = JOB_DONE; /* finished ones do not count */
-	assert_int_equal(s->ops->export_update(s, &e[0]), STORE_OK);
-	assert_int_equal(s->ops->export_add(s, &e[2], 2), STORE_OK);
-	struct export_job more = an_export(&o, "list-1", JOB_RUNNING, 9);
-	assert_int_equal(s->ops->export_add(s, &more, 0), STORE_OK); /* 0: no cap */
+	assert_int_equal(store_export_update(s, &e[0]), STORE_OK);
+	assert_int_equal(store_export_add(s, &e[2], 2), STORE_OK);
+	struct export_job more = an_export(&o, l.id, JOB_RUNNING, 9);
+	assert_int_equal(store_export_add(s, &more, 0), STORE_OK); /* 0: no cap */
+	contact_list_release(&l);
+	contact_list_release(&theirs_list);
 }
 
 static void prune_keeps_one_import_and_one_export_per_list(void **state)
 {
 	struct store *s = ((struct fixture *)*state)->s;
 	struct org o = add_org(s, "acme");
-	struct import_job i1 = add_finished_import(s, &o, "list-1", JOB_DONE, 1);
-	struct import_job i2 = add_finished_import(s, &o, "list-1", JOB_FAILED, 2);
-	struct import_job i3 = an_import(&o, "list-1", JOB_RUNNING, 3);
-	assert_int_equal(s->ops->import_add(s, &i3), STORE_OK);
-	struct import_job elsewhere = add_finished_import(s, &o, "list-2", JOB_DONE, 1);
+	struct contact_list l, l2;
+	add_list(s, &l, &o, "l");
+	add_list(s, &l2, &o, "l2");
+	struct import_job i1 = add_finished_import(s, &o, l.id, JOB_DONE, 1);
+	struct import_job i2 = add_finished_import(s, &o, l.id, JOB_FAILED, 2);
+	struct import_job i3 = an_import(&o, l.id, JOB_RUNNING, 3);
+	assert_int_equal(store_import_add(s, &i3), STORE_OK);
+	struct import_job elsewhere = add_finished_import(s, &o, l2.id, JOB_DONE, 1);
 	struct export_job e[5];
 	const enum job_state states[] = {JOB_DONE, JOB_FAILED, JOB_DONE, JOB_RUNNING, JOB_FAILED};
 	for (int i = 0; i < 5; i++) {
-		e[i] = an_export(&o, "list-1", states[i], i + 1);
-		assert_int_equal(s->ops->export_add(s, &e[i], 0), STORE_OK);
+		e[i] = an_export(&o, l.id, states[i], i + 1);
+		assert_int_equal(store_export_add(s, &e[i], 0), STORE_OK);
 	}
 	json_t *paths = json_array();
-	assert_int_equal(s->ops->jobs_prune(s, "list-1", collect_paths, paths), STORE_OK);
+	assert_int_equal(store_jobs_prune(s, o.id, l.id, collect_paths, paths), STORE_OK);
 	/* The imports before the newest, and the exports before the newest DONE. */
 	assert_int_equal(json_array_size(paths), 6);
 	assert_true(has_path(paths, i1.file_path) && has_path(paths, i1.rejects_path));
@@ -614,30 +701,128 @@ static void prune_keeps_one_import_and_one_export_per_list(void **state)
 	assert_true(has_path(paths, e[0].file_path) && has_path(paths, e[1].file_path));
 	struct import_job ig;
 	struct export_job eg;
-	assert_int_equal(s->ops->import_get(s, i1.id, &ig), STORE_NOT_FOUND);
-	assert_int_equal(s->ops->import_get(s, i2.id, &ig), STORE_NOT_FOUND);
-	assert_int_equal(s->ops->import_get(s, i3.id, &ig), STORE_OK);
-	assert_int_equal(s->ops->import_get(s, elsewhere.id, &ig), STORE_OK);
-	assert_int_equal(s->ops->export_get(s, e[0].id, &eg), STORE_NOT_FOUND);
-	assert_int_equal(s->ops->export_get(s, e[1].id, &eg), STORE_NOT_FOUND);
+	assert_int_equal(store_import_get(s, o.id, i1.id, &ig), STORE_NOT_FOUND);
+	assert_int_equal(store_import_get(s, o.id, i2.id, &ig), STORE_NOT_FOUND);
+	assert_int_equal(store_import_get(s, o.id, i3.id, &ig), STORE_OK);
+	assert_int_equal(store_import_get(s, o.id, elsewhere.id, &ig), STORE_OK);
+	assert_int_equal(store_export_get(s, o.id, e[0].id, &eg), STORE_NOT_FOUND);
+	assert_int_equal(store_export_get(s, o.id, e[1].id, &eg), STORE_NOT_FOUND);
 	for (int i = 2; i < 5; i++)
-		assert_int_equal(s->ops->export_get(s, e[i].id, &eg), STORE_OK);
-	assert_int_equal(s->ops->import_latest(s, "list-1", &ig), STORE_OK);
+		assert_int_equal(store_export_get(s, o.id, e[i].id, &eg), STORE_OK);
+	assert_int_equal(store_import_latest(s, o.id, l.id, &ig), STORE_OK);
 	assert_string_equal(ig.id, i3.id);
-	assert_int_equal(s->ops->export_latest(s, "list-1", &eg), STORE_OK);
+	assert_int_equal(store_export_latest(s, o.id, l.id, &eg), STORE_OK);
 	assert_string_equal(eg.id, e[4].id);
 	/* Nothing is reported twice. */
 	json_array_clear(paths);
-	assert_int_equal(s->ops->jobs_prune(s, "list-1", collect_paths, paths), STORE_OK);
+	assert_int_equal(store_jobs_prune(s, o.id, l.id, collect_paths, paths), STORE_OK);
 	assert_int_equal(json_array_size(paths), 0);
 	json_decref(paths);
+	contact_list_release(&l);
+	contact_list_release(&l2);
+}
+
+/* Tenancy (store.h): for every function that takes a tenant, another
+ * organization's list, contact or job is STORE_NOT_FOUND, exactly as one
+ * that does not exist, and is left as it was. */
+static void another_orgs_data_is_not_found(void **state)
+{
+	struct store *s = ((struct fixture *)*state)->s;
+	struct org a = add_org(s, "mine"), b = add_org(s, "theirs");
+	struct contact_list l, theirs;
+	add_list(s, &l, &a, "l");
+	add_list(s, &theirs, &b, "t");
+	struct contact_limits lim = {.per_list = 10, .per_org = 10};
+	struct contact_row c1 = row("c1", "\x01x");
+	size_t n;
+	assert_int_equal(store_contacts_upsert(s, a.id, l.id, &c1, 1, &lim, &n), STORE_OK);
+	struct import_job old = add_finished_import(s, &a, l.id, JOB_DONE, 1);
+	struct import_job im = add_finished_import(s, &a, l.id, JOB_DONE, 2);
+	struct export_job ex = an_export(&a, l.id, JOB_DONE, 1);
+	assert_int_equal(store_export_add(s, &ex, 0), STORE_OK);
+
+	/* Lists. */
+	struct contact_list cl;
+	assert_int_equal(store_list_get(s, b.id, l.id, &cl), STORE_NOT_FOUND);
+	struct contact_list as_b = l;
+	snprintf(as_b.org_id, sizeof(as_b.org_id), "%s", b.id);
+	as_b.version = 2;
+	assert_int_equal(store_list_update(s, &as_b, 1), STORE_NOT_FOUND);
+	assert_int_equal(store_list_delete(s, b.id, l.id, NULL, NULL), STORE_NOT_FOUND);
+	const char *missing = NULL, *ids[] = {theirs.id, l.id};
+	assert_int_equal(store_list_delete_many(s, b.id, ids, 2, &missing, NULL, NULL),
+			 STORE_NOT_FOUND);
+	assert_string_equal(missing, l.id);
+	assert_int_equal(count_lists(s, b.id), 1); /* theirs only, and it stays */
+	int64_t size;
+	assert_int_equal(store_list_size(s, b.id, l.id, &size), STORE_NOT_FOUND);
+
+	/* Contacts. */
+	struct contact_record rec;
+	const char *cids[] = {"c1"};
+	assert_int_equal(store_contacts_upsert(s, b.id, l.id, &c1, 1, &lim, &n), STORE_NOT_FOUND);
+	assert_int_equal(store_contact_get(s, b.id, l.id, "c1", &rec), STORE_NOT_FOUND);
+	assert_int_equal(store_contact_delete(s, b.id, l.id, "c1"), STORE_NOT_FOUND);
+	assert_int_equal(store_contacts_delete(s, b.id, l.id, cids, 1, &n), STORE_NOT_FOUND);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_contacts_clear(s, b.id, l.id), STORE_NOT_FOUND);
+	json_t *seen = json_array();
+	assert_int_equal(store_contacts_scan(s, b.id, l.id, collect_ids, seen), STORE_NOT_FOUND);
+	assert_int_equal(json_array_size(seen), 0);
+	json_decref(seen);
+
+	/* Jobs. */
+	struct import_job ig, im_b = an_import(&b, l.id, JOB_PENDING, 3);
+	struct export_job eg, ex_b = an_export(&b, l.id, JOB_RUNNING, 3);
+	assert_int_equal(store_import_add(s, &im_b), STORE_NOT_FOUND);
+	assert_int_equal(store_export_add(s, &ex_b, 0), STORE_NOT_FOUND);
+	struct import_job im_as_b = im;
+	snprintf(im_as_b.org_id, sizeof(im_as_b.org_id), "%s", b.id);
+	im_as_b.state = JOB_FAILED;
+	assert_int_equal(store_import_update(s, &im_as_b), STORE_NOT_FOUND);
+	struct export_job ex_as_b = ex;
+	snprintf(ex_as_b.org_id, sizeof(ex_as_b.org_id), "%s", b.id);
+	ex_as_b.state = JOB_FAILED;
+	assert_int_equal(store_export_update(s, &ex_as_b), STORE_NOT_FOUND);
+	assert_int_equal(store_import_get(s, b.id, im.id, &ig), STORE_NOT_FOUND);
+	assert_int_equal(store_import_latest(s, b.id, l.id, &ig), STORE_NOT_FOUND);
+	assert_int_equal(store_export_get(s, b.id, ex.id, &eg), STORE_NOT_FOUND);
+	assert_int_equal(store_export_latest(s, b.id, l.id, &eg), STORE_NOT_FOUND);
+	json_t *paths = json_array();
+	assert_int_equal(store_jobs_prune(s, b.id, l.id, collect_paths, paths), STORE_OK);
+	assert_int_equal(json_array_size(paths), 0); /* nothing of another org is pruned */
+	json_decref(paths);
+
+	/* All of it is still there for its own organization... */
+	assert_int_equal(store_list_get(s, a.id, l.id, &cl), STORE_OK);
+	assert_int_equal(cl.version, 1);
+	contact_list_release(&cl);
+	assert_int_equal(store_list_size(s, a.id, l.id, &size), STORE_OK);
+	assert_int_equal(size, 1);
+	assert_int_equal(store_contact_get(s, a.id, l.id, "c1", &rec), STORE_OK);
+	contact_record_release(&rec);
+	assert_int_equal(store_import_get(s, a.id, old.id, &ig), STORE_OK);
+	assert_int_equal(store_import_get(s, a.id, im.id, &ig), STORE_OK);
+	assert_int_equal(ig.state, JOB_DONE);
+	assert_int_equal(store_export_get(s, a.id, ex.id, &eg), STORE_OK);
+	assert_int_equal(eg.state, JOB_DONE);
+	/* ...and for the sweeper, which acts for no organization. */
+	assert_int_equal(store_import_get_any_org(s, im.id, &ig), STORE_OK);
+	assert_string_equal(ig.org_id, a.id);
+	assert_int_equal(store_export_get_any_org(s, ex.id, &eg), STORE_OK);
+	assert_string_equal(eg.org_id, a.id);
+	assert_int_equal(store_import_get_any_org(s, "nope", &ig), STORE_NOT_FOUND);
+	assert_int_equal(store_export_get_any_org(s, "nope", &eg), STORE_NOT_FOUND);
+	contact_list_release(&l);
+	contact_list_release(&theirs);
 }
 
 /* Two connections (two servers on one database) at once. */
 struct racer {
-	const char *path;
-	const char *org_id;
-	int op; /* 0: add exports under a cap of 3; 1: prune list-1 */
+	const char *location;
+	const struct org *org;
+	const char *list_id;  /* exports are added to it, under a cap of 3 */
+	const char *prune_id; /* or this list is pruned */
 	int added;
 	json_t *paths;
 };
@@ -647,17 +832,15 @@ static void *race(void *arg)
 	struct racer *r = arg;
 	struct store *s;
 	char err[256];
-	if (store_open(r->path, &s, err, sizeof(err)) != STORE_OK)
+	if (store_open(r->location, &s, err, sizeof(err)) != STORE_OK)
 		return NULL;
-	struct org o;
-	snprintf(o.id, sizeof(o.id), "%s", r->org_id);
 	for (int i = 0; i < 20; i++) {
-		if (r->op == 0) {
-			struct export_job e = an_export(&o, "list-9", JOB_RUNNING, i);
-			if (s->ops->export_add(s, &e, 3) == STORE_OK)
+		if (!r->prune_id) {
+			struct export_job e = an_export(r->org, r->list_id, JOB_RUNNING, i);
+			if (store_export_add(s, &e, 3) == STORE_OK)
 				r->added++;
 		} else {
-			s->ops->jobs_prune(s, "list-1", collect_paths, r->paths);
+			store_jobs_prune(s, r->org->id, r->prune_id, collect_paths, r->paths);
 		}
 	}
 	store_close(s);
@@ -669,14 +852,18 @@ static void two_servers_share_the_cap_and_the_pruning(void **state)
 	struct fixture *f = *state;
 	struct store *s = f->s;
 	struct org o = add_org(s, "acme");
+	struct contact_list pruned, capped;
+	add_list(s, &pruned, &o, "pruned");
+	add_list(s, &capped, &o, "capped");
 	for (int i = 0; i < 30; i++) {
-		struct export_job e = an_export(&o, "list-1", JOB_DONE, i + 1);
-		assert_int_equal(s->ops->export_add(s, &e, 0), STORE_OK);
+		struct export_job e = an_export(&o, pruned.id, JOB_DONE, i + 1);
+		assert_int_equal(store_export_add(s, &e, 0), STORE_OK);
 	}
 	struct racer r[4];
 	pthread_t t[4];
 	for (int i = 0; i < 4; i++) {
-		r[i] = (struct racer){.path = f->path, .org_id = o.id, .op = i % 2};
+		r[i] = (struct racer){.location = f->location, .org = &o, .list_id = capped.id};
+		r[i].prune_id = i % 2 ? pruned.id : NULL;
 		r[i].paths = json_array();
 		assert_int_equal(pthread_create(&t[i], NULL, race, &r[i]), 0);
 	}
@@ -695,6 +882,63 @@ static void two_servers_share_the_cap_and_the_pruning(void **state)
 	json_decref(all);
 	for (int i = 0; i < 4; i++)
 		json_decref(r[i].paths);
+	contact_list_release(&pruned);
+	contact_list_release(&capped);
+}
+
+/* Runs `run` at log level `level` and returns what fd 2 (the log)
+ * received meanwhile. */
+static char *capture_log(const struct fixture *f, enum log_level level,
+			 void (*run)(const struct fixture *))
+{
+	char path[128];
+	snprintf(path, sizeof(path), "%s/log", f->dir);
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	int saved = dup(STDERR_FILENO);
+	assert_true(saved >= 0);
+	assert_true(dup2(fd, STDERR_FILENO) >= 0);
+	log_set_level(level);
+	run(f);
+	log_set_level(LOG_INFO);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	off_t len = lseek(fd, 0, SEEK_END);
+	assert_true(len >= 0);
+	char *text = calloc(1, (size_t)len + 1);
+	assert_int_equal(pread(fd, text, (size_t)len, 0), len);
+	close(fd);
+	return text;
+}
+
+static void traced_calls(const struct fixture *f)
+{
+	struct store *s;
+	char err[256];
+	assert_int_equal(store_open(f->location, &s, err, sizeof(err)), STORE_OK);
+	struct org o = add_org(s, "traced");
+	struct contact_list cl;
+	assert_int_equal(store_list_get(s, o.id, "no-such-list", &cl), STORE_NOT_FOUND);
+	store_close(s);
+}
+
+/* At debug level every call is logged with its duration and its answer,
+ * and nothing of what it carried; at info level, nothing. */
+static void debug_level_traces_every_call(void **state)
+{
+	char *log = capture_log(*state, LOG_DEBUG, traced_calls);
+	assert_non_null(strstr(log, "event=store_call backend=sqlite op=org_add duration_ms="));
+	const char *get = strstr(log, "event=store_call backend=sqlite op=list_get duration_ms=");
+	assert_non_null(get);
+	const char *status = strstr(get, " status=not_found\n");
+	assert_non_null(status);
+	assert_true(status < strchr(get, '\n'));
+	assert_null(strstr(log, "no-such-list"));
+	assert_null(strstr(log, "traced-"));
+	free(log);
+	log = capture_log(*state, LOG_INFO, traced_calls);
+	assert_string_equal(log, "");
+	free(log);
 }
 
 static void open_refuses_what_is_not_a_database(void **state)
@@ -714,29 +958,29 @@ static void open_refuses_what_is_not_a_database(void **state)
 	assert_non_null(strstr(err, "cannot open database"));
 }
 
+#define TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(orgs, setup, teardown),
-		cmocka_unit_test_setup_teardown(clients_and_tokens, setup, teardown),
-		cmocka_unit_test_setup_teardown(lists_create_get_conflict_limit, setup, teardown),
-		cmocka_unit_test_setup_teardown(lists_update_with_versions, setup, teardown),
-		cmocka_unit_test_setup_teardown(lists_delete_and_scan, setup, teardown),
-		cmocka_unit_test_setup_teardown(data_survives_reopening, setup, teardown),
-		cmocka_unit_test_setup_teardown(open_refuses_what_is_not_a_database, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(every_operation_is_implemented, setup, teardown),
-		cmocka_unit_test_setup_teardown(contacts_upsert_count_and_limits, setup, teardown),
-		cmocka_unit_test_setup_teardown(contacts_upsert_keeps_system_state, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(import_and_export_jobs, setup, teardown),
-		cmocka_unit_test_setup_teardown(jobs_and_their_files_go_with_their_list, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(exports_are_capped_per_org, setup, teardown),
-		cmocka_unit_test_setup_teardown(prune_keeps_one_import_and_one_export_per_list,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(two_servers_share_the_cap_and_the_pruning, setup,
-						teardown),
+		TEST(orgs),
+		TEST(clients_and_tokens),
+		TEST(lists_create_get_conflict_limit),
+		TEST(lists_update_with_versions),
+		TEST(lists_delete_and_scan),
+		TEST(data_survives_reopening),
+		TEST(open_refuses_what_is_not_a_database),
+		TEST(contacts_upsert_count_and_limits),
+		TEST(contacts_upsert_keeps_system_state),
+		TEST(import_and_export_jobs),
+		TEST(jobs_and_their_files_go_with_their_list),
+		TEST(exports_are_capped_per_org),
+		TEST(prune_keeps_one_import_and_one_export_per_list),
+		TEST(another_orgs_data_is_not_found),
+		TEST(two_servers_share_the_cap_and_the_pruning),
+		TEST(debug_level_traces_every_call),
 	};
-	return cmocka_run_group_tests_name("store contract (sqlite)", tests, NULL, NULL);
+	const char *named = getenv("DIALBOOK_TEST_STORE");
+	return cmocka_run_group_tests_name(named && *named ? named : "store contract (new sqlite)",
+					   tests, NULL, NULL);
 }

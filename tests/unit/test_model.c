@@ -5,9 +5,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "model/contactlist.h"
+#include "model/job_state.h"
 #include "model/system_columns.h"
 
 static struct db_limits limits;
@@ -482,6 +484,29 @@ static void problem_body_has_the_cloud_shape(void **state)
 	problem_add_detail(NULL, "a", "b");
 }
 
+/* Job states: one table gives the stored text, parsed back exactly. */
+static void job_states_round_trip(void **state)
+{
+	(void)state;
+	const enum job_state all[] = {JOB_PENDING, JOB_RUNNING, JOB_DONE, JOB_FAILED};
+	const char *names[] = {"PENDING", "RUNNING", "DONE", "FAILED"};
+	for (int i = 0; i < 4; i++) {
+		enum job_state back = JOB_FAILED;
+		assert_string_equal(job_state_name(all[i]), names[i]);
+		assert_int_equal(job_state_parse(names[i], &back), 0);
+		assert_int_equal(back, all[i]);
+		assert_int_equal(job_state_active(all[i]), i < 2);
+	}
+	enum job_state st;
+	assert_int_equal(job_state_parse("pending", &st), -1);
+	assert_int_equal(job_state_parse("0", &st), -1);
+	assert_int_equal(job_state_parse(NULL, &st), -1);
+	/* Each list name's key: ASCII letters folded, nothing else. */
+	char *key = contact_list_name_key("Spring Sale \xC3\x89t\xC3\xA9");
+	assert_string_equal(key, "spring sale \xC3\x89t\xC3\xA9");
+	free(key);
+}
+
 int main(void)
 {
 	db_limits_init(&limits);
@@ -501,6 +526,7 @@ int main(void)
 		cmocka_unit_test(every_table_field_round_trips),
 		cmocka_unit_test(utf8_and_control_checks),
 		cmocka_unit_test(problem_body_has_the_cloud_shape),
+		cmocka_unit_test(job_states_round_trip),
 	};
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);
 }

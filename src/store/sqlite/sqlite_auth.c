@@ -1,6 +1,5 @@
 /* Organizations, OAuth clients and tokens in SQLite. */
 #include "store/sqlite/sqlite_internal.h"
-#include "common/timeutil.h"
 
 #include <string.h>
 
@@ -9,6 +8,7 @@ static void read_org(sqlite3_stmt *st, struct org *out)
 	sql_copy_text(st, 0, out->id, sizeof(out->id));
 	sql_copy_text(st, 1, out->name, sizeof(out->name));
 	sql_copy_text(st, 2, out->home_division_id, sizeof(out->home_division_id));
+	out->date_created = sqlite3_column_int64(st, 3);
 }
 
 static int get_org(struct sqlite_store *s, enum sql_statement id, const char *key, struct org *out)
@@ -28,30 +28,19 @@ static int get_org(struct sqlite_store *s, enum sql_statement id, const char *ke
 	return rc == SQLITE_DONE ? STORE_NOT_FOUND : sql_fail(s, "org_get");
 }
 
-int sqlite_org_add(struct store *base, const char *name, struct org *out)
+int sqlite_org_add(struct store *base, const struct org *org)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
-	struct org org;
-	memset(&org, 0, sizeof(org));
-	text_uuid_new(org.id);
-	text_uuid_new(org.home_division_id);
-	snprintf(org.name, sizeof(org.name), "%s", name);
 	sqlite3_stmt *st = sql_stmt(s, SQL_ORG_ADD);
 	if (!st)
 		return STORE_FAILED;
-	sqlite3_bind_text(st, 1, org.id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, org.name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, org.home_division_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, time_now_ms());
-	int rc = sqlite3_step(st);
+	sqlite3_bind_text(st, 1, org->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, org->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, org->home_division_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, org->date_created);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? STORE_OK : sql_write_failed(s, "org_add");
 	sqlite3_reset(st);
-	if (rc == SQLITE_CONSTRAINT)
-		return STORE_CONFLICT;
-	if (rc != SQLITE_DONE)
-		return sql_fail(s, "org_add");
-	if (out)
-		*out = org;
-	return STORE_OK;
+	return rc;
 }
 
 int sqlite_org_get_by_name(struct store *base, const char *name, struct org *out)
@@ -89,11 +78,9 @@ int sqlite_client_add(struct store *base, const struct oauth_client *c)
 	sqlite3_bind_text(st, 4, c->secret_hash, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, c->grants, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, c->date_created);
-	int rc = sqlite3_step(st);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? STORE_OK : sql_write_failed(s, "client_add");
 	sqlite3_reset(st);
-	if (rc == SQLITE_CONSTRAINT)
-		return STORE_CONFLICT;
-	return rc == SQLITE_DONE ? STORE_OK : sql_fail(s, "client_add");
+	return rc;
 }
 
 static void read_client(sqlite3_stmt *st, struct oauth_client *c)
@@ -175,14 +162,7 @@ fail:
 int sqlite_token_add(struct store *base, const char *hash, const struct token_info *t)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
-	sqlite3_stmt *st = sql_stmt(s, SQL_TOKENS_EXPIRED_DELETE);
-	if (!st)
-		return STORE_FAILED;
-	/* Expired tokens are swept here, so the table stays small without a timer. */
-	sqlite3_bind_int64(st, 1, time_now_ms());
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return sql_fail(s, "token_sweep");
-	st = sql_stmt(s, SQL_TOKEN_ADD);
+	sqlite3_stmt *st = sql_stmt(s, SQL_TOKEN_ADD);
 	if (!st)
 		return STORE_FAILED;
 	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
@@ -193,6 +173,19 @@ int sqlite_token_add(struct store *base, const char *hash, const struct token_in
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? STORE_OK : sql_fail(s, "token_add");
+}
+
+int sqlite_tokens_expire(struct store *base, int64_t now_ms, int64_t *deleted)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = sql_stmt(s, SQL_TOKENS_EXPIRED_DELETE);
+	if (!st)
+		return STORE_FAILED;
+	sqlite3_bind_int64(st, 1, now_ms);
+	int rc = sqlite3_step(st);
+	*deleted = sqlite3_changes(s->db);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? STORE_OK : sql_fail(s, "tokens_expire");
 }
 
 int sqlite_token_get(struct store *base, const char *hash, struct token_info *out)

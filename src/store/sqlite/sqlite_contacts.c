@@ -5,20 +5,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-int sql_list_key(struct sqlite_store *s, const char *list_id, int64_t *key, int64_t *size,
-		 char org_id[UUID_STR_LEN])
+int sql_list_key(struct sqlite_store *s, const char *org_id, const char *list_id, int64_t *key,
+		 int64_t *size)
 {
 	sqlite3_stmt *st = sql_stmt(s, SQL_LIST_KEY);
 	if (!st)
 		return STORE_FAILED;
-	sqlite3_bind_text(st, 1, list_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, org_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, list_id, -1, SQLITE_STATIC);
 	int step = sqlite3_step(st);
 	if (step == SQLITE_ROW) {
 		*key = sqlite3_column_int64(st, 0);
 		if (size)
 			*size = sqlite3_column_int64(st, 1);
-		if (org_id)
-			sql_copy_text(st, 2, org_id, UUID_STR_LEN);
 	}
 	sqlite3_reset(st);
 	return step == SQLITE_ROW    ? STORE_OK
@@ -26,10 +25,10 @@ int sql_list_key(struct sqlite_store *s, const char *list_id, int64_t *key, int6
 				     : sql_fail(s, "list_key");
 }
 
-int sqlite_list_size(struct store *base, const char *list_id, int64_t *out)
+int sqlite_list_size(struct store *base, const char *org_id, const char *list_id, int64_t *out)
 {
 	int64_t key = 0;
-	return sql_list_key((struct sqlite_store *)base, list_id, &key, out, NULL);
+	return sql_list_key((struct sqlite_store *)base, org_id, list_id, &key, out);
 }
 
 static int add_size(struct sqlite_store *s, int64_t key, int64_t delta)
@@ -101,13 +100,10 @@ int sqlite_contacts_upsert(struct store *base, const char *org_id, const char *l
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	int64_t key = 0, size = 0, org_total = 0;
-	char owner[UUID_STR_LEN];
 	*added = 0;
 	if (sql_exec(s, SQL_BEGIN))
 		return STORE_FAILED;
-	int rc = sql_list_key(s, list_id, &key, &size, owner);
-	if (rc == STORE_OK && strcmp(owner, org_id) != 0)
-		rc = STORE_NOT_FOUND;
+	int rc = sql_list_key(s, org_id, list_id, &key, &size);
 	for (size_t i = 0; rc == STORE_OK && i < n; i++) {
 		bool inserted = false;
 		rc = upsert_one(s, key, &rows[i], &inserted);
@@ -121,10 +117,9 @@ int sqlite_contacts_upsert(struct store *base, const char *org_id, const char *l
 		if (rc == STORE_OK)
 			rc = add_size(s, key, (int64_t)*added);
 	}
-	if (rc == STORE_OK)
-		return sql_exec(s, SQL_COMMIT);
-	sql_exec(s, SQL_ROLLBACK);
-	*added = 0;
+	rc = sql_end(s, rc);
+	if (rc != STORE_OK)
+		*added = 0;
 	return rc;
 }
 
@@ -139,20 +134,18 @@ static void lend_record(sqlite3_stmt *st, struct contact_record *r)
 	r->date_modified = sqlite3_column_int64(st, 5);
 }
 
-int sqlite_contact_get(struct store *base, const char *list_id, const char *id,
+/* One statement: the list is the org's and holds the contact. */
+int sqlite_contact_get(struct store *base, const char *org_id, const char *list_id, const char *id,
 		       struct contact_record *out)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
-	int64_t key = 0;
 	memset(out, 0, sizeof(*out));
-	int rc = sql_list_key(s, list_id, &key, NULL, NULL);
-	if (rc != STORE_OK)
-		return rc;
 	sqlite3_stmt *st = sql_stmt(s, SQL_CONTACT_GET);
 	if (!st)
 		return STORE_FAILED;
-	sqlite3_bind_int64(st, 1, key);
-	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, org_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, list_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, id, -1, SQLITE_STATIC);
 	int step = sqlite3_step(st);
 	if (step == SQLITE_ROW) {
 		struct contact_record lent;
@@ -160,7 +153,7 @@ int sqlite_contact_get(struct store *base, const char *list_id, const char *id,
 		*out = lent;
 		out->id = strdup(lent.id);
 		out->packed = malloc(lent.packed_len + 1);
-		if (!out->packed)
+		if (!out->id || !out->packed)
 			abort();
 		memcpy(out->packed, lent.packed, lent.packed_len);
 		out->meta = lent.meta ? strdup(lent.meta) : NULL;
@@ -188,58 +181,59 @@ static int delete_ids(struct sqlite_store *s, int64_t key, const char *const *id
 	return *deleted ? add_size(s, key, -(int64_t)*deleted) : STORE_OK;
 }
 
-int sqlite_contacts_delete(struct store *base, const char *list_id, const char *const *ids,
-			   size_t n, size_t *deleted)
+int sqlite_contacts_delete(struct store *base, const char *org_id, const char *list_id,
+			   const char *const *ids, size_t n, size_t *deleted)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	int64_t key = 0;
 	*deleted = 0;
 	if (sql_exec(s, SQL_BEGIN))
 		return STORE_FAILED;
-	int rc = sql_list_key(s, list_id, &key, NULL, NULL);
+	int rc = sql_list_key(s, org_id, list_id, &key, NULL);
 	if (rc == STORE_OK)
 		rc = delete_ids(s, key, ids, n, deleted);
-	if (rc == STORE_OK)
-		return sql_exec(s, SQL_COMMIT);
-	sql_exec(s, SQL_ROLLBACK);
+	rc = sql_end(s, rc);
+	if (rc != STORE_OK)
+		*deleted = 0;
 	return rc;
 }
 
-int sqlite_contact_delete(struct store *base, const char *list_id, const char *id)
+/* Runs a statement bound to the list's rowid (and value, when given). */
+static int step_key(struct sqlite_store *s, enum sql_statement id, int64_t key,
+		    const int64_t *value, const char *what)
 {
-	size_t deleted;
-	int rc = sqlite_contacts_delete(base, list_id, &id, 1, &deleted);
-	return rc == STORE_OK && deleted == 0 ? STORE_NOT_FOUND : rc;
+	sqlite3_stmt *st = sql_stmt(s, id);
+	if (!st)
+		return STORE_FAILED;
+	sqlite3_bind_int64(st, 1, key);
+	if (value)
+		sqlite3_bind_int64(st, 2, *value);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? STORE_OK : sql_fail(s, what);
+	sqlite3_reset(st);
+	return rc;
 }
 
-int sqlite_contacts_clear(struct store *base, const char *list_id)
+int sqlite_contacts_clear(struct store *base, const char *org_id, const char *list_id)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	int64_t key = 0;
+	const int64_t zero = 0;
 	if (sql_exec(s, SQL_BEGIN))
 		return STORE_FAILED;
-	int rc = sql_list_key(s, list_id, &key, NULL, NULL);
-	sqlite3_stmt *st;
-	if (rc == STORE_OK && (st = sql_stmt(s, SQL_CONTACTS_CLEAR))) {
-		sqlite3_bind_int64(st, 1, key);
-		rc = sqlite3_step(st) == SQLITE_DONE ? STORE_OK : sql_fail(s, "contacts_clear");
-	}
-	if (rc == STORE_OK && (st = sql_stmt(s, SQL_LIST_SIZE_SET))) {
-		sqlite3_bind_int64(st, 1, key);
-		sqlite3_bind_int64(st, 2, 0);
-		rc = sqlite3_step(st) == SQLITE_DONE ? STORE_OK : sql_fail(s, "list_size_set");
-	}
+	int rc = sql_list_key(s, org_id, list_id, &key, NULL);
 	if (rc == STORE_OK)
-		return sql_exec(s, SQL_COMMIT);
-	sql_exec(s, SQL_ROLLBACK);
-	return rc;
+		rc = step_key(s, SQL_CONTACTS_CLEAR, key, NULL, "contacts_clear");
+	if (rc == STORE_OK)
+		rc = step_key(s, SQL_LIST_SIZE_SET, key, &zero, "list_size_set");
+	return sql_end(s, rc);
 }
 
-int sqlite_contacts_scan(struct store *base, const char *list_id, store_contact_cb cb, void *ctx)
+int sqlite_contacts_scan(struct store *base, const char *org_id, const char *list_id,
+			 store_contact_cb cb, void *ctx)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	int64_t key = 0;
-	int rc = sql_list_key(s, list_id, &key, NULL, NULL);
+	int rc = sql_list_key(s, org_id, list_id, &key, NULL);
 	if (rc != STORE_OK)
 		return rc;
 	sqlite3_stmt *st = sql_stmt(s, SQL_CONTACTS_SCAN);

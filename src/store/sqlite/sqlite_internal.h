@@ -5,7 +5,7 @@
 
 #include <sqlite3.h>
 
-#include "store/store.h"
+#include "store/store_backend.h"
 
 #define IMPORT_COLUMNS                                                                             \
 	"id, org_id, list_id, state, total, completed, failed, blank, failure_reason, "            \
@@ -15,11 +15,15 @@
 	"id, org_id, list_id, state, rows, file_path, failure_detail, date_created, "              \
 	"date_modified"
 
+/* Job states are bound as text (job_state_name), never written here:
+ * ?A, ?B of "state IN (?A, ?B)" are the active states (sql_bind_active) or
+ * the finished ones (sql_bind_finished). */
 #define SQL_STATEMENT_TABLE(X)                                                                     \
 	X(ORG_ADD, "INSERT INTO orgs(id, name, home_division_id, date_created) "                   \
 		   "VALUES(?1, ?2, ?3, ?4)")                                                       \
-	X(ORG_BY_NAME, "SELECT id, name, home_division_id FROM orgs WHERE name = ?1")              \
-	X(ORG_BY_ID, "SELECT id, name, home_division_id FROM orgs WHERE id = ?1")                  \
+	X(ORG_BY_NAME, "SELECT id, name, home_division_id, date_created FROM orgs "                \
+		       "WHERE name = ?1")                                                          \
+	X(ORG_BY_ID, "SELECT id, name, home_division_id, date_created FROM orgs WHERE id = ?1")    \
 	X(ORG_COUNT, "SELECT count(*) FROM orgs")                                                  \
 	X(CLIENT_ADD, "INSERT INTO oauth_clients(id, org_id, name, secret_hash, grants, "          \
 		      "date_created) VALUES(?1, ?2, ?3, ?4, ?5, ?6)")                              \
@@ -35,7 +39,7 @@
 		     "VALUES(?1, ?2, ?3, ?4, ?5)")                                                 \
 	X(TOKEN_GET, "SELECT client_id, org_id, permissions, expires_at FROM tokens "              \
 		     "WHERE hash = ?1")                                                            \
-	X(TOKENS_EXPIRED_DELETE, "DELETE FROM tokens WHERE expires_at < ?1")                       \
+	X(TOKENS_EXPIRED_DELETE, "DELETE FROM tokens WHERE expires_at <= ?1")                      \
 	X(LIST_COUNT, "SELECT count(*) FROM contact_lists WHERE org_id = ?1")                      \
 	X(LIST_INSERT, "INSERT INTO contact_lists(id, org_id, division_id, name, name_key, "       \
 		       "version, date_created, date_modified, doc) "                               \
@@ -48,7 +52,8 @@
 	X(LIST_DELETE, "DELETE FROM contact_lists WHERE org_id = ?1 AND id = ?2")                  \
 	X(LIST_CONTACTS_DELETE, "DELETE FROM contacts WHERE list_key = (SELECT rowid FROM "        \
 				"contact_lists WHERE org_id = ?1 AND id = ?2)")                    \
-	X(LIST_KEY, "SELECT rowid, size, org_id FROM contact_lists WHERE id = ?1")                 \
+	/* The tenant is checked where a list is found: its org_id. */                             \
+	X(LIST_KEY, "SELECT rowid, size FROM contact_lists WHERE org_id = ?1 AND id = ?2")         \
 	X(LIST_SIZE_ADD, "UPDATE contact_lists SET size = size + ?2 WHERE rowid = ?1")             \
 	X(ORG_CONTACTS, "SELECT coalesce(sum(size), 0) FROM contact_lists WHERE org_id = ?1")      \
 	X(CONTACT_INSERT, "INSERT OR IGNORE INTO contacts(list_key, id, data, callable, "          \
@@ -61,8 +66,9 @@
 	  "'$.phoneNumberStatus', '$.contactableStatus') ELSE coalesce(meta, '{}') END, "          \
 	  "coalesce(?5, '{}')), '{}'), "                                                           \
 	  "date_modified = ?6 WHERE list_key = ?1 AND id = ?2")                                    \
-	X(CONTACT_GET, "SELECT id, data, callable, meta, date_created, date_modified FROM "        \
-		       "contacts WHERE list_key = ?1 AND id = ?2")                                 \
+	X(CONTACT_GET, "SELECT c.id, c.data, c.callable, c.meta, c.date_created, "                 \
+		       "c.date_modified FROM contacts c JOIN contact_lists l ON "                  \
+		       "l.rowid = c.list_key WHERE l.org_id = ?1 AND l.id = ?2 AND c.id = ?3")     \
 	X(CONTACT_DELETE, "DELETE FROM contacts WHERE list_key = ?1 AND id = ?2")                  \
 	X(CONTACTS_CLEAR, "DELETE FROM contacts WHERE list_key = ?1")                              \
 	X(LIST_SIZE_SET, "UPDATE contact_lists SET size = ?2 WHERE rowid = ?1")                    \
@@ -76,44 +82,45 @@
 	  "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)")    \
 	X(IMPORT_UPDATE, "UPDATE import_jobs SET state = ?4, total = ?5, completed = ?6, "         \
 			 "failed = ?7, blank = ?8, failure_reason = ?9, failure_detail = ?10, "    \
-			 "date_modified = ?15, ignored_columns = ?17 WHERE id = ?1")               \
-	X(IMPORT_ACTIVE, "SELECT 1 FROM import_jobs WHERE list_id = ?1 AND state IN (0, 1)")       \
-	X(IMPORT_GET, "SELECT " IMPORT_COLUMNS " FROM import_jobs WHERE id = ?1")                  \
+			 "date_modified = ?15, ignored_columns = ?17 WHERE id = ?1 AND "           \
+			 "org_id = ?2")                                                            \
+	X(IMPORT_ACTIVE, "SELECT 1 FROM import_jobs WHERE list_id = ?1 AND state IN (?2, ?3)")     \
+	/* ?2 NULL: any organization (the sweeper). */                                             \
+	X(IMPORT_GET, "SELECT " IMPORT_COLUMNS " FROM import_jobs WHERE id = ?1 AND "              \
+		      "(?2 IS NULL OR org_id = ?2)")                                               \
 	X(IMPORT_LATEST, "SELECT " IMPORT_COLUMNS " FROM import_jobs WHERE list_id = ?1 "          \
-			 "ORDER BY date_created DESC, rowid DESC LIMIT 1")                         \
-	X(IMPORTS_INTERRUPT, "UPDATE import_jobs SET state = 3, failure_reason = "                 \
-			     "'INTERRUPTED', failure_detail = 'dialbookd stopped while the "       \
-			     "import ran; rows committed before that are kept. Upload the "        \
-			     "file again (with contact-id-name, a re-run is idempotent)', "        \
-			     "date_modified = ?1 WHERE state IN (0, 1)")                           \
-	X(EXPORTS_INTERRUPT, "UPDATE export_jobs SET state = 3, failure_detail = 'dialbookd "      \
-			     "stopped during the export; start a new one', date_modified = ?1 "    \
-			     "WHERE state IN (0, 1)")                                              \
+			 "AND org_id = ?2 ORDER BY date_created DESC, rowid DESC LIMIT 1")         \
+	X(IMPORTS_INTERRUPT, "UPDATE import_jobs SET state = ?2, failure_reason = ?3, "            \
+			     "failure_detail = ?4, date_modified = ?1 WHERE state IN (?5, ?6)")    \
+	X(EXPORTS_INTERRUPT, "UPDATE export_jobs SET state = ?2, failure_detail = ?3, "            \
+			     "date_modified = ?1 WHERE state IN (?4, ?5)")                         \
 	X(EXPORT_INSERT, "INSERT INTO export_jobs(id, org_id, list_id, state, rows, "              \
 			 "file_path, failure_detail, date_created, date_modified) "                \
 			 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")                             \
 	X(EXPORT_UPDATE, "UPDATE export_jobs SET state = ?4, rows = ?5, failure_detail = ?7, "     \
-			 "date_modified = ?9 WHERE id = ?1")                                       \
-	X(EXPORT_GET, "SELECT " EXPORT_COLUMNS " FROM export_jobs WHERE id = ?1")                  \
+			 "date_modified = ?9 WHERE id = ?1 AND org_id = ?2")                       \
+	X(EXPORT_GET, "SELECT " EXPORT_COLUMNS " FROM export_jobs WHERE id = ?1 AND "              \
+		      "(?2 IS NULL OR org_id = ?2)")                                               \
 	X(EXPORT_LATEST, "SELECT " EXPORT_COLUMNS " FROM export_jobs WHERE list_id = ?1 "          \
-			 "ORDER BY date_created DESC, rowid DESC LIMIT 1")                         \
+			 "AND org_id = ?2 ORDER BY date_created DESC, rowid DESC LIMIT 1")         \
 	X(EXPORTS_ACTIVE,                                                                          \
-	  "SELECT count(*) FROM export_jobs WHERE org_id = ?1 AND state IN (0, 1)")                \
+	  "SELECT count(*) FROM export_jobs WHERE org_id = ?1 AND state IN (?2, ?3)")              \
 	/* A list's jobs go with it; their files are reported to the caller. */                    \
 	X(LIST_IMPORTS_DELETE, "DELETE FROM import_jobs WHERE org_id = ?1 AND list_id = ?2 "       \
 			       "RETURNING file_path, rejects_path")                                \
 	X(LIST_EXPORTS_DELETE, "DELETE FROM export_jobs WHERE org_id = ?1 AND list_id = ?2 "       \
 			       "RETURNING file_path")                                              \
-	/* One import per list: the newest (only it can be pending or running). */                 \
-	X(IMPORTS_PRUNE, "DELETE FROM import_jobs WHERE list_id = ?1 AND state IN (2, 3) AND "     \
-			 "rowid <> (SELECT rowid FROM import_jobs WHERE list_id = ?1 "             \
-			 "ORDER BY date_created DESC, rowid DESC LIMIT 1) "                        \
+	/* One import per list: the newest (only it can be pending or running).                    \
+	 * ?3, ?4: the finished states. */                                                         \
+	X(IMPORTS_PRUNE, "DELETE FROM import_jobs WHERE list_id = ?1 AND org_id = ?2 AND "         \
+			 "state IN (?3, ?4) AND rowid <> (SELECT rowid FROM import_jobs WHERE "    \
+			 "list_id = ?1 ORDER BY date_created DESC, rowid DESC LIMIT 1) "           \
 			 "RETURNING file_path, rejects_path")                                      \
-	/* One finished export per list: the newest DONE one, and what is newer. */                \
-	X(EXPORTS_PRUNE, "DELETE FROM export_jobs AS old WHERE list_id = ?1 AND state IN (2, 3) "  \
-			 "AND EXISTS (SELECT 1 FROM export_jobs n WHERE n.list_id = ?1 AND "       \
-			 "n.state = 2 AND (n.date_created > old.date_created OR "                  \
-			 "(n.date_created = old.date_created AND n.rowid > old.rowid))) "          \
+	/* One finished export per list: the newest DONE (?3) one, and what is newer. */           \
+	X(EXPORTS_PRUNE, "DELETE FROM export_jobs AS old WHERE list_id = ?1 AND org_id = ?2 AND "  \
+			 "state IN (?3, ?4) AND EXISTS (SELECT 1 FROM export_jobs n WHERE "        \
+			 "n.list_id = ?1 AND n.state = ?3 AND (n.date_created > old.date_created " \
+			 "OR (n.date_created = old.date_created AND n.rowid > old.rowid))) "       \
 			 "RETURNING file_path")                                                    \
 	X(LIST_EXISTS, "SELECT 1 FROM contact_lists WHERE org_id = ?1 AND id = ?2")                \
 	X(LIST_SCAN, "SELECT id, org_id, division_id, name, version, date_created, "               \
@@ -140,8 +147,26 @@ sqlite3_stmt *sql_stmt(struct sqlite_store *s, enum sql_statement id);
 /* Logs the connection's last error with `what`; returns STORE_FAILED. */
 int sql_fail(struct sqlite_store *s, const char *what);
 int sql_exec(struct sqlite_store *s, enum sql_statement id);
+/* Ends the transaction: COMMIT when rc is STORE_OK (its failure is then
+ * the answer), ROLLBACK otherwise; returns the answer. */
+int sql_end(struct sqlite_store *s, int rc);
 /* Copies column `col` (text) into a fixed buffer, truncating safely. */
 void sql_copy_text(sqlite3_stmt *st, int col, char *out, size_t size);
+/* Binds text that lives as long as the statement's use, or NULL. */
+void sql_bind_str(sqlite3_stmt *st, int col, const char *text);
+/* The STORE_* answer to a failed step of an INSERT or UPDATE: a unique
+ * key taken is STORE_CONFLICT, a reference to a row that does not exist
+ * (an org) STORE_NOT_FOUND, anything else STORE_FAILED (logged). */
+int sql_write_failed(struct sqlite_store *s, const char *what);
+/* Job states: the stored text of job_state.h, at column idx... */
+void sql_bind_state(sqlite3_stmt *st, int idx, enum job_state state);
+/* ...the active states at idx and idx + 1, or the finished ones. */
+void sql_bind_active(sqlite3_stmt *st, int idx);
+void sql_bind_finished(sqlite3_stmt *st, int idx);
+/* STORE_OK and *out for a stored state; STORE_FAILED (logged) otherwise. */
+int sql_read_state(sqlite3_stmt *st, int col, enum job_state *out);
+/* Whether the list is one of the org's: STORE_OK or STORE_NOT_FOUND. */
+int sql_list_exists(struct sqlite_store *s, const char *org_id, const char *id);
 
 /* File paths read from job rows while a transaction deletes them, reported
  * once it has committed. */
@@ -155,7 +180,8 @@ int sql_paths_collect(struct sqlite_store *s, sqlite3_stmt *st, struct sql_paths
 /* Hands each path to cb (when not NULL), then frees them all. */
 void sql_paths_report(struct sql_paths *p, store_path_cb cb, void *ctx);
 
-int sqlite_org_add(struct store *base, const char *name, struct org *out);
+/* The operations, named as in struct store_ops (store_backend.h). */
+int sqlite_org_add(struct store *base, const struct org *org);
 int sqlite_org_get_by_name(struct store *base, const char *name, struct org *out);
 int sqlite_org_get(struct store *base, const char *id, struct org *out);
 int sqlite_org_count(struct store *base, int64_t *out);
@@ -165,66 +191,95 @@ int sqlite_client_list(struct store *base, store_client_cb cb, void *ctx);
 int sqlite_client_revoke(struct store *base, const char *id);
 int sqlite_token_add(struct store *base, const char *hash, const struct token_info *t);
 int sqlite_token_get(struct store *base, const char *hash, struct token_info *out);
+int sqlite_tokens_expire(struct store *base, int64_t now_ms, int64_t *deleted);
 
-int sqlite_list_create(struct store *base, const struct contact_list *cl, unsigned max_per_org);
+int sqlite_list_create(struct store *base, const struct contact_list *cl, const char *name_key,
+		       unsigned max_per_org);
 int sqlite_list_get(struct store *base, const char *org_id, const char *id,
 		    struct contact_list *out);
-int sqlite_list_update(struct store *base, const struct contact_list *cl, int64_t expected_version);
-int sqlite_list_delete(struct store *base, const char *org_id, const char *id, store_path_cb files,
-		       void *ctx);
+int sqlite_list_update(struct store *base, const struct contact_list *cl, const char *name_key,
+		       int64_t expected_version);
 int sqlite_list_delete_many(struct store *base, const char *org_id, const char *const *ids,
 			    size_t n, const char **missing, store_path_cb files, void *ctx);
 int sqlite_list_scan(struct store *base, const char *org_id, store_list_cb cb, void *ctx);
-int sqlite_list_size(struct store *base, const char *list_id, int64_t *out);
+int sqlite_list_size(struct store *base, const char *org_id, const char *list_id, int64_t *out);
 
-/* The list's rowid, size and org; STORE_NOT_FOUND when it is gone. */
-int sql_list_key(struct sqlite_store *s, const char *list_id, int64_t *key, int64_t *size,
-		 char org_id[UUID_STR_LEN]);
+/* The org's list: its rowid and size; STORE_NOT_FOUND when it is gone or
+ * another org's. */
+int sql_list_key(struct sqlite_store *s, const char *org_id, const char *list_id, int64_t *key,
+		 int64_t *size);
 int sqlite_contacts_upsert(struct store *base, const char *org_id, const char *list_id,
 			   const struct contact_row *rows, size_t n,
 			   const struct contact_limits *lim, size_t *added);
-int sqlite_contact_get(struct store *base, const char *list_id, const char *id,
+int sqlite_contact_get(struct store *base, const char *org_id, const char *list_id, const char *id,
 		       struct contact_record *out);
-int sqlite_contact_delete(struct store *base, const char *list_id, const char *id);
-int sqlite_contacts_delete(struct store *base, const char *list_id, const char *const *ids,
-			   size_t n, size_t *deleted);
-int sqlite_contacts_clear(struct store *base, const char *list_id);
-int sqlite_contacts_scan(struct store *base, const char *list_id, store_contact_cb cb, void *ctx);
+int sqlite_contacts_delete(struct store *base, const char *org_id, const char *list_id,
+			   const char *const *ids, size_t n, size_t *deleted);
+int sqlite_contacts_clear(struct store *base, const char *org_id, const char *list_id);
+int sqlite_contacts_scan(struct store *base, const char *org_id, const char *list_id,
+			 store_contact_cb cb, void *ctx);
 
 int sqlite_import_add(struct store *base, const struct import_job *job);
 int sqlite_import_update(struct store *base, const struct import_job *job);
-int sqlite_import_get(struct store *base, const char *id, struct import_job *out);
-int sqlite_import_latest(struct store *base, const char *list_id, struct import_job *out);
-int sqlite_jobs_interrupt(struct store *base, int64_t *count);
+int sqlite_import_get(struct store *base, const char *org_id, const char *id,
+		      struct import_job *out);
+int sqlite_import_latest(struct store *base, const char *org_id, const char *list_id,
+			 struct import_job *out);
 int sqlite_export_add(struct store *base, const struct export_job *job, unsigned max_active);
 int sqlite_export_update(struct store *base, const struct export_job *job);
-int sqlite_export_get(struct store *base, const char *id, struct export_job *out);
-int sqlite_export_latest(struct store *base, const char *list_id, struct export_job *out);
-int sqlite_jobs_prune(struct store *base, const char *list_id, store_path_cb files, void *ctx);
+int sqlite_export_get(struct store *base, const char *org_id, const char *id,
+		      struct export_job *out);
+int sqlite_export_latest(struct store *base, const char *org_id, const char *list_id,
+			 struct export_job *out);
+int sqlite_jobs_prune(struct store *base, const char *org_id, const char *list_id,
+		      store_path_cb files, void *ctx);
+int sqlite_jobs_interrupt(struct store *base, const struct job_interruption *why, int64_t *count);
 
-/* The write operations of the ops table, taking their turn (sqlite_locked.c). */
-int sqlite_locked_org_add(struct store *s, const char *name, struct org *out);
-int sqlite_locked_client_add(struct store *s, const struct oauth_client *c);
-int sqlite_locked_client_revoke(struct store *s, const char *id);
-int sqlite_locked_token_add(struct store *s, const char *hash, const struct token_info *t);
-int sqlite_locked_list_create(struct store *s, const struct contact_list *cl, unsigned max);
-int sqlite_locked_list_update(struct store *s, const struct contact_list *cl, int64_t version);
-int sqlite_locked_list_delete(struct store *s, const char *org_id, const char *id,
-			      store_path_cb files, void *ctx);
-int sqlite_locked_list_delete_many(struct store *s, const char *org_id, const char *const *ids,
-				   size_t n, const char **missing, store_path_cb files, void *ctx);
-int sqlite_locked_contacts_upsert(struct store *s, const char *org_id, const char *list_id,
-				  const struct contact_row *rows, size_t n,
-				  const struct contact_limits *lim, size_t *added);
-int sqlite_locked_contact_delete(struct store *s, const char *list_id, const char *id);
-int sqlite_locked_contacts_delete(struct store *s, const char *list_id, const char *const *ids,
-				  size_t n, size_t *deleted);
-int sqlite_locked_contacts_clear(struct store *s, const char *list_id);
-int sqlite_locked_import_add(struct store *s, const struct import_job *job);
-int sqlite_locked_import_update(struct store *s, const struct import_job *job);
-int sqlite_locked_jobs_interrupt(struct store *s, int64_t *count);
-int sqlite_locked_export_add(struct store *s, const struct export_job *job, unsigned max_active);
-int sqlite_locked_export_update(struct store *s, const struct export_job *job);
-int sqlite_locked_jobs_prune(struct store *s, const char *list_id, store_path_cb files, void *ctx);
+/* The write operations, taking their turn (sqlite_locked.c): the table's
+ * entries for every operation that writes. */
+#define SQLITE_WRITE_OPS(X)                                                                        \
+	X(org_add, (struct store * s, const struct org *org), (s, org))                            \
+	X(client_add, (struct store * s, const struct oauth_client *c), (s, c))                    \
+	X(client_revoke, (struct store * s, const char *id), (s, id))                              \
+	X(token_add, (struct store * s, const char *hash, const struct token_info *t),             \
+	  (s, hash, t))                                                                            \
+	X(tokens_expire, (struct store * s, int64_t now_ms, int64_t * deleted),                    \
+	  (s, now_ms, deleted))                                                                    \
+	X(list_create,                                                                             \
+	  (struct store * s, const struct contact_list *cl, const char *key, unsigned max),        \
+	  (s, cl, key, max))                                                                       \
+	X(list_update,                                                                             \
+	  (struct store * s, const struct contact_list *cl, const char *key, int64_t version),     \
+	  (s, cl, key, version))                                                                   \
+	X(list_delete_many,                                                                        \
+	  (struct store * s, const char *org_id, const char *const *ids, size_t n,                 \
+	   const char **missing, store_path_cb files, void *ctx),                                  \
+	  (s, org_id, ids, n, missing, files, ctx))                                                \
+	X(contacts_upsert,                                                                         \
+	  (struct store * s, const char *org_id, const char *list_id,                              \
+	   const struct contact_row *rows, size_t n, const struct contact_limits *lim,             \
+	   size_t *added),                                                                         \
+	  (s, org_id, list_id, rows, n, lim, added))                                               \
+	X(contacts_delete,                                                                         \
+	  (struct store * s, const char *org_id, const char *list_id, const char *const *ids,      \
+	   size_t n, size_t *deleted),                                                             \
+	  (s, org_id, list_id, ids, n, deleted))                                                   \
+	X(contacts_clear, (struct store * s, const char *org_id, const char *list_id),             \
+	  (s, org_id, list_id))                                                                    \
+	X(import_add, (struct store * s, const struct import_job *job), (s, job))                  \
+	X(import_update, (struct store * s, const struct import_job *job), (s, job))               \
+	X(export_add, (struct store * s, const struct export_job *job, unsigned max_active),       \
+	  (s, job, max_active))                                                                    \
+	X(export_update, (struct store * s, const struct export_job *job), (s, job))               \
+	X(jobs_prune,                                                                              \
+	  (struct store * s, const char *org_id, const char *list_id, store_path_cb files,         \
+	   void *ctx),                                                                             \
+	  (s, org_id, list_id, files, ctx))                                                        \
+	X(jobs_interrupt, (struct store * s, const struct job_interruption *why, int64_t *count),  \
+	  (s, why, count))
+
+#define X(name, params, args) int sqlite_locked_##name params;
+SQLITE_WRITE_OPS(X)
+#undef X
 
 #endif

@@ -4,8 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/timeutil.h"
-
 int sql_paths_collect(struct sqlite_store *s, sqlite3_stmt *st, struct sql_paths *p)
 {
 	int step;
@@ -46,7 +44,7 @@ static void bind_import(sqlite3_stmt *st, const struct import_job *j)
 	sqlite3_bind_text(st, 1, j->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, j->org_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, j->list_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 4, (int)j->state);
+	sql_bind_state(st, 4, j->state);
 	sqlite3_bind_int64(st, 5, j->total);
 	sqlite3_bind_int64(st, 6, j->completed);
 	sqlite3_bind_int64(st, 7, j->failed);
@@ -62,13 +60,13 @@ static void bind_import(sqlite3_stmt *st, const struct import_job *j)
 	sqlite3_bind_text(st, 17, j->ignored_columns, -1, SQLITE_STATIC);
 }
 
-static void read_import(sqlite3_stmt *st, struct import_job *j)
+static int read_import(sqlite3_stmt *st, void *out)
 {
+	struct import_job *j = out;
 	memset(j, 0, sizeof(*j));
 	sql_copy_text(st, 0, j->id, sizeof(j->id));
 	sql_copy_text(st, 1, j->org_id, sizeof(j->org_id));
 	sql_copy_text(st, 2, j->list_id, sizeof(j->list_id));
-	j->state = (enum job_state)sqlite3_column_int(st, 3);
 	j->total = sqlite3_column_int64(st, 4);
 	j->completed = sqlite3_column_int64(st, 5);
 	j->failed = sqlite3_column_int64(st, 6);
@@ -82,13 +80,15 @@ static void read_import(sqlite3_stmt *st, struct import_job *j)
 	j->date_modified = sqlite3_column_int64(st, 14);
 	j->clear_system_data = sqlite3_column_int(st, 15) != 0;
 	sql_copy_text(st, 16, j->ignored_columns, sizeof(j->ignored_columns));
+	return sql_read_state(st, 3, &j->state);
 }
 
 static int step_done(struct sqlite_store *s, sqlite3_stmt *st, const char *what)
 {
 	int step = sqlite3_step(st);
+	int rc = step == SQLITE_DONE ? STORE_OK : sql_fail(s, what);
 	sqlite3_reset(st);
-	return step == SQLITE_DONE ? STORE_OK : sql_fail(s, what);
+	return rc;
 }
 
 /* An UPDATE of one row by id: STORE_NOT_FOUND when there was none. */
@@ -96,10 +96,43 @@ static int update_one(struct sqlite_store *s, sqlite3_stmt *st, const char *what
 {
 	int step = sqlite3_step(st);
 	int changed = sqlite3_changes(s->db);
+	int rc = step != SQLITE_DONE ? sql_fail(s, what) : changed ? STORE_OK : STORE_NOT_FOUND;
 	sqlite3_reset(st);
-	if (step != SQLITE_DONE)
-		return sql_fail(s, what);
-	return changed ? STORE_OK : STORE_NOT_FOUND;
+	return rc;
+}
+
+/* Whether the list has an import pending or running: STORE_CONFLICT. */
+static int import_idle(struct sqlite_store *s, const char *list_id)
+{
+	sqlite3_stmt *st = sql_stmt(s, SQL_IMPORT_ACTIVE);
+	if (!st)
+		return STORE_FAILED;
+	sqlite3_bind_text(st, 1, list_id, -1, SQLITE_STATIC);
+	sql_bind_active(st, 2);
+	int step = sqlite3_step(st);
+	int rc = step == SQLITE_ROW    ? STORE_CONFLICT
+		 : step == SQLITE_DONE ? STORE_OK
+				       : sql_fail(s, "import_active");
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Inserts a job row with `bind`, in a transaction that has checked. */
+static int insert(struct sqlite_store *s, enum sql_statement id, const void *job,
+		  void (*bind)(sqlite3_stmt *, const void *), const char *what)
+{
+	sqlite3_stmt *st = sql_stmt(s, id);
+	if (!st)
+		return STORE_FAILED;
+	bind(st, job);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? STORE_OK : sql_write_failed(s, what);
+	sqlite3_reset(st);
+	return rc;
+}
+
+static void bind_import_cb(sqlite3_stmt *st, const void *job)
+{
+	bind_import(st, job);
 }
 
 int sqlite_import_add(struct store *base, const struct import_job *job)
@@ -107,24 +140,12 @@ int sqlite_import_add(struct store *base, const struct import_job *job)
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	if (sql_exec(s, SQL_BEGIN))
 		return STORE_FAILED;
-	sqlite3_stmt *st = sql_stmt(s, SQL_IMPORT_ACTIVE);
-	int rc = STORE_FAILED;
-	if (st) {
-		sqlite3_bind_text(st, 1, job->list_id, -1, SQLITE_STATIC);
-		int step = sqlite3_step(st);
-		sqlite3_reset(st);
-		rc = step == SQLITE_ROW	   ? STORE_CONFLICT
-		     : step == SQLITE_DONE ? STORE_OK
-					   : sql_fail(s, "import_active");
-	}
-	if (rc == STORE_OK && (st = sql_stmt(s, SQL_IMPORT_INSERT))) {
-		bind_import(st, job);
-		rc = step_done(s, st, "import_add");
-	}
+	int rc = sql_list_exists(s, job->org_id, job->list_id);
 	if (rc == STORE_OK)
-		return sql_exec(s, SQL_COMMIT);
-	sql_exec(s, SQL_ROLLBACK);
-	return rc;
+		rc = import_idle(s, job->list_id);
+	if (rc == STORE_OK)
+		rc = insert(s, SQL_IMPORT_INSERT, job, bind_import_cb, "import_add");
+	return sql_end(s, rc);
 }
 
 int sqlite_import_update(struct store *base, const struct import_job *job)
@@ -137,60 +158,75 @@ int sqlite_import_update(struct store *base, const struct import_job *job)
 	return update_one(s, st, "import_update");
 }
 
-static int get_one(struct sqlite_store *s, enum sql_statement id, const char *key, void *out,
-		   void (*read)(sqlite3_stmt *, void *))
+/* One job row by (key, org): org NULL stands for any organization. */
+static int get_one(struct sqlite_store *s, enum sql_statement id, const char *key,
+		   const char *org_id, void *out, int (*read)(sqlite3_stmt *, void *))
 {
 	sqlite3_stmt *st = sql_stmt(s, id);
 	if (!st)
 		return STORE_FAILED;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sql_bind_str(st, 2, org_id);
 	int step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
-		read(st, out);
+	int rc = step == SQLITE_ROW    ? read(st, out)
+		 : step == SQLITE_DONE ? STORE_NOT_FOUND
+				       : sql_fail(s, "job_get");
 	sqlite3_reset(st);
-	return step == SQLITE_ROW    ? STORE_OK
-	       : step == SQLITE_DONE ? STORE_NOT_FOUND
-				     : sql_fail(s, "job_get");
-}
-
-static void read_import_cb(sqlite3_stmt *st, void *out)
-{
-	read_import(st, out);
-}
-
-int sqlite_import_get(struct store *base, const char *id, struct import_job *out)
-{
-	return get_one((struct sqlite_store *)base, SQL_IMPORT_GET, id, out, read_import_cb);
-}
-
-int sqlite_import_latest(struct store *base, const char *list_id, struct import_job *out)
-{
-	return get_one((struct sqlite_store *)base, SQL_IMPORT_LATEST, list_id, out,
-		       read_import_cb);
-}
-
-int sqlite_jobs_interrupt(struct store *base, int64_t *count)
-{
-	struct sqlite_store *s = (struct sqlite_store *)base;
-	sqlite3_stmt *st = sql_stmt(s, SQL_IMPORTS_INTERRUPT);
-	if (!st)
-		return STORE_FAILED;
-	sqlite3_bind_int64(st, 1, time_now_ms());
-	int rc = step_done(s, st, "jobs_interrupt");
-	*count = sqlite3_changes(s->db);
-	if (rc == STORE_OK && (st = sql_stmt(s, SQL_EXPORTS_INTERRUPT))) {
-		sqlite3_bind_int64(st, 1, time_now_ms());
-		rc = step_done(s, st, "exports_interrupt");
-	}
 	return rc;
 }
 
-static void bind_export(sqlite3_stmt *st, const struct export_job *j)
+int sqlite_import_get(struct store *base, const char *org_id, const char *id,
+		      struct import_job *out)
 {
+	return get_one((struct sqlite_store *)base, SQL_IMPORT_GET, id, org_id, out, read_import);
+}
+
+int sqlite_import_latest(struct store *base, const char *org_id, const char *list_id,
+			 struct import_job *out)
+{
+	return get_one((struct sqlite_store *)base, SQL_IMPORT_LATEST, list_id, org_id, out,
+		       read_import);
+}
+
+int sqlite_jobs_interrupt(struct store *base, const struct job_interruption *why, int64_t *count)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	if (sql_exec(s, SQL_BEGIN))
+		return STORE_FAILED;
+	int rc = STORE_FAILED;
+	sqlite3_stmt *st = sql_stmt(s, SQL_IMPORTS_INTERRUPT);
+	if (st) {
+		sqlite3_bind_int64(st, 1, why->at);
+		sql_bind_state(st, 2, JOB_FAILED);
+		sqlite3_bind_text(st, 3, why->import_reason, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, why->import_detail, -1, SQLITE_STATIC);
+		sql_bind_active(st, 5);
+		rc = step_done(s, st, "imports_interrupt");
+		*count = sqlite3_changes(s->db);
+	}
+	st = rc == STORE_OK ? sql_stmt(s, SQL_EXPORTS_INTERRUPT) : NULL;
+	if (st) {
+		sqlite3_bind_int64(st, 1, why->at);
+		sql_bind_state(st, 2, JOB_FAILED);
+		sqlite3_bind_text(st, 3, why->export_detail, -1, SQLITE_STATIC);
+		sql_bind_active(st, 4);
+		rc = step_done(s, st, "exports_interrupt");
+	} else if (rc == STORE_OK) {
+		rc = STORE_FAILED;
+	}
+	rc = sql_end(s, rc);
+	if (rc != STORE_OK)
+		*count = 0;
+	return rc;
+}
+
+static void bind_export(sqlite3_stmt *st, const void *job)
+{
+	const struct export_job *j = job;
 	sqlite3_bind_text(st, 1, j->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, j->org_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, j->list_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 4, (int)j->state);
+	sql_bind_state(st, 4, j->state);
 	sqlite3_bind_int64(st, 5, j->rows);
 	sqlite3_bind_text(st, 6, j->file_path, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, j->failure_detail, -1, SQLITE_STATIC);
@@ -198,19 +234,19 @@ static void bind_export(sqlite3_stmt *st, const struct export_job *j)
 	sqlite3_bind_int64(st, 9, j->date_modified);
 }
 
-static void read_export(sqlite3_stmt *st, void *out)
+static int read_export(sqlite3_stmt *st, void *out)
 {
 	struct export_job *j = out;
 	memset(j, 0, sizeof(*j));
 	sql_copy_text(st, 0, j->id, sizeof(j->id));
 	sql_copy_text(st, 1, j->org_id, sizeof(j->org_id));
 	sql_copy_text(st, 2, j->list_id, sizeof(j->list_id));
-	j->state = (enum job_state)sqlite3_column_int(st, 3);
 	j->rows = sqlite3_column_int64(st, 4);
 	sql_copy_text(st, 5, j->file_path, sizeof(j->file_path));
 	sql_copy_text(st, 6, j->failure_detail, sizeof(j->failure_detail));
 	j->date_created = sqlite3_column_int64(st, 7);
 	j->date_modified = sqlite3_column_int64(st, 8);
+	return sql_read_state(st, 3, &j->state);
 }
 
 /* Whether the org is below max_active exports pending or running. */
@@ -222,12 +258,14 @@ static int exports_below(struct sqlite_store *s, const char *org_id, unsigned ma
 	if (!st)
 		return STORE_FAILED;
 	sqlite3_bind_text(st, 1, org_id, -1, SQLITE_STATIC);
+	sql_bind_active(st, 2);
 	int step = sqlite3_step(st);
 	int64_t active = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	int rc = step != SQLITE_ROW		? sql_fail(s, "exports_active")
+		 : active < (int64_t)max_active ? STORE_OK
+						: STORE_LIMIT;
 	sqlite3_reset(st);
-	if (step != SQLITE_ROW)
-		return sql_fail(s, "exports_active");
-	return active < (int64_t)max_active ? STORE_OK : STORE_LIMIT;
+	return rc;
 }
 
 int sqlite_export_add(struct store *base, const struct export_job *job, unsigned max_active)
@@ -235,18 +273,12 @@ int sqlite_export_add(struct store *base, const struct export_job *job, unsigned
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	if (sql_exec(s, SQL_BEGIN))
 		return STORE_FAILED;
-	int rc = exports_below(s, job->org_id, max_active);
-	sqlite3_stmt *st;
-	if (rc == STORE_OK && (st = sql_stmt(s, SQL_EXPORT_INSERT))) {
-		bind_export(st, job);
-		rc = step_done(s, st, "export_add");
-	} else if (rc == STORE_OK) {
-		rc = STORE_FAILED;
-	}
+	int rc = sql_list_exists(s, job->org_id, job->list_id);
 	if (rc == STORE_OK)
-		return sql_exec(s, SQL_COMMIT);
-	sql_exec(s, SQL_ROLLBACK);
-	return rc;
+		rc = exports_below(s, job->org_id, max_active);
+	if (rc == STORE_OK)
+		rc = insert(s, SQL_EXPORT_INSERT, job, bind_export, "export_add");
+	return sql_end(s, rc);
 }
 
 int sqlite_export_update(struct store *base, const struct export_job *job)
@@ -259,17 +291,21 @@ int sqlite_export_update(struct store *base, const struct export_job *job)
 	return update_one(s, st, "export_update");
 }
 
-int sqlite_export_get(struct store *base, const char *id, struct export_job *out)
+int sqlite_export_get(struct store *base, const char *org_id, const char *id,
+		      struct export_job *out)
 {
-	return get_one((struct sqlite_store *)base, SQL_EXPORT_GET, id, out, read_export);
+	return get_one((struct sqlite_store *)base, SQL_EXPORT_GET, id, org_id, out, read_export);
 }
 
-int sqlite_export_latest(struct store *base, const char *list_id, struct export_job *out)
+int sqlite_export_latest(struct store *base, const char *org_id, const char *list_id,
+			 struct export_job *out)
 {
-	return get_one((struct sqlite_store *)base, SQL_EXPORT_LATEST, list_id, out, read_export);
+	return get_one((struct sqlite_store *)base, SQL_EXPORT_LATEST, list_id, org_id, out,
+		       read_export);
 }
 
-int sqlite_jobs_prune(struct store *base, const char *list_id, store_path_cb files, void *ctx)
+int sqlite_jobs_prune(struct store *base, const char *org_id, const char *list_id,
+		      store_path_cb files, void *ctx)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	static const enum sql_statement which[] = {SQL_IMPORTS_PRUNE, SQL_EXPORTS_PRUNE};
@@ -284,12 +320,11 @@ int sqlite_jobs_prune(struct store *base, const char *list_id, store_path_cb fil
 			break;
 		}
 		sqlite3_bind_text(st, 1, list_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, org_id, -1, SQLITE_STATIC);
+		sql_bind_finished(st, 3);
 		rc = sql_paths_collect(s, st, &paths);
 	}
-	if (rc == STORE_OK)
-		rc = sql_exec(s, SQL_COMMIT);
-	else
-		sql_exec(s, SQL_ROLLBACK);
+	rc = sql_end(s, rc);
 	sql_paths_report(&paths, rc == STORE_OK ? files : NULL, ctx);
 	return rc;
 }

@@ -3,6 +3,7 @@
 #include "store/sqlite/sqlite_internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int read_list(sqlite3_stmt *st, struct contact_list *out)
@@ -34,53 +35,40 @@ static int count_lists(struct sqlite_store *s, const char *org_id, int64_t *out)
 	return STORE_OK;
 }
 
-int sqlite_list_create(struct store *base, const struct contact_list *cl, unsigned max_per_org)
+int sqlite_list_create(struct store *base, const struct contact_list *cl, const char *name_key,
+		       unsigned max_per_org)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	char *doc = json_dumps(cl->doc, JSON_COMPACT);
-	char *key = text_fold_dup(cl->name);
 	int rc = STORE_FAILED;
 	int64_t count = 0;
+	if (!doc)
+		return STORE_FAILED;
 	/* Count and insert in one write transaction, so the limit holds. */
 	if (sql_exec(s, SQL_BEGIN))
 		goto out;
-	if ((rc = count_lists(s, cl->org_id, &count)) != STORE_OK)
-		goto rollback;
-	if (count >= max_per_org) {
+	if ((rc = count_lists(s, cl->org_id, &count)) == STORE_OK && count >= max_per_org)
 		rc = STORE_LIMIT;
-		goto rollback;
-	}
-	sqlite3_stmt *st = sql_stmt(s, SQL_LIST_INSERT);
-	if (!st) {
+	sqlite3_stmt *st = rc == STORE_OK ? sql_stmt(s, SQL_LIST_INSERT) : NULL;
+	if (rc == STORE_OK && !st)
 		rc = STORE_FAILED;
-		goto rollback;
+	if (st) {
+		sqlite3_bind_text(st, 1, cl->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, cl->org_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, cl->division_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, cl->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, name_key, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 6, cl->version);
+		sqlite3_bind_int64(st, 7, cl->date_created);
+		sqlite3_bind_int64(st, 8, cl->date_modified);
+		sqlite3_bind_text(st, 9, doc, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_DONE ? STORE_OK
+						     : sql_write_failed(s, "list_create");
+		sqlite3_reset(st);
 	}
-	sqlite3_bind_text(st, 1, cl->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, cl->org_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, cl->division_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, cl->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, key, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, cl->version);
-	sqlite3_bind_int64(st, 7, cl->date_created);
-	sqlite3_bind_int64(st, 8, cl->date_modified);
-	sqlite3_bind_text(st, 9, doc, -1, SQLITE_STATIC);
-	int step = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (step == SQLITE_CONSTRAINT) {
-		rc = STORE_CONFLICT;
-		goto rollback;
-	}
-	if (step != SQLITE_DONE) {
-		rc = sql_fail(s, "list_create");
-		goto rollback;
-	}
-	rc = sql_exec(s, SQL_COMMIT);
-	goto out;
-rollback:
-	sql_exec(s, SQL_ROLLBACK);
+	rc = sql_end(s, rc);
 out:
 	free(doc);
-	free(key);
 	return rc;
 }
 
@@ -101,52 +89,35 @@ int sqlite_list_get(struct store *base, const char *org_id, const char *id,
 	return rc;
 }
 
-static int list_exists(struct sqlite_store *s, const char *org_id, const char *id)
-{
-	sqlite3_stmt *st = sql_stmt(s, SQL_LIST_EXISTS);
-	if (!st)
-		return STORE_FAILED;
-	sqlite3_bind_text(st, 1, org_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-	int step = sqlite3_step(st);
-	sqlite3_reset(st);
-	return step == SQLITE_ROW    ? STORE_OK
-	       : step == SQLITE_DONE ? STORE_NOT_FOUND
-				     : sql_fail(s, "list_exists");
-}
-
-int sqlite_list_update(struct store *base, const struct contact_list *cl, int64_t expected_version)
+int sqlite_list_update(struct store *base, const struct contact_list *cl, const char *name_key,
+		       int64_t expected_version)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	char *doc = json_dumps(cl->doc, JSON_COMPACT);
-	char *key = text_fold_dup(cl->name);
-	int rc = STORE_FAILED;
-	sqlite3_stmt *st = sql_stmt(s, SQL_LIST_UPDATE);
-	if (!st)
-		goto out;
+	sqlite3_stmt *st = doc ? sql_stmt(s, SQL_LIST_UPDATE) : NULL;
+	if (!st) {
+		free(doc);
+		return STORE_FAILED;
+	}
 	sqlite3_bind_text(st, 1, cl->org_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, cl->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, cl->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, name_key, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, cl->version);
 	sqlite3_bind_int64(st, 6, cl->date_modified);
 	sqlite3_bind_text(st, 7, doc, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 8, expected_version);
-	int step = sqlite3_step(st);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? STORE_OK : sql_write_failed(s, "list_update");
 	int changed = sqlite3_changes(s->db);
 	sqlite3_reset(st);
-	if (step == SQLITE_CONSTRAINT)
-		rc = STORE_CONFLICT;
-	else if (step != SQLITE_DONE)
-		rc = sql_fail(s, "list_update");
-	else if (changed == 1)
-		rc = STORE_OK;
-	else /* no row: gone, or changed by someone else since it was read */
-		rc = list_exists(s, cl->org_id, cl->id) == STORE_OK ? STORE_STALE : STORE_NOT_FOUND;
-out:
 	free(doc);
-	free(key);
-	return rc;
+	if (rc != STORE_OK || changed == 1)
+		return rc;
+	/* No row: gone, or changed by someone else since it was read. A
+	 * single UPDATE is its own transaction, so the two may disagree only
+	 * when the list was deleted between them: then it is gone. */
+	rc = sql_list_exists(s, cl->org_id, cl->id);
+	return rc == STORE_OK ? STORE_STALE : rc;
 }
 
 /* The list's import and export rows; their files are kept in *paths. */
@@ -192,13 +163,6 @@ static int delete_one(struct sqlite_store *s, const char *org_id, const char *id
 	if (!changed)
 		return STORE_NOT_FOUND;
 	return delete_jobs(s, org_id, id, paths);
-}
-
-int sqlite_list_delete(struct store *base, const char *org_id, const char *id, store_path_cb files,
-		       void *ctx)
-{
-	const char *missing;
-	return sqlite_list_delete_many(base, org_id, &id, 1, &missing, files, ctx);
 }
 
 int sqlite_list_delete_many(struct store *base, const char *org_id, const char *const *ids,

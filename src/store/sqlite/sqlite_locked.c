@@ -38,34 +38,4 @@ static void write_end(void)
 		return rc;                                                                         \
 	}
 
-WRITE_OP(org_add, (struct store * s, const char *name, struct org *out), (s, name, out))
-WRITE_OP(client_add, (struct store * s, const struct oauth_client *c), (s, c))
-WRITE_OP(client_revoke, (struct store * s, const char *id), (s, id))
-WRITE_OP(token_add, (struct store * s, const char *hash, const struct token_info *t), (s, hash, t))
-WRITE_OP(list_create, (struct store * s, const struct contact_list *cl, unsigned max), (s, cl, max))
-WRITE_OP(list_update, (struct store * s, const struct contact_list *cl, int64_t version),
-	 (s, cl, version))
-WRITE_OP(list_delete,
-	 (struct store * s, const char *org_id, const char *id, store_path_cb files, void *ctx),
-	 (s, org_id, id, files, ctx))
-WRITE_OP(list_delete_many,
-	 (struct store * s, const char *org_id, const char *const *ids, size_t n,
-	  const char **missing, store_path_cb files, void *ctx),
-	 (s, org_id, ids, n, missing, files, ctx))
-WRITE_OP(contacts_upsert,
-	 (struct store * s, const char *org_id, const char *list_id, const struct contact_row *rows,
-	  size_t n, const struct contact_limits *lim, size_t *added),
-	 (s, org_id, list_id, rows, n, lim, added))
-WRITE_OP(contact_delete, (struct store * s, const char *list_id, const char *id), (s, list_id, id))
-WRITE_OP(contacts_delete,
-	 (struct store * s, const char *list_id, const char *const *ids, size_t n, size_t *deleted),
-	 (s, list_id, ids, n, deleted))
-WRITE_OP(contacts_clear, (struct store * s, const char *list_id), (s, list_id))
-WRITE_OP(import_add, (struct store * s, const struct import_job *job), (s, job))
-WRITE_OP(import_update, (struct store * s, const struct import_job *job), (s, job))
-WRITE_OP(jobs_interrupt, (struct store * s, int64_t *count), (s, count))
-WRITE_OP(export_add, (struct store * s, const struct export_job *job, unsigned max_active),
-	 (s, job, max_active))
-WRITE_OP(export_update, (struct store * s, const struct export_job *job), (s, job))
-WRITE_OP(jobs_prune, (struct store * s, const char *list_id, store_path_cb files, void *ctx),
-	 (s, list_id, files, ctx))
+SQLITE_WRITE_OPS(WRITE_OP)

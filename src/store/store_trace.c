@@ -1,0 +1,127 @@
+/* The tracing backend: wraps any other and logs one debug line per call,
+ * `event=store_call backend=... op=... duration_ms=... status=...`, then
+ * answers what the wrapped one answered (git's refs/debug.c is the model).
+ * store_open wraps every connection in it when the log level is debug.
+ * Nothing of a call's arguments is logged: they hold tokens' hashes,
+ * names and contact data. A scan's duration includes its callbacks. */
+#include "store/store_backend.h"
+#include "common/log.h"
+#include "common/timeutil.h"
+
+#include <stdlib.h>
+
+struct trace_store {
+	struct store base;
+	struct store *inner;
+};
+
+static struct store *inner(struct store *s)
+{
+	return ((struct trace_store *)s)->inner;
+}
+
+static int traced(struct store *s, const char *op, double started, int rc)
+{
+	log_debug("event=store_call backend=%s op=%s duration_ms=%.3f status=%s",
+		  inner(s)->ops->name, op, time_monotonic_ms() - started, store_status_key(rc));
+	return rc;
+}
+
+/* One traced operation: `params` as in struct store_ops, `args` the
+ * wrapped call's arguments (the connection is `in`). */
+#define TRACE(op, params, args)                                                                    \
+	static int trace_##op params                                                               \
+	{                                                                                          \
+		struct store *in = inner(s);                                                       \
+		double started = time_monotonic_ms();                                              \
+		return traced(s, #op, started, in->ops->op args);                                  \
+	}
+
+TRACE(org_add, (struct store * s, const struct org *org), (in, org))
+TRACE(org_get_by_name, (struct store * s, const char *name, struct org *out), (in, name, out))
+TRACE(org_get, (struct store * s, const char *id, struct org *out), (in, id, out))
+TRACE(org_count, (struct store * s, int64_t *out), (in, out))
+TRACE(client_add, (struct store * s, const struct oauth_client *c), (in, c))
+TRACE(client_get, (struct store * s, const char *id, struct oauth_client *out), (in, id, out))
+TRACE(client_list, (struct store * s, store_client_cb cb, void *ctx), (in, cb, ctx))
+TRACE(client_revoke, (struct store * s, const char *id), (in, id))
+TRACE(token_add, (struct store * s, const char *hash, const struct token_info *t), (in, hash, t))
+TRACE(token_get, (struct store * s, const char *hash, struct token_info *out), (in, hash, out))
+TRACE(tokens_expire, (struct store * s, int64_t now_ms, int64_t *deleted), (in, now_ms, deleted))
+TRACE(list_create,
+      (struct store * s, const struct contact_list *cl, const char *name_key, unsigned max),
+      (in, cl, name_key, max))
+TRACE(list_get, (struct store * s, const char *org_id, const char *id, struct contact_list *out),
+      (in, org_id, id, out))
+TRACE(list_update,
+      (struct store * s, const struct contact_list *cl, const char *name_key, int64_t version),
+      (in, cl, name_key, version))
+TRACE(list_delete_many,
+      (struct store * s, const char *org_id, const char *const *ids, size_t n, const char **missing,
+       store_path_cb files, void *ctx),
+      (in, org_id, ids, n, missing, files, ctx))
+TRACE(list_scan, (struct store * s, const char *org_id, store_list_cb cb, void *ctx),
+      (in, org_id, cb, ctx))
+TRACE(list_size, (struct store * s, const char *org_id, const char *list_id, int64_t *out),
+      (in, org_id, list_id, out))
+TRACE(contacts_upsert,
+      (struct store * s, const char *org_id, const char *list_id, const struct contact_row *rows,
+       size_t n, const struct contact_limits *lim, size_t *added),
+      (in, org_id, list_id, rows, n, lim, added))
+TRACE(contact_get,
+      (struct store * s, const char *org_id, const char *list_id, const char *id,
+       struct contact_record *out),
+      (in, org_id, list_id, id, out))
+TRACE(contacts_delete,
+      (struct store * s, const char *org_id, const char *list_id, const char *const *ids, size_t n,
+       size_t *deleted),
+      (in, org_id, list_id, ids, n, deleted))
+TRACE(contacts_clear, (struct store * s, const char *org_id, const char *list_id),
+      (in, org_id, list_id))
+TRACE(contacts_scan,
+      (struct store * s, const char *org_id, const char *list_id, store_contact_cb cb, void *ctx),
+      (in, org_id, list_id, cb, ctx))
+TRACE(import_add, (struct store * s, const struct import_job *job), (in, job))
+TRACE(import_update, (struct store * s, const struct import_job *job), (in, job))
+TRACE(import_get, (struct store * s, const char *org_id, const char *id, struct import_job *out),
+      (in, org_id, id, out))
+TRACE(import_latest,
+      (struct store * s, const char *org_id, const char *list_id, struct import_job *out),
+      (in, org_id, list_id, out))
+TRACE(export_add, (struct store * s, const struct export_job *job, unsigned max_active),
+      (in, job, max_active))
+TRACE(export_update, (struct store * s, const struct export_job *job), (in, job))
+TRACE(export_get, (struct store * s, const char *org_id, const char *id, struct export_job *out),
+      (in, org_id, id, out))
+TRACE(export_latest,
+      (struct store * s, const char *org_id, const char *list_id, struct export_job *out),
+      (in, org_id, list_id, out))
+TRACE(jobs_prune,
+      (struct store * s, const char *org_id, const char *list_id, store_path_cb files, void *ctx),
+      (in, org_id, list_id, files, ctx))
+TRACE(jobs_interrupt, (struct store * s, const struct job_interruption *why, int64_t *count),
+      (in, why, count))
+
+static void trace_close(struct store *s)
+{
+	store_close(inner(s));
+	free(s);
+}
+
+static const struct store_ops trace_ops = {.name = "trace",
+#define X(op) .op = trace_##op,
+					   STORE_OPS(X)
+#undef X
+};
+
+struct store *store_trace_wrap(struct store *wrapped)
+{
+	struct trace_store *t = calloc(1, sizeof(*t));
+	if (!t) {
+		store_close(wrapped);
+		return NULL;
+	}
+	t->base.ops = &trace_ops;
+	t->inner = wrapped;
+	return &t->base;
+}
