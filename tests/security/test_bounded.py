@@ -1,13 +1,19 @@
 """Bounded requests (issue 9 item 1): a request's CPU time and memory are
 bounded by configured limits whatever its parameters, and heavy requests
-(contact searches, RegEx listings) never stall light ones.
+(contact searches, RegEx listings) never stall light ones: they run on
+threads of their own while their connection waits.
 
 Every test is bounded in time by construction: regexes stop at PCRE2's
 limits, searches at a deadline the server is started with (a fraction of a
 second), and every HTTP call has a timeout."""
+import http.client
+import json
 import os
+import socket
+import struct
 import threading
 import time
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -288,8 +294,9 @@ def test_a_search_past_the_deadline_is_503_and_frees_everything(loaded):
 
 def test_two_heavy_requests_never_stall_a_light_one(loaded, make_server):
     """Two of the heaviest searches take both heavy slots of a server with
-    three workers; a third heavy request is refused at once, and a plain GET
-    of a list is answered at once by the worker left free. This server
+    three workers; a third heavy request is refused at once (by its worker:
+    no heavy thread is free), and a plain GET of a list is answered at once.
+    This server
     shares the loaded database and keeps the default deadline (10 s), so the
     searches run to their end (about a second each; several under ASan)."""
     _, api, lst = loaded
@@ -327,6 +334,148 @@ def test_two_heavy_requests_never_stall_a_light_one(loaded, make_server):
         assert len(heavy_r.json()["entities"]) == 100
         assert end > got_light, f"search {key} was over before the light GET was answered"
     assert took < FAST, f"a plain GET took {took:.3f} s while two searches ran"
+
+
+def start_heaviest(base, api, lst, keys):
+    """Starts the heaviest search once per key, each on a connection of its
+    own; results[key] is (response or exception, start, end)."""
+    url = f"{base}{LISTS}/{lst['id']}/contacts/search"
+    results = {}
+
+    def heavy(key):
+        start = time.monotonic()
+        try:
+            with fresh(api) as session:
+                results[key] = (session.post(url, json=heaviest(lst["id"]), timeout=TIMEOUT),
+                                start, time.monotonic())
+        except requests.RequestException as e:
+            results[key] = (e, start, time.monotonic())
+
+    threads = [threading.Thread(target=heavy, args=(k,)) for k in keys]
+    for t in threads:
+        t.start()
+        # Each starts once the one before is read and running: a worker
+        # that runs a search does not accept, so the next connection went
+        # to the other worker (both of them ran one, before heavy threads).
+        time.sleep(0.5 if SLOW else 0.15)
+    return threads, results
+
+
+def kept_alive(server, api):
+    """One HTTP/1.1 connection, kept alive, and a GET of a path on it that
+    returns its time; the connection must stay the same one."""
+    where = urlsplit(server.base)
+    conn = http.client.HTTPConnection(where.hostname, where.port, timeout=TIMEOUT)
+    headers = {"Authorization": api.headers["Authorization"]}
+
+    def get(path):
+        start = time.monotonic()
+        conn.request("GET", path, headers=headers)
+        r = conn.getresponse()
+        body = r.read()
+        assert r.status == 200, body
+        assert not r.will_close, r.headers
+        return time.monotonic() - start
+    return conn, get
+
+
+def test_heavy_requests_never_stall_a_kept_alive_connection(loaded, make_server):
+    """libmicrohttpd ties a connection to the worker that accepted it, and a
+    worker serves all of its connections in one loop. Two of the heaviest
+    searches on a server with two workers and two heavy slots: when heavy
+    work ran on the workers, each worker ran one, and every light request
+    waited for a search, on a kept-alive connection as on a new one. Heavy
+    work has threads of its own now: 20 GETs on a connection kept alive
+    from before the searches, and 20 on new connections, made while both
+    run, are each answered at once."""
+    _, api, lst = loaded
+    s = make_server("--rate-limit", "0", "--threads", "2", "--heavy-slots", "2",
+                    db=loaded[0].db)
+    path = f"{LISTS}/{lst['id']}"
+    conn, get = kept_alive(s, api)
+    get(path)
+    sock = conn.sock
+    threads, results = start_heaviest(s.base, api, lst, "ab")
+    kept, new = [], []
+    for _ in range(20):
+        kept.append(get(path))
+        with fresh(api) as session:
+            r, took = timed(session.get, s.base + path)
+        assert r.status_code == 200, r.text
+        new.append(took)
+    last_light = time.monotonic()
+    assert conn.sock is sock, "the kept-alive connection was closed"
+    conn.close()
+    for t in threads:
+        t.join(TIMEOUT)
+    assert max(kept) < FAST, f"GETs on the kept-alive connection took {sorted(kept)[-3:]} s"
+    assert max(new) < FAST, f"GETs on new connections took {sorted(new)[-3:]} s"
+    for key in "ab":
+        r, _, end = results[key]
+        assert r.status_code == 200, r.text[:500]
+        assert len(r.json()["entities"]) == 100
+        assert end > last_light, f"search {key} was over before the light GETs were"
+
+
+def test_a_client_that_leaves_while_its_search_runs_costs_nothing(loaded, make_server):
+    """A client resets its connection while its search runs on a heavy
+    thread (libmicrohttpd does not look at a suspended connection, so it
+    learns of it only when the answer is written). The server goes on,
+    the search's slot and thread are given back, and the server stops
+    clean (no sanitizer report: nothing leaked, nothing freed twice)."""
+    _, api, lst = loaded
+    s = make_server("--rate-limit", "0", "--threads", "2", db=loaded[0].db)  # one slot
+    where = urlsplit(s.base)
+    search_path = f"{LISTS}/{lst['id']}/contacts/search"
+    body = json.dumps(heaviest(lst["id"])).encode()
+    sock = socket.create_connection((where.hostname, where.port), timeout=TIMEOUT)
+    sock.sendall(f"POST {search_path} HTTP/1.1\r\nHost: {where.netloc}\r\n"
+                 f"Authorization: {api.headers['Authorization']}\r\n"
+                 f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+                 .encode() + body)
+    time.sleep(0.5 if SLOW else 0.15)  # read and running
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()  # a reset, not a polite close
+    with fresh(api) as session:
+        r, took = timed(session.get, f"{s.base}{LISTS}/{lst['id']}")
+        assert r.status_code == 200 and took < FAST, (r.status_code, took)
+        line = f"event=request method=POST path={search_path} "
+        deadline = time.monotonic() + TIMEOUT
+        while line not in s.log_text():
+            assert time.monotonic() < deadline, s.log_text()[-2000:]
+            time.sleep(0.05)
+        logged = s.log_text().split(line)[1].split("\n")[0]
+        assert "aborted=true" in logged, logged  # its answer met the reset
+        # The one slot is free: another search is served.
+        r = session.post(s.base + search_path, timeout=TIMEOUT, json={
+            "pageSize": 1, "criteria": {"clauses": [{"predicates": [
+                {"column": "first", "operator": "EQUALS", "value": "n77"}]}]}})
+        assert r.status_code == 200 and r.json()["total"] == 1, r.text
+
+
+def test_a_stop_while_searches_run_ends_them_at_once(loaded, make_server):
+    """SIGTERM while two searches run: they stop at once, each answered 503
+    service.unavailable (the server is stopping) with Retry-After, rather
+    than hold the stop for up to the deadline; the server exits 0 quickly,
+    with no sanitizer report (Server.stop checks both)."""
+    _, api, lst = loaded
+    s = make_server("--rate-limit", "0", "--threads", "2", "--heavy-slots", "2",
+                    db=loaded[0].db)
+    threads, results = start_heaviest(s.base, api, lst, "ab")
+    start = time.monotonic()
+    s.stop()
+    took = time.monotonic() - start
+    for t in threads:
+        t.join(TIMEOUT)
+    for key in "ab":
+        r, _, _ = results[key]
+        assert isinstance(r, requests.Response), r
+        assert r.status_code == 503, (r.status_code, r.text[:300])
+        assert_error(r, 503, "service.unavailable",
+                     contains="the server is stopping: the contact search was stopped "
+                              "before it finished")
+        assert r.headers["Retry-After"] == "1"
+    assert took < QUICK, f"the stop took {took:.2f} s"
 
 
 # The HTTP layer ---------------------------------------------------------------
