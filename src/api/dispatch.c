@@ -338,7 +338,12 @@ static void answer_problem(struct api_ctx *c)
 	json_decref(c->res->json);
 	c->res->status = c->problem.status;
 	c->res->json = problem_to_json(&c->problem, c->req->correlation_id);
-	if (c->problem.status >= 500)
+	/* A 503 is a limit doing its job (busy, deadline, stopping): worth a
+	 * warning, not an error. */
+	if (c->problem.status == 503)
+		log_warn("event=request_refused correlation_id=%s message=\"%s\"",
+			 c->req->correlation_id, c->problem.message);
+	else if (c->problem.status >= 500)
 		log_error("event=request_failed correlation_id=%s message=\"%s\"",
 			  c->req->correlation_id, c->problem.message);
 }
