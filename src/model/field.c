@@ -207,21 +207,21 @@ static int check_string(json_t *v, const struct field *f, const char *where, str
 	const char *s = json_string_value(v);
 	size_t len = json_string_length(v);
 	long chars = utf8_count(s, len);
+	/* Every refusal below names its field in details, as the cloud's do. */
 	if (f->max && chars > (long)f->max)
-		return problem_set(p, 400, "invalid.value",
-				   "%s is %ld characters long; the limit is %u", where, chars,
-				   f->max);
+		return problem_detail_set(p, where, "%s is %ld characters long; the limit is %u",
+					  where, chars, f->max);
 	if ((f->flags & F_NO_CONTROL) && text_has_control(s, len))
-		return problem_set(p, 400, "invalid.value",
-				   "%s contains a control character (such as a tab or newline); "
-				   "remove it",
-				   where);
+		return problem_detail_set(p, where,
+					  "%s contains a control character (such as a tab or "
+					  "newline); remove it",
+					  where);
 	if (f->flags & F_NOT_BLANK) {
 		size_t i = 0;
 		while (i < len && (s[i] == ' ' || s[i] == '\t'))
 			i++;
 		if (i == len)
-			return problem_set(p, 400, "invalid.value", "%s must not be blank", where);
+			return problem_detail_set(p, where, "%s must not be blank", where);
 	}
 	if (!f->enum_values)
 		return 0;
@@ -234,8 +234,8 @@ static int check_string(json_t *v, const struct field *f, const char *where, str
 	}
 	char allowed[256];
 	allowed_values(f, allowed, sizeof(allowed));
-	return problem_set(
-		p, 400, "invalid.value",
+	return problem_detail_set(
+		p, where,
 		"Value [%.100s] is not valid for field type [%s]. Allowable values are: %s", s,
 		where, allowed);
 }
@@ -245,8 +245,8 @@ static int check_array(json_t *v, const struct field *f, enum field_mode mode, c
 {
 	size_t n = json_array_size(v);
 	if (f->max && n > f->max)
-		return problem_set(p, 400, "invalid.value", "%s has %zu entries; the limit is %u",
-				   where, n, f->max);
+		return problem_detail_set(p, where, "%s has %zu entries; the limit is %u", where, n,
+					  f->max);
 	struct field item = {.name = f->name,
 			     .type = f->item_type,
 			     .flags = f->flags & (F_NO_CONTROL | F_NOT_BLANK),
@@ -257,7 +257,7 @@ static int check_array(json_t *v, const struct field *f, enum field_mode mode, c
 		snprintf(at, sizeof(at), "%s[%zu]", where, i);
 		json_t *elem = json_array_get(v, i);
 		if (json_is_null(elem))
-			return problem_set(p, 400, "invalid.value", "%s must not be null", at);
+			return problem_detail_set(p, at, "%s must not be null", at);
 		if (check_value(elem, &item, mode, what, at, p))
 			return -1;
 	}

@@ -22,17 +22,37 @@ void problem_release(struct problem *p)
 	problem_init(p);
 }
 
+static void vset(struct problem *p, int status, const char *code, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+
+static void vset(struct problem *p, int status, const char *code, const char *fmt, va_list ap)
+{
+	p->status = status;
+	snprintf(p->code, sizeof(p->code), "%s", code);
+	vsnprintf(p->message, sizeof(p->message), fmt, ap);
+	utf8_trim_partial(p->message);
+}
+
 int problem_set(struct problem *p, int status, const char *code, const char *fmt, ...)
 {
 	if (!p)
 		return -1;
-	p->status = status;
-	snprintf(p->code, sizeof(p->code), "%s", code);
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(p->message, sizeof(p->message), fmt, ap);
+	vset(p, status, code, fmt, ap);
 	va_end(ap);
-	utf8_trim_partial(p->message);
+	return -1;
+}
+
+int problem_detail_set(struct problem *p, const char *field, const char *fmt, ...)
+{
+	if (!p)
+		return -1;
+	problem_add_detail(p, "INVALID_VALUE", field);
+	va_list ap;
+	va_start(ap, fmt);
+	vset(p, 400, "invalid.value", fmt, ap);
+	va_end(ap);
 	return -1;
 }
 

@@ -20,6 +20,10 @@ void problem_release(struct problem *p);
 int problem_set(struct problem *p, int status, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 void problem_add_detail(struct problem *p, const char *error_code, const char *field_name);
+/* The common refusal: 400 invalid.value with one INVALID_VALUE detail
+ * naming `field`. Returns -1. */
+int problem_detail_set(struct problem *p, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* Adds a top-level member to the body; takes the reference to value. */
 void problem_put(struct problem *p, const char *key, json_t *value);
 /* The ErrorBody JSON; context_id is the request's correlation id. */

@@ -356,3 +356,16 @@ def test_body_just_under_the_limit_reaches_validation(api):
     err = assert_error(api.post(LISTS, data=raw, headers={"Content-Type": "application/json"}),
                        400, "invalid.value", contains="timeZone")
     assert "limit is 64" in err["message"]
+
+
+@pytest.mark.parametrize("body,field", [
+    ({"status": ""}, "status"),
+    ({"status": " ACTIVE "}, "status"),
+    ({"name": "x" * 300}, "name"),
+    ({"name": "   "}, "name"),
+    ({"columnNames": ["a"] * 0 + ["a", None]}, "columnNames[1]"),
+    ({"columnNames": [f"c{i}" for i in range(60)]}, "columnNames"),
+])
+def test_every_field_refusal_names_its_field_in_details(api, body, field):
+    b = dict({"name": "details", "columnNames": ["a"]}, **body)
+    assert_error(api.post(LISTS, json=b), 400, "invalid.value", field=field)

@@ -410,3 +410,15 @@ def test_a_sorted_search_of_an_empty_list_or_with_no_match_is_an_empty_page(api)
                    json={"contactSorts": [{"fieldName": "first"}]})
     assert out.status_code == 200, out.text
     assert out.json()["entities"] == [] and out.json()["contactsCount"] == 0
+
+
+@pytest.mark.parametrize("predicate,field", [
+    ({"column": "first", "operator": "EQUALS", "value": "a", "columnType": "date"},
+     "criteria.clauses[0].predicates[0].columnType"),
+    ({"column": "first", "operator": "IN", "range": {"inSet": ["x"] * 1001}},
+     "criteria.clauses[0].predicates[0].range.inSet"),
+])
+def test_field_refusals_in_a_search_name_their_field(api, lst, predicate, field):
+    body = {"criteria": {"clauses": [{"predicates": [predicate]}]}}
+    assert_error(api.post(f"{LISTS}/{lst['id']}/contacts/search", json=body), 400,
+                 "invalid.value", field=field)
