@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define INPUT_BUFFER (64u << 10)
 
@@ -25,6 +26,7 @@ struct csv_decoder {
 	char spill[8];
 	size_t spill_start, spill_len;
 	bool eof, flushed, failed;
+	bool bom_checked;
 	/* Where the converted text has got to: the line, characters on it. */
 	unsigned long line, column;
 	bool after_cr;
@@ -79,7 +81,7 @@ void csv_decoder_reset(struct csv_decoder *d)
 	iconv(d->cd, NULL, NULL, NULL, NULL);
 	d->start = d->len = d->spill_start = d->spill_len = 0;
 	d->offset = 0;
-	d->eof = d->flushed = d->failed = d->after_cr = d->has_error = false;
+	d->eof = d->flushed = d->failed = d->after_cr = d->has_error = d->bom_checked = false;
 	d->line = 1;
 	d->column = 0;
 }
@@ -160,6 +162,24 @@ static ssize_t from_spill(struct csv_decoder *d, char *buf, size_t size)
 	return handed_out(d, buf, n);
 }
 
+/* A byte order mark says what the file is whatever --encoding says: a
+ * UTF-16 file read as windows-1252 would otherwise be reported as a header
+ * of empty, repeated columns. NULL when the mark fits the encoding. */
+static const char *bom_mismatch(const struct csv_decoder *d)
+{
+	const unsigned char *b = (const unsigned char *)d->in + d->start;
+	bool wide = strcasestr(d->name, "16") || strcasestr(d->name, "32") ||
+		    strcasestr(d->name, "ucs");
+	bool utf8 = strcasecmp(d->name, "utf-8") == 0 || strcasecmp(d->name, "utf8") == 0;
+	if (d->len >= 2 && !wide &&
+	    ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF)))
+		return "the file starts with a UTF-16 byte order mark: pass --encoding utf-16";
+	if (d->len >= 3 && !utf8 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF)
+		return "the file starts with a UTF-8 byte order mark: it is UTF-8 already; leave "
+		       "out --encoding";
+	return NULL;
+}
+
 ssize_t csv_decoder_read(void *ctx, char *buf, size_t size)
 {
 	struct csv_decoder *d = ctx;
@@ -170,6 +190,12 @@ ssize_t csv_decoder_read(void *ctx, char *buf, size_t size)
 	if (d->spill_len)
 		return from_spill(d, buf, size);
 	for (;;) {
+		if (!d->bom_checked && d->offset == 0 && (d->len >= 3 || d->eof)) {
+			d->bom_checked = true;
+			const char *why = bom_mismatch(d);
+			if (why)
+				return fail(d, "%s, not --encoding %.40s", why, d->name);
+		}
 		if (d->len) {
 			int e;
 			size_t n = convert(d, buf, size, &e);

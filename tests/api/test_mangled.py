@@ -184,6 +184,17 @@ def test_utf16_is_named_then_converted(tmp_path, list_file, target, encoding, da
     assert get_name(target, lid, "2") == "“quoted” Renée"
 
 
+@pytest.mark.parametrize("data,encoding,needle", [
+    (LE_BOM, "windows-1252", "UTF-16 byte order mark: pass --encoding utf-16"),
+    (b"\xef\xbb\xbf" + WIN1252.encode("utf-8"), "windows-1252", "it is UTF-8 already"),
+])
+def test_a_byte_order_mark_overrules_a_wrong_encoding(tmp_path, list_file, data, encoding,
+                                                      needle):
+    f = write(tmp_path, "bom.csv", data)
+    rc, out, err = dialbook("validate", "--list", list_file, "--encoding", encoding, f, check=1)
+    assert needle in out and "DUPLICATE_COLUMNS" not in out, out
+
+
 def test_the_server_names_utf16_too(api):
     lst = api.post(LISTS, json=LIST_JSON).json()
     upload(api, lst["id"], WIN1252.encode("utf-16"))
