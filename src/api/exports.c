@@ -51,7 +51,7 @@ int exports_start(struct api_ctx *c)
 	snprintf(job.list_id, sizeof(job.list_id), "%s", cl.id);
 	snprintf(job.file_path, sizeof(job.file_path), "%s/%s.export.csv", c->srv->files_dir,
 		 job.id);
-	job.state = JOB_RUNNING;
+	job.state = JOB_PENDING; /* until a server claims it */
 	job.date_created = job.date_modified = time_now_ms();
 	contact_list_release(&cl);
 	unsigned max = c->srv->limits.max_exports_per_org;
@@ -68,7 +68,7 @@ int exports_start(struct api_ctx *c)
 	}
 	if (rc != STORE_OK)
 		return api_store_failed(c);
-	job_runner_submit(c->srv->jobs, JOB_EXPORT, job.org_id, job.id, job.list_id);
+	job_runner_wake(c->srv->jobs);
 	char uri[96];
 	snprintf(uri, sizeof(uri), DOWNLOADS "%s", job.id);
 	return api_reply(c, 200, json_pack("{s:s,s:s}", "id", job.id, "selfUri", uri));

@@ -361,7 +361,7 @@ int uploads_finish(struct api_ctx *c)
 	u->kept = true;
 	close(u->fd);
 	u->fd = -1;
-	job_runner_submit(c->srv->jobs, JOB_IMPORT, job.org_id, job.id, job.list_id);
+	job_runner_wake(c->srv->jobs);
 	log_info("event=import_queued import_id=%s list_id=%s bytes=%llu correlation_id=%s", job.id,
 		 job.list_id, u->bytes, req->correlation_id);
 	return api_reply(c, 200, json_pack("{s:s}", "correlationId", job.id));

@@ -60,6 +60,11 @@
 #define DB_MAX_EXPORTS_PER_ORG	4 /* exports pending or running; --max-exports-per-org */
 #define DB_CAP_RETRY_AFTER_S	5 /* Retry-After of a refusal at those two caps */
 
+/* Jobs claimed from the store with leases (docs/design.md). */
+#define DB_JOB_LEASE_S	   30	/* a job's lease, renewed every third of it; --job-lease */
+#define DB_MAX_JOB_LEASE_S 3600 /* the longest --job-lease */
+#define DB_JOB_POLL_MS	   1000 /* an idle worker looks for other servers' jobs */
+
 /* The limits a running server applies; filled from the defaults above. */
 struct db_limits {
 	size_t max_json_body;

@@ -6,12 +6,11 @@
 
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "common/limits.h"
 #include "store/pool.h"
 #include "store/store.h"
-
-enum job_kind { JOB_IMPORT, JOB_EXPORT };
 
 /* Why an export failed when dialbookd stopped under it. */
 #define JOB_EXPORT_STOPPED "dialbookd stopped during the export; start a new one"
@@ -21,15 +20,21 @@ struct job_env {
 	const char *files_dir; /* uploads, rejected rows and exports live here */
 	atomic_bool *cancel;   /* set when the server stops */
 	atomic_bool *dropped;  /* this job's list was deleted (set per run; may be NULL) */
+	const char *owner;     /* this server's instance id, random per start: its leases */
+	int64_t lease_ms;      /* how long a claimed job is held without renewal; --job-lease */
 };
 
 struct job_runner;
 
+/* Fails the running jobs whose lease expired (jobs_expire), then starts a
+ * keeper thread that renews this server's leases every lease_ms / 3 and
+ * fails expired ones, and `threads` workers that claim pending jobs from
+ * the store (any server's), polling every DB_JOB_POLL_MS. */
 struct job_runner *job_runner_start(struct store_pool *pool, unsigned threads,
 				    const struct job_env *env);
-/* Queues job `id` of org_id's list list_id. */
-void job_runner_submit(struct job_runner *r, enum job_kind kind, const char *org_id, const char *id,
-		       const char *list_id);
+/* A job was added to the store: wakes an idle worker now rather than at
+ * its next poll. Only a hint: whichever server claims first runs it. */
+void job_runner_wake(struct job_runner *r);
 /* The list was deleted: its running jobs stop at their next check (rows in
  * this process; a job elsewhere stops when its row is found gone). */
 void job_runner_drop_list(struct job_runner *r, const char *list_id);
@@ -60,10 +65,11 @@ void sweeper_stop(struct sweeper *w);
 void import_run(struct store *s, const struct job_env *env, const char *org_id, const char *job_id);
 void export_run(struct store *s, const struct job_env *env, const char *org_id, const char *job_id);
 
-/* At start, before any job runs: the imports and exports a stopped
- * server left pending or running fail, imports with the reason
- * INTERRUPTED (DESIGN.md §3.15) and words that say what to do. *count
- * says how many imports. A store_status. */
-int jobs_interrupt(struct store *s, int64_t *count);
+/* The running imports and exports whose lease ended before now_ms (their
+ * server died) fail, imports with the reason INTERRUPTED (DESIGN.md §3.15)
+ * and words that say what to do; a job another live server holds is never
+ * touched. Not taken over: an import's batches are committed as it goes.
+ * *count says how many imports. A store_status. */
+int jobs_expire(struct store *s, int64_t now_ms, int64_t *count);
 
 #endif

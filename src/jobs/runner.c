@@ -1,6 +1,8 @@
-/* A queue of job ids under one mutex, and worker threads that take them.
- * Each worker says which list its job is for, so that deleting the list
- * stops the job at once. */
+/* Worker threads that claim jobs from the store, and a keeper that holds
+ * this server's leases. The store is the queue: any server on the database
+ * may claim a job any server accepted, so a submit here is only a hint that
+ * wakes a worker at once instead of at its next poll. Each worker says which
+ * list its job is for, so that deleting the list stops the job at once. */
 #include "jobs/jobs.h"
 #include "common/log.h"
 #include "common/text.h"
@@ -10,14 +12,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
-
-struct queued {
-	struct queued *next;
-	enum job_kind kind;
-	char org_id[UUID_STR_LEN];
-	char id[UUID_STR_LEN];
-	char list_id[UUID_STR_LEN];
-};
+#include <time.h>
 
 struct worker {
 	struct job_runner *r;
@@ -28,18 +23,53 @@ struct worker {
 
 struct job_runner {
 	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	struct queued *head, *tail;
-	bool stopping;
+	pthread_cond_t wake; /* on CLOCK_MONOTONIC */
+	unsigned long hints; /* submits so far: a worker that saw them all may sleep */
+	bool stopping, keeper_stopping;
 	struct store_pool *pool;
 	struct job_env env;
 	struct worker *workers;
 	unsigned count;
+	pthread_t keeper;
+	bool keeper_started;
 };
 
 bool job_should_stop(const struct job_env *env)
 {
 	return atomic_load(env->cancel) || (env->dropped && atomic_load(env->dropped));
+}
+
+/* Waits on r->wake until ms have passed or something wakes it; r->lock held. */
+static void wait_ms(struct job_runner *r, int64_t ms)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_cond_timedwait(&r->wake, &r->lock, &until);
+}
+
+static void run_claimed(struct worker *w, struct store *s, const struct job_env *env,
+			const struct job_claimed *c)
+{
+	struct job_runner *r = w->r;
+	pthread_mutex_lock(&r->lock);
+	snprintf(w->list_id, sizeof(w->list_id), "%s", c->list_id);
+	atomic_store(&w->dropped, false);
+	pthread_mutex_unlock(&r->lock);
+	log_info("event=job_claimed kind=%s id=%s owner=%s",
+		 c->kind == STORE_JOB_IMPORT ? "import" : "export", c->id, env->owner);
+	if (c->kind == STORE_JOB_IMPORT)
+		import_run(s, env, c->org_id, c->id);
+	else
+		export_run(s, env, c->org_id, c->id);
+	pthread_mutex_lock(&r->lock);
+	w->list_id[0] = '\0';
+	pthread_mutex_unlock(&r->lock);
 }
 
 static void *work(void *arg)
@@ -48,33 +78,57 @@ static void *work(void *arg)
 	struct job_runner *r = w->r;
 	struct job_env env = r->env;
 	env.dropped = &w->dropped;
-	for (;;) {
-		pthread_mutex_lock(&r->lock);
-		while (!r->head && !r->stopping)
-			pthread_cond_wait(&r->wake, &r->lock);
-		if (r->stopping) {
-			pthread_mutex_unlock(&r->lock);
-			return NULL;
-		}
-		struct queued *q = r->head;
-		r->head = q->next;
-		if (!r->head)
-			r->tail = NULL;
-		snprintf(w->list_id, sizeof(w->list_id), "%s", q->list_id);
-		atomic_store(&w->dropped, false);
+	pthread_mutex_lock(&r->lock);
+	while (!r->stopping) {
+		unsigned long seen = r->hints;
 		pthread_mutex_unlock(&r->lock);
 		struct store *s = store_pool_get(r->pool);
-		if (s) {
-			if (q->kind == JOB_IMPORT)
-				import_run(s, &env, q->org_id, q->id);
-			else
-				export_run(s, &env, q->org_id, q->id);
-		}
+		struct job_claimed c;
+		const struct job_lease lease = {env.owner, time_now_ms() + env.lease_ms};
+		int rc = s ? store_job_claim(s, &lease, &c) : STORE_FAILED;
+		if (rc == STORE_OK)
+			run_claimed(w, s, &env, &c);
 		pthread_mutex_lock(&r->lock);
-		w->list_id[0] = '\0';
-		pthread_mutex_unlock(&r->lock);
-		free(q);
+		/* Nothing to claim: sleep until a submit here or the next poll,
+		 * which finds the jobs other servers accepted. */
+		if (rc != STORE_OK && !r->stopping && r->hints == seen)
+			wait_ms(r, DB_JOB_POLL_MS);
 	}
+	pthread_mutex_unlock(&r->lock);
+	return NULL;
+}
+
+/* Renews this server's leases, then fails the running jobs whose lease
+ * ran out (their server died), whoever held them. */
+static void keep_leases(struct store *s, const struct job_env *env)
+{
+	int64_t now = time_now_ms();
+	const struct job_lease lease = {env->owner, now + env->lease_ms};
+	if (store_jobs_renew(s, &lease, NULL) != STORE_OK)
+		log_error("event=job_lease_renew_failed owner=%s", env->owner);
+	int64_t failed = 0;
+	if (jobs_expire(s, now, &failed) == STORE_OK && failed > 0)
+		log_warn("event=imports_interrupted count=%lld", (long long)failed);
+}
+
+static void *keeper(void *arg)
+{
+	struct job_runner *r = arg;
+	/* Three renewals per lease: one may wait out a busy store. */
+	int64_t tick = r->env.lease_ms / 3 > 0 ? r->env.lease_ms / 3 : 1;
+	pthread_mutex_lock(&r->lock);
+	while (!r->keeper_stopping) {
+		wait_ms(r, tick);
+		if (r->keeper_stopping)
+			break;
+		pthread_mutex_unlock(&r->lock);
+		struct store *s = store_pool_get(r->pool);
+		if (s)
+			keep_leases(s, &r->env);
+		pthread_mutex_lock(&r->lock);
+	}
+	pthread_mutex_unlock(&r->lock);
+	return NULL;
 }
 
 struct job_runner *job_runner_start(struct store_pool *pool, unsigned threads,
@@ -84,13 +138,24 @@ struct job_runner *job_runner_start(struct store_pool *pool, unsigned threads,
 	if (!r)
 		abort();
 	pthread_mutex_init(&r->lock, NULL);
-	pthread_cond_init(&r->wake, NULL);
+	pthread_condattr_t attr;
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&r->wake, &attr);
+	pthread_condattr_destroy(&attr);
 	r->pool = pool;
 	r->env = *env;
+	/* At start, before any claim: what dead servers left running. */
+	struct store *s = store_pool_get(pool);
+	if (s)
+		keep_leases(s, env);
+	r->keeper_started = pthread_create(&r->keeper, NULL, keeper, r) == 0;
+	if (!r->keeper_started)
+		log_error("event=job_keeper_failed error=\"cannot start its thread\"");
 	r->workers = calloc(threads, sizeof(*r->workers));
 	if (!r->workers)
 		abort();
-	for (unsigned i = 0; i < threads; i++) {
+	for (unsigned i = 0; r->keeper_started && i < threads; i++) {
 		struct worker *w = &r->workers[r->count];
 		w->r = r;
 		atomic_init(&w->dropped, false);
@@ -100,30 +165,18 @@ struct job_runner *job_runner_start(struct store_pool *pool, unsigned threads,
 	return r;
 }
 
-void job_runner_submit(struct job_runner *r, enum job_kind kind, const char *org_id, const char *id,
-		       const char *list_id)
+void job_runner_wake(struct job_runner *r)
 {
-	struct queued *q = calloc(1, sizeof(*q));
-	if (!q)
-		abort();
-	q->kind = kind;
-	snprintf(q->org_id, sizeof(q->org_id), "%s", org_id);
-	snprintf(q->id, sizeof(q->id), "%s", id);
-	snprintf(q->list_id, sizeof(q->list_id), "%s", list_id);
 	pthread_mutex_lock(&r->lock);
-	if (r->tail)
-		r->tail->next = q;
-	else
-		r->head = q;
-	r->tail = q;
-	pthread_cond_signal(&r->wake);
+	r->hints++;
+	pthread_cond_broadcast(&r->wake);
 	pthread_mutex_unlock(&r->lock);
 }
 
 void job_runner_drop_list(struct job_runner *r, const char *list_id)
 {
-	/* Queued jobs of the list need nothing: their rows are gone, so they
-	 * end as soon as they start. */
+	/* Pending jobs of the list need nothing: their rows are gone, so no
+	 * one claims them. */
 	pthread_mutex_lock(&r->lock);
 	for (unsigned i = 0; i < r->count; i++)
 		if (strcmp(r->workers[i].list_id, list_id) == 0)
@@ -142,31 +195,30 @@ void job_runner_stop(struct job_runner *r)
 	pthread_mutex_unlock(&r->lock);
 	for (unsigned i = 0; i < r->count; i++)
 		pthread_join(r->workers[i].thread, NULL);
-	/* Jobs still queued stay pending in the store: the next start marks
-	 * them interrupted. */
-	while (r->head) {
-		struct queued *q = r->head;
-		r->head = q->next;
-		log_info("event=job_dropped kind=%s id=%s",
-			 q->kind == JOB_IMPORT ? "import" : "export", q->id);
-		free(q);
-	}
+	/* The keeper last: the leases hold while the workers wind down.
+	 * Pending jobs stay pending in the store for any server to claim. */
+	pthread_mutex_lock(&r->lock);
+	r->keeper_stopping = true;
+	pthread_cond_broadcast(&r->wake);
+	pthread_mutex_unlock(&r->lock);
+	if (r->keeper_started)
+		pthread_join(r->keeper, NULL);
 	pthread_cond_destroy(&r->wake);
 	pthread_mutex_destroy(&r->lock);
 	free(r->workers);
 	free(r);
 }
 
-int jobs_interrupt(struct store *s, int64_t *count)
+int jobs_expire(struct store *s, int64_t now_ms, int64_t *count)
 {
 	/* The reason is the cloud's vocabulary; the words say what to do. */
 	const struct job_interruption why = {
 		.import_reason = "INTERRUPTED",
-		.import_detail = "dialbookd stopped while the import ran; rows committed before "
+		.import_detail = "the dialbookd running the import stopped; rows committed before "
 				 "that are kept. Upload the file again (with contact-id-name, a "
 				 "re-run is idempotent)",
 		.export_detail = JOB_EXPORT_STOPPED,
-		.at = time_now_ms(),
+		.at = now_ms,
 	};
-	return store_jobs_interrupt(s, &why, count);
+	return store_jobs_expire(s, &why, count);
 }

@@ -51,6 +51,8 @@ static const char serve_help[] =
 	"  --retention DURATION how long exports and rejected rows stay downloadable\n"
 	"                       (default 24h; seconds, or a number with s, m, h or d)\n"
 	"  --sweep-interval DURATION  how often files no job needs are deleted (default 60s)\n"
+	"  --job-lease DURATION how long a job stays claimed by a server that stopped\n"
+	"                       renewing it (default 30s); then any server fails it\n"
 	"  --max-uploads-per-org N, --max-exports-per-org N\n"
 	"                       uploads in flight and exports pending or running at once\n"
 	"                       per organization (default 4 each; more is 429)\n"
@@ -83,7 +85,7 @@ struct serve_args {
 	unsigned long long max_upload;
 	unsigned long long max_per_list, max_per_org;
 	unsigned deadline_ms, heavy_slots; /* heavy_slots 0: threads - 1 */
-	unsigned retention_s, sweep_interval_s;
+	unsigned retention_s, sweep_interval_s, job_lease_s;
 	unsigned max_uploads, max_exports;
 	const char *dev_client_file;
 	const char *docs_dir;
@@ -142,6 +144,7 @@ static int parse_count(const char *s, unsigned long long *out)
 enum {
 	OPT_RETENTION = 0x200,
 	OPT_SWEEP_INTERVAL,
+	OPT_JOB_LEASE,
 	OPT_MAX_UPLOADS,
 	OPT_MAX_EXPORTS,
 };
@@ -223,6 +226,7 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 		{"heavy-slots", required_argument, NULL, OPT_HEAVY_SLOTS},
 		{"retention", required_argument, NULL, OPT_RETENTION},
 		{"sweep-interval", required_argument, NULL, OPT_SWEEP_INTERVAL},
+		{"job-lease", required_argument, NULL, OPT_JOB_LEASE},
 		{"max-uploads-per-org", required_argument, NULL, OPT_MAX_UPLOADS},
 		{"max-exports-per-org", required_argument, NULL, OPT_MAX_EXPORTS},
 		{"help", no_argument, NULL, 'h'},
@@ -240,6 +244,7 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 	a->deadline_ms = DB_REQUEST_DEADLINE_MS;
 	a->retention_s = DB_FILE_RETENTION_S;
 	a->sweep_interval_s = DB_SWEEP_INTERVAL_S;
+	a->job_lease_s = DB_JOB_LEASE_S;
 	a->max_uploads = DB_MAX_UPLOADS_PER_ORG;
 	a->max_exports = DB_MAX_EXPORTS_PER_ORG;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -384,6 +389,13 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 					"--sweep-interval wants a duration from 1s to 1d "
 					"(seconds, or a number with s, m, h or d), got %s",
 					optarg);
+			break;
+		case OPT_JOB_LEASE:
+			if (parse_duration(optarg, DB_MAX_JOB_LEASE_S, &a->job_lease_s))
+				return usage_error(NULL,
+						   "--job-lease wants a duration from 1s to 1h "
+						   "(seconds, or a number with s, m or h), got %s",
+						   optarg);
 			break;
 		case OPT_MAX_UPLOADS:
 		case OPT_MAX_EXPORTS: {
@@ -640,13 +652,17 @@ int cmd_serve(int argc, char **argv)
 			snprintf(docs_dir, sizeof(docs_dir), "api-page");
 	}
 	api.docs_dir = docs_dir;
-	int64_t interrupted = 0;
-	struct store *main_store = store_pool_get(api.pool);
-	if (jobs_interrupt(main_store, &interrupted) == STORE_OK && interrupted > 0)
-		log_warn("event=imports_interrupted count=%lld", (long long)interrupted);
 	static atomic_bool cancel;
 	atomic_store(&cancel, false);
-	struct job_env env = {.limits = &api.limits, .files_dir = files_dir, .cancel = &cancel};
+	/* This process's name on the leases of the jobs it runs: a restart is
+	 * another server, which waits for the old leases to expire. */
+	char instance_id[UUID_STR_LEN];
+	text_uuid_new(instance_id);
+	struct job_env env = {.limits = &api.limits,
+			      .files_dir = files_dir,
+			      .cancel = &cancel,
+			      .owner = instance_id,
+			      .lease_ms = (int64_t)a.job_lease_s * 1000};
 
 	/* Signals are taken by sigwait below; worker threads inherit the mask. */
 	sigset_t stop;

@@ -340,9 +340,22 @@ int store_export_get_any_org(struct store *s, const char *id, struct export_job 
 	return s->ops->export_get(s, NULL, id, out);
 }
 
-int store_jobs_interrupt(struct store *s, const struct job_interruption *why, int64_t *count)
+int store_job_claim(struct store *s, const struct job_lease *lease, struct job_claimed *out)
+{
+	assert(lease && lease->owner && *lease->owner && out);
+	return s->ops->job_claim(s, lease, out);
+}
+
+int store_jobs_renew(struct store *s, const struct job_lease *lease, int64_t *renewed)
+{
+	assert(lease && lease->owner && *lease->owner);
+	int64_t ignored;
+	return s->ops->jobs_renew(s, lease, renewed ? renewed : &ignored);
+}
+
+int store_jobs_expire(struct store *s, const struct job_interruption *why, int64_t *count)
 {
 	assert(why && why->import_reason && why->import_detail && why->export_detail && count);
 	*count = 0;
-	return s->ops->jobs_interrupt(s, why, count);
+	return s->ops->jobs_expire(s, why, count);
 }

@@ -142,6 +142,11 @@ struct import_job {
 	 * of strings, as many as fit (empty when none). */
 	char ignored_columns[8192];
 	int64_t date_created, date_modified;
+	/* The server that claimed the job (empty until claimed, and again once
+	 * its lease expired) and when its lease ends, ms. Set by
+	 * store_job_claim and store_jobs_renew; add and update keep them. */
+	char owner[UUID_STR_LEN];
+	int64_t lease_expires_at;
 };
 
 struct export_job {
@@ -153,15 +158,34 @@ struct export_job {
 	char file_path[512];
 	char failure_detail[256];
 	int64_t date_created, date_modified;
+	char owner[UUID_STR_LEN]; /* as in import_job */
+	int64_t lease_expires_at;
 };
 
-/* What the jobs left unfinished by a stopped server become (src/jobs
- * decides the words; the store writes them). */
+/* What a running job whose lease expired (its server died) becomes
+ * (src/jobs decides the words; the store writes them). */
 struct job_interruption {
-	const char *import_reason; /* failure_reason of pending and running imports */
+	const char *import_reason; /* failure_reason of the imports */
 	const char *import_detail; /* their failure_detail */
-	const char *export_detail; /* failure_detail of pending and running exports */
-	int64_t at;		   /* their date_modified, ms */
+	const char *export_detail; /* failure_detail of the exports */
+	int64_t at;		   /* now: leases that end before it expired; date_modified */
+};
+
+/* A server's hold on jobs: its instance id (random per process start) and
+ * the end of the lease it takes or renews, ms. */
+struct job_lease {
+	const char *owner;
+	int64_t expires_at;
+};
+
+enum store_job_kind { STORE_JOB_IMPORT, STORE_JOB_EXPORT };
+
+/* A job just claimed: enough to run it and to stop it with its list. */
+struct job_claimed {
+	enum store_job_kind kind;
+	char id[UUID_STR_LEN];
+	char org_id[UUID_STR_LEN];
+	char list_id[UUID_STR_LEN];
 };
 
 struct store;
@@ -298,9 +322,11 @@ int store_contacts_scan(struct store *s, const char *org_id, const char *list_id
  * of concurrent adders exactly one succeeds). */
 int store_import_add(struct store *s, const struct import_job *job);
 /* Writes the job's state, counts, failure and ignored columns (the rest
- * is fixed at add). STORE_NOT_FOUND when the row is gone (its list was
- * deleted): the job stops and removes its files. Same for export_update.
- * Last writer wins: one job has one writer (the server running it). */
+ * is fixed at add) when the row's owner is still job->owner. STORE_NOT_FOUND
+ * when the row is gone (its list was deleted) or no longer job->owner's
+ * (its lease expired and another server failed it): the job stops and
+ * removes its files. Same for export_update. One job has one writer, the
+ * lease holder; the owner check fences a server that lost its lease. */
 int store_import_update(struct store *s, const struct import_job *job);
 /* STORE_NOT_FOUND: no such import in the org. */
 int store_import_get(struct store *s, const char *org_id, const char *id, struct import_job *out);
@@ -334,10 +360,25 @@ int store_jobs_prune(struct store *s, const char *org_id, const char *list_id, s
 int store_import_get_any_org(struct store *s, const char *id, struct import_job *out);
 int store_export_get_any_org(struct store *s, const char *id, struct export_job *out);
 
-/* No tenant: after a restart, every pending or running import and export
- * of every organization fails as `why` says, in one transaction; *count
- * says how many imports. Only for a server that knows no other one shares
- * the database (jobs/jobs.h's jobs_interrupt). */
-int store_jobs_interrupt(struct store *s, const struct job_interruption *why, int64_t *count);
+/* ---- Job leases (no tenant: any server runs any organization's jobs) -- */
+
+/* Claims the oldest PENDING job (imports before exports): sets it RUNNING
+ * with lease->owner and lease->expires_at and says which it is in *out.
+ * STORE_NOT_FOUND: none is pending. Atomic: of any number of servers
+ * claiming at once, exactly one gets each job. A RUNNING job is never
+ * claimed, even when its lease expired (an import half-done cannot be
+ * taken over: its committed batches stay): store_jobs_expire fails it. */
+int store_job_claim(struct store *s, const struct job_lease *lease, struct job_claimed *out);
+/* Moves the lease of every RUNNING job held by lease->owner to
+ * lease->expires_at; *renewed (may be NULL) counts them. A job already
+ * failed by store_jobs_expire is not revived. */
+int store_jobs_renew(struct store *s, const struct job_lease *lease, int64_t *renewed);
+/* Every RUNNING import and export whose lease ended before why->at fails
+ * as `why` says and loses its owner (so that the server that held it, if
+ * it lives, finds its updates refused), in one transaction; *count says
+ * how many imports. Any server may call it at any time: a live server
+ * renews its leases long before they end, so its jobs are never touched.
+ * PENDING jobs are left for store_job_claim. */
+int store_jobs_expire(struct store *s, const struct job_interruption *why, int64_t *count);
 
 #endif

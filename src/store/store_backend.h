@@ -69,7 +69,9 @@ struct store_ops {
 			     struct export_job *out);
 	int (*jobs_prune)(struct store *s, const char *org_id, const char *list_id,
 			  store_path_cb files, void *ctx);
-	int (*jobs_interrupt)(struct store *s, const struct job_interruption *why, int64_t *count);
+	int (*job_claim)(struct store *s, const struct job_lease *lease, struct job_claimed *out);
+	int (*jobs_renew)(struct store *s, const struct job_lease *lease, int64_t *renewed);
+	int (*jobs_expire)(struct store *s, const struct job_interruption *why, int64_t *count);
 };
 
 /* Every member of struct store_ops after `name`, by name: the facade
@@ -108,7 +110,9 @@ struct store_ops {
 	X(export_get)                                                                              \
 	X(export_latest)                                                                           \
 	X(jobs_prune)                                                                              \
-	X(jobs_interrupt)
+	X(job_claim)                                                                               \
+	X(jobs_renew)                                                                              \
+	X(jobs_expire)
 
 #define STORE_OP_ONE(op) +1
 _Static_assert(sizeof(struct store_ops) ==

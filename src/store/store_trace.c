@@ -99,7 +99,11 @@ TRACE(export_latest,
 TRACE(jobs_prune,
       (struct store * s, const char *org_id, const char *list_id, store_path_cb files, void *ctx),
       (in, org_id, list_id, files, ctx))
-TRACE(jobs_interrupt, (struct store * s, const struct job_interruption *why, int64_t *count),
+TRACE(job_claim, (struct store * s, const struct job_lease *lease, struct job_claimed *out),
+      (in, lease, out))
+TRACE(jobs_renew, (struct store * s, const struct job_lease *lease, int64_t *renewed),
+      (in, lease, renewed))
+TRACE(jobs_expire, (struct store * s, const struct job_interruption *why, int64_t *count),
       (in, why, count))
 
 static void trace_close(struct store *s)

@@ -306,8 +306,10 @@ def test_second_import_into_a_busy_list_is_409(make_server):
 
 
 def test_kill_9_during_an_import_reports_interrupted(make_server, tmp_path):
+    # The killed server's lease on the import ends after --job-lease; then
+    # the server started next fails it (it would never touch a live one's).
     db = str(tmp_path / "crash.db")
-    srv = make_server(db=db)
+    srv = make_server("--job-lease", "2s", db=db)
     client = srv.client()
     api = Api(srv.base, srv.token(client))
     lid = api.post(LISTS, json={"name": "crash", "columnDefinitions": [
@@ -325,9 +327,9 @@ def test_kill_9_during_an_import_reports_interrupted(make_server, tmp_path):
     srv.proc.wait()
     srv.proc = None
     srv.log.close()
-    again = make_server(db=db)
+    again = make_server("--job-lease", "2s", db=db)
     api = Api(again.base, again.token(client))
-    st = api.get(f"{LISTS}/{lid}/importstatus").json()
+    st = wait_import(api, lid, timeout=30)
     assert st["state"] == "FAILED" and st["failureReason"] == "INTERRUPTED", st
     size = api.get(f"{LISTS}/{lid}", params={"includeSize": "true"}).json()["size"]
     assert size % 5000 == 0 and size < 900000  # whole batches only

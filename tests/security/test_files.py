@@ -251,7 +251,7 @@ def test_kill_9_during_an_upload_leaves_nothing_after_the_restart(make_server, t
 
 def test_kill_9_during_an_import_sweeps_its_upload(make_server, tmp_path):
     db = str(tmp_path / "crash.db")
-    srv = make_server(db=db)
+    srv = make_server("--job-lease", "2s", db=db)
     client = srv.client()
     api = Api(srv.base, srv.token(client))
     lid = new_list(api)
@@ -261,11 +261,15 @@ def test_kill_9_during_an_import_sweeps_its_upload(make_server, tmp_path):
              .get("completedRecords", 0) > 0, 60)
     kill_9(srv)
     assert f"{import_id}.upload.csv" in files_of(srv)
-    again = make_server(db=db)
+    # Its lease ends after 2 s; then it is failed and its upload swept.
+    again = make_server("--job-lease", "2s", "--sweep-interval", "1s", db=db)
     api = Api(again.base, again.token(client))
+    wait_for("the import to fail", lambda: api.get(f"{LISTS}/{lid}/importstatus").json()
+             .get("state") == "FAILED", 30)
     st = api.get(f"{LISTS}/{lid}/importstatus").json()
     assert st["state"] == "FAILED" and st["failureReason"] == "INTERRUPTED", st
-    assert f"{import_id}.upload.csv" not in files_of(again)
+    wait_for("its upload to be swept",
+             lambda: f"{import_id}.upload.csv" not in files_of(again), 10)
 
 
 def test_orphans_are_swept_periodically_but_not_a_live_upload(make_server):

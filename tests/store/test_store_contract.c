@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -544,10 +545,10 @@ static void import_and_export_jobs(void **state)
 	struct export_job lost = an_export(&o, "no-such-list", JOB_RUNNING, 1);
 	assert_int_equal(store_export_add(s, &lost, 0), STORE_NOT_FOUND);
 
-	/* After a restart: the words are the caller's. */
+	/* Their lease (none: 0) ended before 77: failed with the caller's words. */
 	struct job_interruption why = {"INTERRUPTED", "stopped; upload again", "stopped", 77};
 	int64_t n = -1;
-	assert_int_equal(store_jobs_interrupt(s, &why, &n), STORE_OK);
+	assert_int_equal(store_jobs_expire(s, &why, &n), STORE_OK);
 	assert_true(n >= 1); /* and any other test's, on a shared store */
 	assert_int_equal(store_import_get(s, o.id, j.id, &got), STORE_OK);
 	assert_int_equal(got.state, JOB_FAILED);
@@ -886,6 +887,401 @@ static void two_servers_share_the_cap_and_the_pruning(void **state)
 	contact_list_release(&capped);
 }
 
+/* ---- Several processes, several connections each, at once ------------ */
+
+/* Each of RACE_PROCS processes runs RACE_CONNS threads, each with its own
+ * connection; they all wait on one pipe that the parent closes once every
+ * one is ready, so that they really race. A racer says what it got in
+ * lines (one write each, atomic on a pipe) that the parent collects. */
+#define RACE_PROCS     4
+#define RACE_CONNS     2
+#define RACE_TIMEOUT_S 60
+
+typedef void (*racer_fn)(struct store *s, int racer, const void *ctx, int out);
+
+struct race_spec {
+	const char *location;
+	racer_fn fn;
+	const void *ctx;
+	int go, out, racer;
+};
+
+static void say(int out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(int out, const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(line) - 1)
+		_exit(3);
+	line[n++] = '\n';
+	if (write(out, line, (size_t)n) != n)
+		_exit(4);
+}
+
+static void *race_connection(void *arg)
+{
+	const struct race_spec *r = arg;
+	struct store *s;
+	char err[256], go;
+	if (store_open(r->location, &s, err, sizeof(err)) != STORE_OK)
+		_exit(5);
+	if (read(r->go, &go, 1) != 0) /* EOF: every racer is ready */
+		_exit(6);
+	r->fn(s, r->racer, r->ctx, r->out);
+	store_close(s);
+	return NULL;
+}
+
+/* The child: RACE_CONNS connections at once; never returns. */
+static void race_child(const char *location, racer_fn fn, const void *ctx, int proc, int go,
+		       int out)
+{
+	alarm(RACE_TIMEOUT_S);
+	struct race_spec spec[RACE_CONNS];
+	pthread_t t[RACE_CONNS];
+	for (int i = 0; i < RACE_CONNS; i++) {
+		spec[i] = (struct race_spec){location, fn, ctx, go, out, proc * RACE_CONNS + i};
+		if (pthread_create(&t[i], NULL, race_connection, &spec[i]) != 0)
+			_exit(7);
+	}
+	for (int i = 0; i < RACE_CONNS; i++)
+		pthread_join(t[i], NULL);
+	_exit(0);
+}
+
+/* Runs fn in every racer at once; returns their lines (a JSON array of
+ * strings), once every process has exited cleanly. */
+static json_t *race_processes(const struct fixture *f, racer_fn fn, const void *ctx)
+{
+	int go[2], out[2];
+	assert_int_equal(pipe(go), 0);
+	assert_int_equal(pipe(out), 0);
+	pid_t kids[RACE_PROCS];
+	for (int p = 0; p < RACE_PROCS; p++) {
+		kids[p] = fork();
+		assert_true(kids[p] >= 0);
+		if (kids[p] == 0) {
+			close(go[1]);
+			close(out[0]);
+			race_child(f->location, fn, ctx, p, go[0], out[1]);
+		}
+	}
+	close(go[0]);
+	close(out[1]);
+	usleep(200 * 1000); /* let every racer open its connection and block */
+	close(go[1]);
+	json_t *lines = json_array();
+	char buf[4096], line[256];
+	size_t len = 0;
+	ssize_t n;
+	while ((n = read(out[0], buf, sizeof(buf))) > 0) {
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] != '\n') {
+				assert_true(len < sizeof(line) - 1);
+				line[len++] = buf[i];
+				continue;
+			}
+			line[len] = '\0';
+			json_array_append_new(lines, json_string(line));
+			len = 0;
+		}
+	}
+	close(out[0]);
+	for (int p = 0; p < RACE_PROCS; p++) {
+		int status;
+		assert_int_equal(waitpid(kids[p], &status, 0), kids[p]);
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			fail_msg("racer process %d ended with status %d", p, status);
+	}
+	return lines;
+}
+
+/* How many of the lines are `what`. */
+static size_t count_lines(json_t *lines, const char *what)
+{
+	size_t n = 0, i;
+	json_t *v;
+	json_array_foreach(lines, i, v) n += strcmp(json_string_value(v), what) == 0;
+	return n;
+}
+
+static const char *status_word(int rc)
+{
+	return store_status_key(rc);
+}
+
+/* Every racer creates lists in one org under a cap of 5, and a list of one
+ * same name: 5 lists exist in the end, one of them with that name. */
+static void create_lists(struct store *s, int racer, const void *ctx, int out)
+{
+	const struct org *o = ctx;
+	for (int i = 0; i < 3; i++) {
+		struct contact_list cl;
+		char name[64];
+		snprintf(name, sizeof(name), "racer-%d-%d", racer, i);
+		make_list(&cl, o, i == 0 ? "the same name" : name);
+		say(out, "%s %s", i == 0 ? "same" : "own",
+		    status_word(store_list_create(s, &cl, 5)));
+		contact_list_release(&cl);
+	}
+}
+
+static void processes_race_for_list_names_and_the_list_limit(void **state)
+{
+	struct fixture *f = *state;
+	struct org o = add_org(f->s, "racing");
+	json_t *lines = race_processes(f, create_lists, &o);
+	size_t created = count_lines(lines, "same ok") + count_lines(lines, "own ok");
+	assert_int_equal(created, 5);
+	assert_int_equal(count_lines(lines, "same ok"), 1);
+	assert_int_equal(count_lines(lines, "same ok") + count_lines(lines, "same conflict") +
+				 count_lines(lines, "same limit"),
+			 RACE_PROCS * RACE_CONNS);
+	assert_int_equal(count_lines(lines, "own ok") + count_lines(lines, "own limit"),
+			 RACE_PROCS * RACE_CONNS * 2);
+	assert_int_equal(count_lists(f->s, o.id), 5);
+	json_decref(lines);
+}
+
+/* Each racer has a list of the org and adds batches of 5 new contacts to
+ * it; the org may hold 25: exactly 25 are stored, all-or-nothing batches. */
+struct contact_race {
+	struct org org;
+	char list_ids[RACE_PROCS * RACE_CONNS][UUID_STR_LEN];
+};
+
+static void add_contacts(struct store *s, int racer, const void *ctx, int out)
+{
+	const struct contact_race *c = ctx;
+	const struct contact_limits lim = {.per_list = 1000, .per_org = 25};
+	for (int b = 0; b < 4; b++) {
+		char ids[5][32];
+		struct contact_row rows[5];
+		for (int i = 0; i < 5; i++) {
+			snprintf(ids[i], sizeof(ids[i]), "c-%d-%d", b, i);
+			rows[i] = row(ids[i], "\x01x");
+		}
+		size_t added = 0;
+		int rc = store_contacts_upsert(s, c->org.id, c->list_ids[racer], rows, 5, &lim,
+					       &added);
+		say(out, "%s %zu", status_word(rc), added);
+	}
+}
+
+static void processes_race_for_the_orgs_contact_limit(void **state)
+{
+	struct fixture *f = *state;
+	struct contact_race c = {.org = add_org(f->s, "racing")};
+	struct contact_list lists[RACE_PROCS * RACE_CONNS];
+	for (int i = 0; i < RACE_PROCS * RACE_CONNS; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "l%d", i);
+		add_list(f->s, &lists[i], &c.org, name);
+		snprintf(c.list_ids[i], sizeof(c.list_ids[i]), "%s", lists[i].id);
+	}
+	json_t *lines = race_processes(f, add_contacts, &c);
+	assert_int_equal(count_lines(lines, "ok 5"), 5);
+	assert_int_equal(count_lines(lines, "limit 0"), RACE_PROCS * RACE_CONNS * 4 - 5);
+	int64_t stored = 0;
+	for (int i = 0; i < RACE_PROCS * RACE_CONNS; i++) {
+		stored += size_of(f->s, &lists[i]);
+		contact_list_release(&lists[i]);
+	}
+	assert_int_equal(stored, 25);
+	json_decref(lines);
+}
+
+/* One list: every racer adds an import to it, and updates it from version 1. */
+static void import_and_update(struct store *s, int racer, const void *ctx, int out)
+{
+	const struct contact_list *l = ctx;
+	struct org o = {0};
+	snprintf(o.id, sizeof(o.id), "%s", l->org_id);
+	struct import_job j = an_import(&o, l->id, JOB_PENDING, 1);
+	say(out, "import %s", status_word(store_import_add(s, &j)));
+	struct contact_list mine = *l;
+	char name[32];
+	snprintf(name, sizeof(name), "renamed by %d", racer);
+	mine.name = name;
+	mine.version = 2;
+	say(out, "update %s", status_word(store_list_update(s, &mine, 1)));
+}
+
+static void processes_race_for_one_import_per_list_and_a_version(void **state)
+{
+	struct fixture *f = *state;
+	struct org o = add_org(f->s, "racing");
+	struct contact_list l, got;
+	add_list(f->s, &l, &o, "contended");
+	json_t *lines = race_processes(f, import_and_update, &l);
+	const int n = RACE_PROCS * RACE_CONNS;
+	assert_int_equal(count_lines(lines, "import ok"), 1);
+	assert_int_equal(count_lines(lines, "import conflict"), n - 1);
+	assert_int_equal(count_lines(lines, "update ok"), 1);
+	assert_int_equal(count_lines(lines, "update stale"), n - 1);
+	assert_int_equal(store_list_get(f->s, o.id, l.id, &got), STORE_OK);
+	assert_int_equal(got.version, 2);
+	assert_non_null(strstr(got.name, "renamed by "));
+	contact_list_release(&got);
+	contact_list_release(&l);
+	json_decref(lines);
+}
+
+/* Every racer claims until nothing is pending, naming what it got. */
+static void claim_all(struct store *s, int racer, const void *ctx, int out)
+{
+	(void)ctx;
+	char owner[UUID_STR_LEN];
+	snprintf(owner, sizeof(owner), "racer-%d", racer);
+	const struct job_lease lease = {owner, time_now_ms() + 60000};
+	struct job_claimed c;
+	int rc;
+	while ((rc = store_job_claim(s, &lease, &c)) == STORE_OK)
+		say(out, "%s %s", c.kind == STORE_JOB_IMPORT ? "import" : "export", c.id);
+	if (rc != STORE_NOT_FOUND)
+		say(out, "failed %s", status_word(rc));
+}
+
+static void processes_claim_each_job_exactly_once(void **state)
+{
+	struct fixture *f = *state;
+	struct org o = add_org(f->s, "racing");
+	enum { IMPORTS = 12, EXPORTS = 24 };
+	struct contact_list lists[IMPORTS];
+	char ids[IMPORTS + EXPORTS][UUID_STR_LEN + 8]; /* "import <id>" */
+	for (int i = 0; i < IMPORTS; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "l%d", i);
+		add_list(f->s, &lists[i], &o, name);
+		struct import_job j = an_import(&o, lists[i].id, JOB_PENDING, 1);
+		assert_int_equal(store_import_add(f->s, &j), STORE_OK);
+		snprintf(ids[i], sizeof(ids[i]), "import %s", j.id);
+	}
+	for (int i = 0; i < EXPORTS; i++) {
+		struct export_job e = an_export(&o, lists[i % IMPORTS].id, JOB_PENDING, 1);
+		assert_int_equal(store_export_add(f->s, &e, 0), STORE_OK);
+		snprintf(ids[IMPORTS + i], sizeof(ids[0]), "export %s", e.id);
+	}
+	json_t *lines = race_processes(f, claim_all, NULL);
+	for (size_t i = 0; i < json_array_size(lines); i++)
+		assert_null(strstr(json_string_value(json_array_get(lines, i)), "failed"));
+	/* Each of ours exactly once (a shared store may hold others' too). */
+	for (int i = 0; i < IMPORTS + EXPORTS; i++)
+		assert_int_equal(count_lines(lines, ids[i]), 1);
+	for (size_t i = 0; i < json_array_size(lines); i++)
+		for (size_t j = i + 1; j < json_array_size(lines); j++)
+			assert_string_not_equal(json_string_value(json_array_get(lines, i)),
+						json_string_value(json_array_get(lines, j)));
+	/* Claimed means running, with its claimer's lease. */
+	struct import_job got;
+	assert_int_equal(store_import_get(f->s, o.id, ids[0] + strlen("import "), &got), STORE_OK);
+	assert_int_equal(got.state, JOB_RUNNING);
+	assert_non_null(strstr(got.owner, "racer-"));
+	assert_true(got.lease_expires_at > time_now_ms());
+	for (int i = 0; i < IMPORTS; i++)
+		contact_list_release(&lists[i]);
+	json_decref(lines);
+}
+
+/* Leases: a live holder's job is never touched; an expired one fails and
+ * is not taken over; a pending job is anyone's. Times are explicit. */
+static void leases_expire_and_fence_their_holder(void **state)
+{
+	struct store *s = ((struct fixture *)*state)->s;
+	struct org o = add_org(s, "leased");
+	struct contact_list a, b;
+	add_list(s, &a, &o, "a");
+	add_list(s, &b, &o, "b");
+	const int64_t base = time_now_ms();
+	struct import_job held = an_import(&o, a.id, JOB_RUNNING, 1);
+	snprintf(held.owner, sizeof(held.owner), "server-x");
+	held.lease_expires_at = base + 1000;
+	assert_int_equal(store_import_add(s, &held), STORE_OK);
+	struct export_job ex = an_export(&o, a.id, JOB_RUNNING, 1);
+	snprintf(ex.owner, sizeof(ex.owner), "server-x");
+	ex.lease_expires_at = base + 1000;
+	assert_int_equal(store_export_add(s, &ex, 0), STORE_OK);
+	struct import_job pending = an_import(&o, b.id, JOB_PENDING, 1);
+	assert_int_equal(store_import_add(s, &pending), STORE_OK);
+
+	/* Another server starting before the lease ends touches nothing. */
+	struct job_interruption why = {"INTERRUPTED", "its server stopped", "stopped", base + 999};
+	int64_t n = -1;
+	assert_int_equal(store_jobs_expire(s, &why, &n), STORE_OK);
+	struct import_job got;
+	assert_int_equal(store_import_get(s, o.id, held.id, &got), STORE_OK);
+	assert_int_equal(got.state, JOB_RUNNING);
+	assert_string_equal(got.owner, "server-x");
+	/* Only the holder renews its lease; the renewal moves the end. */
+	const struct job_lease other = {"server-y", base + 5000};
+	assert_int_equal(store_jobs_renew(s, &other, NULL), STORE_OK);
+	assert_int_equal(store_import_get(s, o.id, held.id, &got), STORE_OK);
+	assert_int_equal(got.lease_expires_at, base + 1000);
+	const struct job_lease x = {"server-x", base + 2000};
+	int64_t renewed = -1;
+	assert_int_equal(store_jobs_renew(s, &x, &renewed), STORE_OK);
+	assert_int_equal(renewed, 2);
+	why.at = base + 1500;
+	assert_int_equal(store_jobs_expire(s, &why, &n), STORE_OK);
+	assert_int_equal(store_import_get(s, o.id, held.id, &got), STORE_OK);
+	assert_int_equal(got.state, JOB_RUNNING);
+	assert_int_equal(got.lease_expires_at, base + 2000);
+	/* The holder updates its job while it holds it. */
+	held.completed = 7;
+	assert_int_equal(store_import_update(s, &held), STORE_OK);
+
+	/* Past the lease: failed with the caller's words, progress kept, the
+	 * holder fenced off (its updates and renewals are refused). */
+	why.at = base + 2001;
+	assert_int_equal(store_jobs_expire(s, &why, &n), STORE_OK);
+	assert_true(n >= 1);
+	assert_int_equal(store_import_get(s, o.id, held.id, &got), STORE_OK);
+	assert_int_equal(got.state, JOB_FAILED);
+	assert_string_equal(got.failure_reason, "INTERRUPTED");
+	assert_string_equal(got.failure_detail, "its server stopped");
+	assert_int_equal(got.completed, 7);
+	assert_int_equal(got.date_modified, base + 2001);
+	assert_string_equal(got.owner, "");
+	struct export_job eg;
+	assert_int_equal(store_export_get(s, o.id, ex.id, &eg), STORE_OK);
+	assert_int_equal(eg.state, JOB_FAILED);
+	assert_string_equal(eg.failure_detail, "stopped");
+	held.state = JOB_DONE;
+	assert_int_equal(store_import_update(s, &held), STORE_NOT_FOUND);
+	ex.state = JOB_DONE;
+	assert_int_equal(store_export_update(s, &ex), STORE_NOT_FOUND);
+	assert_int_equal(store_jobs_renew(s, &x, &renewed), STORE_OK);
+	assert_int_equal(renewed, 0);
+	assert_int_equal(store_import_get(s, o.id, held.id, &got), STORE_OK);
+	assert_int_equal(got.state, JOB_FAILED);
+
+	/* A pending job never expires; any server claims it (on a shared
+	 * store, perhaps after older pending jobs of other tests). */
+	assert_int_equal(store_import_get(s, o.id, pending.id, &got), STORE_OK);
+	assert_int_equal(got.state, JOB_PENDING);
+	const struct job_lease y = {"server-y", base + 60000};
+	struct job_claimed c;
+	bool mine = false;
+	while (!mine && store_job_claim(s, &y, &c) == STORE_OK)
+		mine = strcmp(c.id, pending.id) == 0;
+	assert_true(mine);
+	assert_int_equal(c.kind, STORE_JOB_IMPORT);
+	assert_string_equal(c.org_id, o.id);
+	assert_string_equal(c.list_id, b.id);
+	assert_int_equal(store_import_get(s, o.id, pending.id, &got), STORE_OK);
+	assert_int_equal(got.state, JOB_RUNNING);
+	assert_string_equal(got.owner, "server-y");
+	assert_int_equal(got.lease_expires_at, base + 60000);
+	/* Once claimed, not again: a running job is never claimed. */
+	while (store_job_claim(s, &y, &c) == STORE_OK)
+		assert_string_not_equal(c.id, pending.id);
+	contact_list_release(&a);
+	contact_list_release(&b);
+}
+
 /* Runs `run` at log level `level` and returns what fd 2 (the log)
  * received meanwhile. */
 static char *capture_log(const struct fixture *f, enum log_level level,
@@ -978,6 +1374,11 @@ int main(void)
 		TEST(prune_keeps_one_import_and_one_export_per_list),
 		TEST(another_orgs_data_is_not_found),
 		TEST(two_servers_share_the_cap_and_the_pruning),
+		TEST(processes_race_for_list_names_and_the_list_limit),
+		TEST(processes_race_for_the_orgs_contact_limit),
+		TEST(processes_race_for_one_import_per_list_and_a_version),
+		TEST(processes_claim_each_job_exactly_once),
+		TEST(leases_expire_and_fence_their_holder),
 		TEST(debug_level_traces_every_call),
 	};
 	const char *named = getenv("DIALBOOK_TEST_STORE");

@@ -10,10 +10,10 @@
 #define IMPORT_COLUMNS                                                                             \
 	"id, org_id, list_id, state, total, completed, failed, blank, failure_reason, "            \
 	"failure_detail, file_path, rejects_path, contact_id_column, date_created, "               \
-	"date_modified, clear_system_data, ignored_columns"
+	"date_modified, clear_system_data, ignored_columns, owner, lease_expires_at"
 #define EXPORT_COLUMNS                                                                             \
 	"id, org_id, list_id, state, rows, file_path, failure_detail, date_created, "              \
-	"date_modified"
+	"date_modified, owner, lease_expires_at"
 
 /* Job states are bound as text (job_state_name), never written here:
  * ?A, ?B of "state IN (?A, ?B)" are the active states (sql_bind_active) or
@@ -78,27 +78,42 @@
 	  "INSERT INTO import_jobs(id, org_id, list_id, state, total, "                            \
 	  "completed, failed, blank, failure_reason, failure_detail, file_path, "                  \
 	  "rejects_path, contact_id_column, date_created, date_modified, clear_system_data, "      \
-	  "ignored_columns) "                                                                      \
-	  "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)")    \
+	  "ignored_columns, owner, lease_expires_at) "                                             \
+	  "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "    \
+	  "?18, ?19)")                                                                             \
 	X(IMPORT_UPDATE, "UPDATE import_jobs SET state = ?4, total = ?5, completed = ?6, "         \
 			 "failed = ?7, blank = ?8, failure_reason = ?9, failure_detail = ?10, "    \
 			 "date_modified = ?15, ignored_columns = ?17 WHERE id = ?1 AND "           \
-			 "org_id = ?2")                                                            \
+			 "org_id = ?2 AND owner = ?18")                                            \
 	X(IMPORT_ACTIVE, "SELECT 1 FROM import_jobs WHERE list_id = ?1 AND state IN (?2, ?3)")     \
 	/* ?2 NULL: any organization (the sweeper). */                                             \
 	X(IMPORT_GET, "SELECT " IMPORT_COLUMNS " FROM import_jobs WHERE id = ?1 AND "              \
 		      "(?2 IS NULL OR org_id = ?2)")                                               \
 	X(IMPORT_LATEST, "SELECT " IMPORT_COLUMNS " FROM import_jobs WHERE list_id = ?1 "          \
 			 "AND org_id = ?2 ORDER BY date_created DESC, rowid DESC LIMIT 1")         \
-	X(IMPORTS_INTERRUPT, "UPDATE import_jobs SET state = ?2, failure_reason = ?3, "            \
-			     "failure_detail = ?4, date_modified = ?1 WHERE state IN (?5, ?6)")    \
-	X(EXPORTS_INTERRUPT, "UPDATE export_jobs SET state = ?2, failure_detail = ?3, "            \
-			     "date_modified = ?1 WHERE state IN (?4, ?5)")                         \
+	/* ?2 the failed state, ?5 RUNNING; the owner goes, which fences it. */                    \
+	X(IMPORTS_EXPIRE, "UPDATE import_jobs SET state = ?2, failure_reason = ?3, "               \
+			  "failure_detail = ?4, date_modified = ?1, owner = '' WHERE state = ?5 "  \
+			  "AND lease_expires_at < ?1")                                             \
+	X(EXPORTS_EXPIRE, "UPDATE export_jobs SET state = ?2, failure_detail = ?3, "               \
+			  "date_modified = ?1, owner = '' WHERE state = ?4 AND "                   \
+			  "lease_expires_at < ?1")                                                 \
+	/* ?1 RUNNING, ?2 owner, ?3 lease end, ?4 PENDING: the oldest pending job. */              \
+	X(IMPORT_CLAIM, "UPDATE import_jobs SET state = ?1, owner = ?2, lease_expires_at = ?3 "    \
+			"WHERE rowid = (SELECT rowid FROM import_jobs WHERE state = ?4 ORDER BY "  \
+			"date_created, rowid LIMIT 1) RETURNING id, org_id, list_id")              \
+	X(EXPORT_CLAIM, "UPDATE export_jobs SET state = ?1, owner = ?2, lease_expires_at = ?3 "    \
+			"WHERE rowid = (SELECT rowid FROM export_jobs WHERE state = ?4 ORDER BY "  \
+			"date_created, rowid LIMIT 1) RETURNING id, org_id, list_id")              \
+	X(IMPORTS_RENEW, "UPDATE import_jobs SET lease_expires_at = ?3 WHERE owner = ?2 AND "      \
+			 "state = ?1")                                                             \
+	X(EXPORTS_RENEW, "UPDATE export_jobs SET lease_expires_at = ?3 WHERE owner = ?2 AND "      \
+			 "state = ?1")                                                             \
 	X(EXPORT_INSERT, "INSERT INTO export_jobs(id, org_id, list_id, state, rows, "              \
-			 "file_path, failure_detail, date_created, date_modified) "                \
-			 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")                             \
+			 "file_path, failure_detail, date_created, date_modified, owner, "         \
+			 "lease_expires_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)") \
 	X(EXPORT_UPDATE, "UPDATE export_jobs SET state = ?4, rows = ?5, failure_detail = ?7, "     \
-			 "date_modified = ?9 WHERE id = ?1 AND org_id = ?2")                       \
+			 "date_modified = ?9 WHERE id = ?1 AND org_id = ?2 AND owner = ?10")       \
 	X(EXPORT_GET, "SELECT " EXPORT_COLUMNS " FROM export_jobs WHERE id = ?1 AND "              \
 		      "(?2 IS NULL OR org_id = ?2)")                                               \
 	X(EXPORT_LATEST, "SELECT " EXPORT_COLUMNS " FROM export_jobs WHERE list_id = ?1 "          \
@@ -233,7 +248,9 @@ int sqlite_export_latest(struct store *base, const char *org_id, const char *lis
 			 struct export_job *out);
 int sqlite_jobs_prune(struct store *base, const char *org_id, const char *list_id,
 		      store_path_cb files, void *ctx);
-int sqlite_jobs_interrupt(struct store *base, const struct job_interruption *why, int64_t *count);
+int sqlite_job_claim(struct store *base, const struct job_lease *lease, struct job_claimed *out);
+int sqlite_jobs_renew(struct store *base, const struct job_lease *lease, int64_t *renewed);
+int sqlite_jobs_expire(struct store *base, const struct job_interruption *why, int64_t *count);
 
 /* The write operations, taking their turn (sqlite_locked.c): the table's
  * entries for every operation that writes. */
@@ -275,7 +292,11 @@ int sqlite_jobs_interrupt(struct store *base, const struct job_interruption *why
 	  (struct store * s, const char *org_id, const char *list_id, store_path_cb files,         \
 	   void *ctx),                                                                             \
 	  (s, org_id, list_id, files, ctx))                                                        \
-	X(jobs_interrupt, (struct store * s, const struct job_interruption *why, int64_t *count),  \
+	X(job_claim, (struct store * s, const struct job_lease *lease, struct job_claimed *out),   \
+	  (s, lease, out))                                                                         \
+	X(jobs_renew, (struct store * s, const struct job_lease *lease, int64_t *renewed),         \
+	  (s, lease, renewed))                                                                     \
+	X(jobs_expire, (struct store * s, const struct job_interruption *why, int64_t *count),     \
 	  (s, why, count))
 
 #define X(name, params, args) int sqlite_locked_##name params;

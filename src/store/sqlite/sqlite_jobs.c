@@ -58,6 +58,8 @@ static void bind_import(sqlite3_stmt *st, const struct import_job *j)
 	sqlite3_bind_int64(st, 15, j->date_modified);
 	sqlite3_bind_int(st, 16, j->clear_system_data);
 	sqlite3_bind_text(st, 17, j->ignored_columns, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 18, j->owner, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 19, j->lease_expires_at);
 }
 
 static int read_import(sqlite3_stmt *st, void *out)
@@ -80,6 +82,8 @@ static int read_import(sqlite3_stmt *st, void *out)
 	j->date_modified = sqlite3_column_int64(st, 14);
 	j->clear_system_data = sqlite3_column_int(st, 15) != 0;
 	sql_copy_text(st, 16, j->ignored_columns, sizeof(j->ignored_columns));
+	sql_copy_text(st, 17, j->owner, sizeof(j->owner));
+	j->lease_expires_at = sqlite3_column_int64(st, 18);
 	return sql_read_state(st, 3, &j->state);
 }
 
@@ -188,35 +192,113 @@ int sqlite_import_latest(struct store *base, const char *org_id, const char *lis
 		       read_import);
 }
 
-int sqlite_jobs_interrupt(struct store *base, const struct job_interruption *why, int64_t *count)
+/* Fails one table's running jobs whose lease ended (IMPORTS_EXPIRE or
+ * EXPORTS_EXPIRE); *changed counts them. */
+static int expire_table(struct sqlite_store *s, enum sql_statement id,
+			const struct job_interruption *why, bool import, int64_t *changed)
+{
+	sqlite3_stmt *st = sql_stmt(s, id);
+	if (!st)
+		return STORE_FAILED;
+	sqlite3_bind_int64(st, 1, why->at);
+	sql_bind_state(st, 2, JOB_FAILED);
+	int idx = 3;
+	if (import)
+		sqlite3_bind_text(st, idx++, why->import_reason, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, idx++, import ? why->import_detail : why->export_detail, -1,
+			  SQLITE_STATIC);
+	sql_bind_state(st, idx, JOB_RUNNING);
+	int rc = step_done(s, st, "jobs_expire");
+	*changed = sqlite3_changes(s->db);
+	return rc;
+}
+
+int sqlite_jobs_expire(struct store *base, const struct job_interruption *why, int64_t *count)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	if (sql_exec(s, SQL_BEGIN))
 		return STORE_FAILED;
-	int rc = STORE_FAILED;
-	sqlite3_stmt *st = sql_stmt(s, SQL_IMPORTS_INTERRUPT);
-	if (st) {
-		sqlite3_bind_int64(st, 1, why->at);
-		sql_bind_state(st, 2, JOB_FAILED);
-		sqlite3_bind_text(st, 3, why->import_reason, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, why->import_detail, -1, SQLITE_STATIC);
-		sql_bind_active(st, 5);
-		rc = step_done(s, st, "imports_interrupt");
-		*count = sqlite3_changes(s->db);
+	int64_t imports = 0, exports = 0;
+	int rc = expire_table(s, SQL_IMPORTS_EXPIRE, why, true, &imports);
+	if (rc == STORE_OK)
+		rc = expire_table(s, SQL_EXPORTS_EXPIRE, why, false, &exports);
+	rc = sql_end(s, rc);
+	*count = rc == STORE_OK ? imports : 0;
+	return rc;
+}
+
+/* Claims the oldest pending row of one table: STORE_NOT_FOUND when none. */
+static int claim_one(struct sqlite_store *s, enum sql_statement id, const struct job_lease *lease,
+		     struct job_claimed *out)
+{
+	sqlite3_stmt *st = sql_stmt(s, id);
+	if (!st)
+		return STORE_FAILED;
+	sql_bind_state(st, 1, JOB_RUNNING);
+	sqlite3_bind_text(st, 2, lease->owner, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, lease->expires_at);
+	sql_bind_state(st, 4, JOB_PENDING);
+	int step = sqlite3_step(st);
+	int rc = STORE_NOT_FOUND;
+	if (step == SQLITE_ROW) {
+		sql_copy_text(st, 0, out->id, sizeof(out->id));
+		sql_copy_text(st, 1, out->org_id, sizeof(out->org_id));
+		sql_copy_text(st, 2, out->list_id, sizeof(out->list_id));
+		step = sqlite3_step(st); /* RETURNING: runs the UPDATE to its end */
+		rc = step == SQLITE_DONE ? STORE_OK : sql_fail(s, "job_claim");
+	} else if (step != SQLITE_DONE) {
+		rc = sql_fail(s, "job_claim");
 	}
-	st = rc == STORE_OK ? sql_stmt(s, SQL_EXPORTS_INTERRUPT) : NULL;
-	if (st) {
-		sqlite3_bind_int64(st, 1, why->at);
-		sql_bind_state(st, 2, JOB_FAILED);
-		sqlite3_bind_text(st, 3, why->export_detail, -1, SQLITE_STATIC);
-		sql_bind_active(st, 4);
-		rc = step_done(s, st, "exports_interrupt");
-	} else if (rc == STORE_OK) {
-		rc = STORE_FAILED;
+	sqlite3_reset(st);
+	return rc;
+}
+
+int sqlite_job_claim(struct store *base, const struct job_lease *lease, struct job_claimed *out)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	struct job_claimed got = {0};
+	/* BEGIN IMMEDIATE: the one writer, so the row picked is still
+	 * pending when it is taken, whoever else claims at once. */
+	if (sql_exec(s, SQL_BEGIN))
+		return STORE_FAILED;
+	got.kind = STORE_JOB_IMPORT;
+	int rc = claim_one(s, SQL_IMPORT_CLAIM, lease, &got);
+	if (rc == STORE_NOT_FOUND) {
+		got.kind = STORE_JOB_EXPORT;
+		rc = claim_one(s, SQL_EXPORT_CLAIM, lease, &got);
+	}
+	if (rc == STORE_NOT_FOUND) {
+		sql_end(s, rc);
+		return STORE_NOT_FOUND;
 	}
 	rc = sql_end(s, rc);
-	if (rc != STORE_OK)
-		*count = 0;
+	if (rc == STORE_OK)
+		*out = got;
+	return rc;
+}
+
+int sqlite_jobs_renew(struct store *base, const struct job_lease *lease, int64_t *renewed)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	static const enum sql_statement which[] = {SQL_IMPORTS_RENEW, SQL_EXPORTS_RENEW};
+	if (sql_exec(s, SQL_BEGIN))
+		return STORE_FAILED;
+	int rc = STORE_OK;
+	int64_t n = 0;
+	for (size_t i = 0; i < sizeof(which) / sizeof(which[0]) && rc == STORE_OK; i++) {
+		sqlite3_stmt *st = sql_stmt(s, which[i]);
+		if (!st) {
+			rc = STORE_FAILED;
+			break;
+		}
+		sql_bind_state(st, 1, JOB_RUNNING);
+		sqlite3_bind_text(st, 2, lease->owner, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, lease->expires_at);
+		rc = step_done(s, st, "jobs_renew");
+		n += sqlite3_changes(s->db);
+	}
+	rc = sql_end(s, rc);
+	*renewed = rc == STORE_OK ? n : 0;
 	return rc;
 }
 
@@ -232,6 +314,8 @@ static void bind_export(sqlite3_stmt *st, const void *job)
 	sqlite3_bind_text(st, 7, j->failure_detail, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 8, j->date_created);
 	sqlite3_bind_int64(st, 9, j->date_modified);
+	sqlite3_bind_text(st, 10, j->owner, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 11, j->lease_expires_at);
 }
 
 static int read_export(sqlite3_stmt *st, void *out)
@@ -246,6 +330,8 @@ static int read_export(sqlite3_stmt *st, void *out)
 	sql_copy_text(st, 6, j->failure_detail, sizeof(j->failure_detail));
 	j->date_created = sqlite3_column_int64(st, 7);
 	j->date_modified = sqlite3_column_int64(st, 8);
+	sql_copy_text(st, 9, j->owner, sizeof(j->owner));
+	j->lease_expires_at = sqlite3_column_int64(st, 10);
 	return sql_read_state(st, 3, &j->state);
 }
 

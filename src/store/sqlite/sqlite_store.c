@@ -98,6 +98,17 @@ static const char *const migrations[] = {
 	"DROP TABLE export_jobs;"
 	"ALTER TABLE export_jobs_text RENAME TO export_jobs;"
 	"CREATE INDEX export_jobs_by_list ON export_jobs(list_id, date_created);",
+
+	/* Job leases (store_job_claim): the server that runs a job and when
+	 * its hold ends. Rows left running by an older server have lease 0:
+	 * expired, so the first store_jobs_expire fails them, as the old
+	 * start-up did. Indexes for the claim and the expiry scans. */
+	"ALTER TABLE import_jobs ADD COLUMN owner TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE import_jobs ADD COLUMN lease_expires_at INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE export_jobs ADD COLUMN owner TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE export_jobs ADD COLUMN lease_expires_at INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX import_jobs_by_state ON import_jobs(state, date_created);"
+	"CREATE INDEX export_jobs_by_state ON export_jobs(state, date_created);",
 };
 
 sqlite3_stmt *sql_stmt(struct sqlite_store *s, enum sql_statement id)

@@ -1,0 +1,109 @@
+"""Two dialbookd on one SQLite database (one machine, one files directory):
+jobs are claimed from the store with leases, so either server runs a job
+either one accepted, answers for it, and fails it INTERRUPTED only once the
+server holding it has stopped renewing its lease (issue 10 item 4)."""
+import signal
+import time
+
+from conftest import LISTS, Api, upload, wait_import
+
+LEASE = "3s"  # short, so that a dead server's jobs end within the test
+# Long enough (seconds, even in the normal build) to be running while the
+# other server starts and looks for expired leases several times.
+ROWS = 2000000
+# More than a list may hold by default (1,000,000).
+FLAGS = ("--job-lease", LEASE, "--max-contacts-per-list", str(ROWS))
+BIG = ("id,phone\n" + "".join(f"{i},5551234567\n" for i in range(ROWS))).encode()
+
+
+def new_list(api, name):
+    r = api.post(LISTS, json={"name": name, "columnDefinitions": [
+        {"name": "id"}, {"name": "phone", "type": "phone"}]})
+    assert r.status_code == 201, r.text
+    return r.json()["id"]
+
+
+def wait_running(api, lid, timeout=60):
+    """The import's status once it has committed rows: a server holds it."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        st = api.get(f"{LISTS}/{lid}/importstatus").json()
+        if st.get("completedRecords", 0) > 0:
+            return st
+        time.sleep(0.01)
+    raise AssertionError(f"the import did not start: {st}")
+
+
+def kill_9(srv):
+    srv.proc.send_signal(signal.SIGKILL)
+    srv.proc.wait()
+    srv.proc = None
+    srv.log.close()
+
+
+def size_of(api, lid):
+    return api.get(f"{LISTS}/{lid}", params={"includeSize": "true"}).json()["size"]
+
+
+def test_starting_a_second_server_leaves_a_running_import_alone(make_server, tmp_path):
+    db = str(tmp_path / "shared.db")
+    a = make_server(*FLAGS, db=db)
+    client = a.client()
+    api_a = Api(a.base, a.token(client))
+    lid = new_list(api_a, "big")
+    upload(api_a, lid, BIG)
+    wait_running(api_a, lid)
+    # B fails expired leases before it listens: A's is live, so untouched.
+    b = make_server(*FLAGS, db=db)
+    api_b = Api(b.base, b.token(client))
+    st = api_b.get(f"{LISTS}/{lid}/importstatus").json()
+    assert st.get("state") == "IN_PROGRESS", st  # still A's, seen through B
+    while st.get("state") == "IN_PROGRESS":  # B's keeper looks every second
+        time.sleep(0.1)
+        st = api_b.get(f"{LISTS}/{lid}/importstatus").json()
+    assert "state" not in st, st  # done: the cloud's finished status has no state
+    assert size_of(api_b, lid) == ROWS
+    assert "event=imports_interrupted" not in b.log_text()
+    assert "event=imports_interrupted" not in a.log_text()
+    assert "event=job_claimed" not in b.log_text()
+
+
+def claimed_by(srv, import_id):
+    return f"event=job_claimed kind=import id={import_id} " in srv.log_text()
+
+
+def test_a_killed_servers_imports_end_on_the_other_server(make_server, tmp_path):
+    db = str(tmp_path / "shared.db")
+    # One job thread: while A runs the big import, the small one stays
+    # pending there, so B is the one to run it (checked in A's log below:
+    # had A's thread been free and claimed it, it must fail like the big one).
+    a = make_server(*FLAGS, "--jobs", "1", db=db)
+    client = a.client()
+    api_a = Api(a.base, a.token(client))
+    big, small = new_list(api_a, "big"), new_list(api_a, "small")
+    big_id = upload(api_a, big, BIG).json()["correlationId"]
+    wait_running(api_a, big)  # claimed by A, before B exists
+    b = make_server(*FLAGS, db=db)
+    api_b = Api(b.base, b.token(client))
+    small_id = upload(api_a, small, b"id,phone\n1,5551234567\n2,5551234568\nx,not a phone\n"
+                      ).json()["correlationId"]
+    kill_9(a)  # right after the upload answered
+    assert claimed_by(a, big_id) and not claimed_by(b, big_id)
+    # The one A held: B fails it once A's lease has ended; committed
+    # batches stay, and it is not taken over.
+    st = wait_import(api_b, big, timeout=30)
+    assert st["state"] == "FAILED" and st["failureReason"] == "INTERRUPTED", st
+    size = size_of(api_b, big)
+    assert size % 5000 == 0 and size < ROWS
+    assert "event=imports_interrupted" in b.log_text()
+    assert not claimed_by(b, big_id)
+    # The pending one: run to its end by B, and reported through B.
+    st = wait_import(api_b, small, timeout=30)
+    if claimed_by(a, small_id):  # A's thread was free after all
+        assert st["state"] == "FAILED" and st["failureReason"] == "INTERRUPTED", st
+        assert not claimed_by(b, small_id)
+    else:
+        assert "state" not in st, st
+        assert st["completedRecords"] == 3 and st["failedRecords"] == 1, st
+        assert size_of(api_b, small) == 2
+        assert claimed_by(b, small_id)
