@@ -359,3 +359,83 @@ int store_jobs_expire(struct store *s, const struct job_interruption *why, int64
 	*count = 0;
 	return s->ops->jobs_expire(s, why, count);
 }
+
+/* Keys become file names in the SQLite backend and object names in
+ * others: a small alphabet, no path, no hidden name. */
+static bool blob_key_valid(const char *key)
+{
+	size_t len = key ? strlen(key) : 0;
+	if (len == 0 || len > STORE_BLOB_KEY_MAX || key[0] == '.')
+		return false;
+	/* A blob being written may be kept as "<key>.part" (SQLite). */
+	if (len >= 5 && strcmp(key + len - 5, ".part") == 0)
+		return false;
+	return strspn(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") ==
+	       len;
+}
+
+static int blob_key_refused(const char *key)
+{
+	log_error("event=store_error op=blob error=\"invalid blob key\" key_length=%zu",
+		  key ? strlen(key) : 0);
+	return STORE_FAILED;
+}
+
+int store_blob_create(struct store *s, const char *key, struct store_blob **out)
+{
+	assert(out);
+	*out = NULL;
+	if (!blob_key_valid(key))
+		return blob_key_refused(key);
+	return s->ops->blob_create(s, key, out);
+}
+
+int store_blob_write(struct store_blob *b, const void *data, size_t len)
+{
+	assert(b && !b->finished);
+	return len ? b->ops->write(b, data, len) : STORE_OK;
+}
+
+int store_blob_finish(struct store_blob *b)
+{
+	assert(b && !b->finished);
+	int rc = b->ops->finish(b);
+	if (rc == STORE_OK)
+		b->finished = true;
+	return rc;
+}
+
+void store_blob_close(struct store_blob *b)
+{
+	if (b)
+		b->ops->close(b);
+}
+
+int store_blob_open(struct store *s, const char *key, struct store_blob_read *out)
+{
+	assert(out);
+	if (!blob_key_valid(key))
+		return blob_key_refused(key);
+	return s->ops->blob_open(s, key, out);
+}
+
+int store_blob_delete(struct store *s, const char *key)
+{
+	if (!blob_key_valid(key))
+		return blob_key_refused(key);
+	return s->ops->blob_delete(s, key);
+}
+
+int store_blob_sweep(struct store *s, store_blob_keep_cb keep, void *ctx, unsigned *seen,
+		     unsigned *deleted)
+{
+	assert(keep);
+	unsigned seen_, deleted_;
+	seen_ = deleted_ = 0;
+	int rc = s->ops->blob_sweep(s, keep, ctx, &seen_, &deleted_);
+	if (seen)
+		*seen = seen_;
+	if (deleted)
+		*deleted = deleted_;
+	return rc;
+}

@@ -381,4 +381,60 @@ int store_jobs_renew(struct store *s, const struct job_lease *lease, int64_t *re
  * PENDING jobs are left for store_job_claim. */
 int store_jobs_expire(struct store *s, const struct job_interruption *why, int64_t *count);
 
+/* ---- Blobs (no tenant: a blob is owned through the job row that names
+ * its key, and tenancy is checked there) ------------------------------- */
+
+/* A blob is bytes under a key: an upload being imported, an import's
+ * rejected rows, an export. Keys are short names the caller makes from a
+ * job id ("<job id>.upload.csv"): 1 to STORE_BLOB_KEY_MAX characters of
+ * [A-Za-z0-9._-], not starting with '.'; the facade refuses others
+ * (STORE_FAILED). A backend keeps blobs where it likes (the SQLite one in
+ * the directory "<database>.files" beside the database).
+ *
+ * Writing: store_blob_create, store_blob_write as often as needed,
+ * store_blob_finish, then store_blob_close. Until finished a blob is
+ * invisible under its key (store_blob_open answers STORE_NOT_FOUND, or
+ * the blob finished before under that key), and store_blob_close of an
+ * unfinished blob (an abort) leaves nothing. A blob being written is
+ * never taken by store_blob_sweep, nor one being read (as far as the
+ * backend can: a reader does not wait for a writer's hold): a writer
+ * keeps it from the sweep until closed, so it may add the job row naming the blob after
+ * finishing and before closing. */
+#define STORE_BLOB_KEY_MAX 96
+
+struct store_blob;
+
+/* A finished blob to read. The SQLite backend gives a descriptor of a
+ * local file (positioned at 0; the caller closes it), which reads the
+ * whole blob even if it is deleted or replaced meanwhile; a backend that keeps blobs elsewhere may
+ * give a reader function instead: callers today need fd. */
+struct store_blob_read {
+	int fd;
+	uint64_t size;
+};
+
+/* Starts writing blob `key`; close the handle before the connection. */
+int store_blob_create(struct store *s, const char *key, struct store_blob **out);
+/* Appends. STORE_FAILED (disk full, logged): the blob can only be closed. */
+int store_blob_write(struct store_blob *b, const void *data, size_t len);
+/* Makes everything written visible under the key, atomically, replacing
+ * any blob of that key. The handle keeps its hold until closed. */
+int store_blob_finish(struct store_blob *b);
+/* Ends the handle; an unfinished blob is dropped (an abort). Accepts NULL. */
+void store_blob_close(struct store_blob *b);
+/* Opens finished blob `key` for reading. STORE_NOT_FOUND: none. */
+int store_blob_open(struct store *s, const char *key, struct store_blob_read *out);
+/* Deletes blob `key`, and what is being written under it. STORE_OK
+ * whether or not it existed (several servers may delete one blob). */
+int store_blob_delete(struct store *s, const char *key);
+/* Asked of each blob in no one's hand, finished or being written (a
+ * writer that died): true keeps it, false deletes it, which the backend
+ * does while it still holds it, so no writer or reader takes it meanwhile.
+ * The callback may call the store on the same connection. */
+typedef bool (*store_blob_keep_cb)(const char *key, bool finished, void *ctx);
+/* For the sweeper, no tenant: *deleted (may be NULL) counts the blobs
+ * deleted, *seen (may be NULL) those looked at. */
+int store_blob_sweep(struct store *s, store_blob_keep_cb keep, void *ctx, unsigned *seen,
+		     unsigned *deleted);
+
 #endif

@@ -72,6 +72,12 @@ struct store_ops {
 	int (*job_claim)(struct store *s, const struct job_lease *lease, struct job_claimed *out);
 	int (*jobs_renew)(struct store *s, const struct job_lease *lease, int64_t *renewed);
 	int (*jobs_expire)(struct store *s, const struct job_interruption *why, int64_t *count);
+
+	int (*blob_create)(struct store *s, const char *key, struct store_blob **out);
+	int (*blob_open)(struct store *s, const char *key, struct store_blob_read *out);
+	int (*blob_delete)(struct store *s, const char *key);
+	int (*blob_sweep)(struct store *s, store_blob_keep_cb keep, void *ctx, unsigned *seen,
+			  unsigned *deleted);
 };
 
 /* Every member of struct store_ops after `name`, by name: the facade
@@ -112,7 +118,11 @@ struct store_ops {
 	X(jobs_prune)                                                                              \
 	X(job_claim)                                                                               \
 	X(jobs_renew)                                                                              \
-	X(jobs_expire)
+	X(jobs_expire)                                                                             \
+	X(blob_create)                                                                             \
+	X(blob_open)                                                                               \
+	X(blob_delete)                                                                             \
+	X(blob_sweep)
 
 #define STORE_OP_ONE(op) +1
 _Static_assert(sizeof(struct store_ops) ==
@@ -123,6 +133,20 @@ _Static_assert(sizeof(struct store_ops) ==
 /* A connection: backends embed this first in their own struct. */
 struct store {
 	const struct store_ops *ops;
+};
+
+/* A blob being written: backends embed this first in their own struct,
+ * as struct store. The facade has checked the key; seen and deleted of
+ * blob_sweep are never NULL. */
+struct store_blob_ops {
+	int (*write)(struct store_blob *b, const void *data, size_t len);
+	int (*finish)(struct store_blob *b);
+	void (*close)(struct store_blob *b);
+};
+
+struct store_blob {
+	const struct store_blob_ops *ops;
+	bool finished;
 };
 
 /* The first operation `ops` leaves NULL, by name; NULL when none. */

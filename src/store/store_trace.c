@@ -105,6 +105,12 @@ TRACE(jobs_renew, (struct store * s, const struct job_lease *lease, int64_t *ren
       (in, lease, renewed))
 TRACE(jobs_expire, (struct store * s, const struct job_interruption *why, int64_t *count),
       (in, why, count))
+TRACE(blob_create, (struct store * s, const char *key, struct store_blob **out), (in, key, out))
+TRACE(blob_open, (struct store * s, const char *key, struct store_blob_read *out), (in, key, out))
+TRACE(blob_delete, (struct store * s, const char *key), (in, key))
+TRACE(blob_sweep,
+      (struct store * s, store_blob_keep_cb keep, void *ctx, unsigned *seen, unsigned *deleted),
+      (in, keep, ctx, seen, deleted))
 
 static void trace_close(struct store *s)
 {

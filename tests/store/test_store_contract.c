@@ -1354,6 +1354,193 @@ static void open_refuses_what_is_not_a_database(void **state)
 	assert_non_null(strstr(err, "cannot open database"));
 }
 
+/* ---- Blobs ------------------------------------------------------------ */
+
+/* A key no other run of the suite uses (the store may be shared). */
+static void blob_key(char *out, size_t size, const char *kind)
+{
+	char id[UUID_STR_LEN];
+	text_uuid_new(id);
+	snprintf(out, size, "%s.%s", id, kind);
+}
+
+static void put_blob(struct store *s, const char *key, const char *text)
+{
+	struct store_blob *b;
+	assert_int_equal(store_blob_create(s, key, &b), STORE_OK);
+	assert_int_equal(store_blob_write(b, text, strlen(text)), STORE_OK);
+	assert_int_equal(store_blob_finish(b), STORE_OK);
+	store_blob_close(b);
+}
+
+/* The blob's content, or NULL when it is not found. Owned by the caller. */
+static char *read_blob(struct store *s, const char *key)
+{
+	struct store_blob_read r;
+	int rc = store_blob_open(s, key, &r);
+	if (rc == STORE_NOT_FOUND)
+		return NULL;
+	assert_int_equal(rc, STORE_OK);
+	char *text = calloc(1, (size_t)r.size + 1);
+	assert_int_equal(read(r.fd, text, (size_t)r.size + 1), (ssize_t)r.size);
+	close(r.fd);
+	return text;
+}
+
+static void blobs_are_written_finished_read_and_deleted(void **state)
+{
+	struct store *s = ((struct fixture *)*state)->s;
+	char key[64];
+	blob_key(key, sizeof(key), "export.csv");
+	struct store_blob *b;
+	assert_int_equal(store_blob_create(s, key, &b), STORE_OK);
+	assert_int_equal(store_blob_write(b, "id,name\n", 8), STORE_OK);
+	assert_int_equal(store_blob_write(b, "1,Kim\n", 6), STORE_OK);
+	assert_null(read_blob(s, key)); /* invisible until finished */
+	assert_int_equal(store_blob_finish(b), STORE_OK);
+	char *text = read_blob(s, key); /* visible while its writer still holds it */
+	assert_string_equal(text, "id,name\n1,Kim\n");
+	free(text);
+	store_blob_close(b);
+	text = read_blob(s, key);
+	assert_string_equal(text, "id,name\n1,Kim\n");
+	free(text);
+	assert_int_equal(store_blob_delete(s, key), STORE_OK);
+	assert_null(read_blob(s, key));
+	assert_int_equal(store_blob_delete(s, key), STORE_OK); /* twice: no harm */
+}
+
+static void a_blob_finished_again_replaces_the_old_one(void **state)
+{
+	struct store *s = ((struct fixture *)*state)->s;
+	char key[64];
+	blob_key(key, sizeof(key), "export.csv");
+	put_blob(s, key, "old");
+	struct store_blob *b;
+	assert_int_equal(store_blob_create(s, key, &b), STORE_OK);
+	assert_int_equal(store_blob_write(b, "new", 3), STORE_OK);
+	char *text = read_blob(s, key);
+	assert_string_equal(text, "old");
+	free(text);
+	assert_int_equal(store_blob_finish(b), STORE_OK);
+	store_blob_close(b);
+	text = read_blob(s, key);
+	assert_string_equal(text, "new");
+	free(text);
+	assert_int_equal(store_blob_delete(s, key), STORE_OK);
+}
+
+/* The sweep's view: which of `mine` it was asked about, and it lets those go. */
+struct sweep_probe {
+	const char *mine[4];
+	bool asked[4], finished[4];
+};
+
+static bool keep_all_but_mine(const char *key, bool finished, void *ctx)
+{
+	struct sweep_probe *p = ctx;
+	for (int i = 0; i < 4; i++) {
+		if (p->mine[i] && strcmp(p->mine[i], key) == 0) {
+			p->asked[i] = true;
+			p->finished[i] = finished;
+			return false;
+		}
+	}
+	return true; /* not this test's: another test's, or another run's */
+}
+
+static void an_aborted_blob_leaves_nothing(void **state)
+{
+	struct store *s = ((struct fixture *)*state)->s;
+	char key[64];
+	blob_key(key, sizeof(key), "upload.csv");
+	struct store_blob *b;
+	assert_int_equal(store_blob_create(s, key, &b), STORE_OK);
+	assert_int_equal(store_blob_write(b, "half", 4), STORE_OK);
+	store_blob_close(b);
+	assert_null(read_blob(s, key));
+	struct sweep_probe p = {.mine = {key}};
+	assert_int_equal(store_blob_sweep(s, keep_all_but_mine, &p, NULL, NULL), STORE_OK);
+	assert_false(p.asked[0]);
+}
+
+static void the_sweep_takes_only_blobs_no_one_holds(void **state)
+{
+	struct store *s = ((struct fixture *)*state)->s;
+	char writing[64], reading[64], idle[64], died[64];
+	blob_key(writing, sizeof(writing), "export.csv");
+	blob_key(reading, sizeof(reading), "export.csv");
+	blob_key(idle, sizeof(idle), "rejects.csv");
+	blob_key(died, sizeof(died), "upload.csv");
+	struct store_blob *w;
+	assert_int_equal(store_blob_create(s, writing, &w), STORE_OK);
+	assert_int_equal(store_blob_write(w, "a", 1), STORE_OK);
+	put_blob(s, reading, "r");
+	put_blob(s, idle, "i");
+	struct store_blob_read r;
+	assert_int_equal(store_blob_open(s, reading, &r), STORE_OK);
+	/* A writer whose process died half-way: its hold went with it. */
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct store_blob *b;
+		_exit(store_blob_create(s, died, &b) == STORE_OK &&
+				      store_blob_write(b, "x", 1) == STORE_OK
+			      ? 0
+			      : 1);
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(WEXITSTATUS(status), 0);
+
+	struct sweep_probe p = {.mine = {writing, reading, idle, died}};
+	unsigned seen, deleted;
+	assert_int_equal(store_blob_sweep(s, keep_all_but_mine, &p, &seen, &deleted), STORE_OK);
+	assert_false(p.asked[0]);
+	assert_false(p.asked[1]);
+	assert_true(p.asked[2] && p.finished[2]);
+	assert_true(p.asked[3] && !p.finished[3]);
+	assert_true(deleted >= 2 && seen >= 4);
+	assert_null(read_blob(s, idle));
+
+	/* What was held is whole: the writer finishes, the reader reads. */
+	assert_int_equal(store_blob_finish(w), STORE_OK);
+	store_blob_close(w);
+	char c;
+	assert_int_equal(read(r.fd, &c, 1), 1);
+	assert_int_equal(c, 'r');
+	close(r.fd);
+	char *text = read_blob(s, writing);
+	assert_string_equal(text, "a");
+	free(text);
+	struct sweep_probe again = {.mine = {writing, reading}};
+	assert_int_equal(store_blob_sweep(s, keep_all_but_mine, &again, NULL, NULL), STORE_OK);
+	assert_true(again.asked[0] && again.asked[1]);
+	assert_null(read_blob(s, writing));
+	assert_null(read_blob(s, reading));
+}
+
+static void blob_keys_are_names_not_paths(void **state)
+{
+	struct store *s = ((struct fixture *)*state)->s;
+	const char *bad[] = {"",
+			     ".hidden",
+			     "../escape",
+			     "a/b",
+			     "x.csv.part",
+			     "a b",
+			     "0123456789012345678901234567890123456789012345678901234567890123456"
+			     "789012345678901234567890123456789"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct store_blob *b = (struct store_blob *)&bad; /* must be reset */
+		struct store_blob_read r;
+		assert_int_equal(store_blob_create(s, bad[i], &b), STORE_FAILED);
+		assert_null(b);
+		assert_int_equal(store_blob_open(s, bad[i], &r), STORE_FAILED);
+		assert_int_equal(store_blob_delete(s, bad[i]), STORE_FAILED);
+	}
+}
+
 #define TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -1380,6 +1567,11 @@ int main(void)
 		TEST(processes_claim_each_job_exactly_once),
 		TEST(leases_expire_and_fence_their_holder),
 		TEST(debug_level_traces_every_call),
+		TEST(blobs_are_written_finished_read_and_deleted),
+		TEST(a_blob_finished_again_replaces_the_old_one),
+		TEST(an_aborted_blob_leaves_nothing),
+		TEST(the_sweep_takes_only_blobs_no_one_holds),
+		TEST(blob_keys_are_names_not_paths),
 	};
 	const char *named = getenv("DIALBOOK_TEST_STORE");
 	return cmocka_run_group_tests_name(named && *named ? named : "store contract (new sqlite)",

@@ -155,7 +155,15 @@ struct sqlite_store {
 	struct store base;
 	sqlite3 *db;
 	sqlite3_stmt *stmts[SQL_COUNT];
+	char *blob_dir; /* "<database>.files"; NULL for ":memory:" */
 };
+
+/* Blobs: files in blob_dir (sqlite_blobs.c). */
+int sqlite_blob_create(struct store *s, const char *key, struct store_blob **out);
+int sqlite_blob_open(struct store *s, const char *key, struct store_blob_read *out);
+int sqlite_blob_delete(struct store *s, const char *key);
+int sqlite_blob_sweep(struct store *s, store_blob_keep_cb keep, void *ctx, unsigned *seen,
+		      unsigned *deleted);
 
 /* The statement, prepared on first use and reset for reuse; NULL on failure. */
 sqlite3_stmt *sql_stmt(struct sqlite_store *s, enum sql_statement id);

@@ -4,10 +4,12 @@
 #include "store/sqlite/sqlite_store.h"
 #include "common/log.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char *const statement_sql[] = {
@@ -270,6 +272,7 @@ static void sqlite_close(struct store *base)
 	for (int i = 0; i < SQL_COUNT; i++)
 		sqlite3_finalize(s->stmts[i]);
 	sqlite3_close(s->db);
+	free(s->blob_dir);
 	free(s);
 }
 
@@ -291,10 +294,33 @@ static const struct store_ops sqlite_ops = {.name = "sqlite",
 					    .import_latest = sqlite_import_latest,
 					    .export_get = sqlite_export_get,
 					    .export_latest = sqlite_export_latest,
+					    .blob_create = sqlite_blob_create,
+					    .blob_open = sqlite_blob_open,
+					    .blob_delete = sqlite_blob_delete,
+					    .blob_sweep = sqlite_blob_sweep,
 #define X(op, params, args) .op = sqlite_locked_##op,
 					    SQLITE_WRITE_OPS(X)
 #undef X
 };
+
+/* Blobs live in "<database>.files", made 0700 (it holds personal data). */
+static int open_blob_dir(struct sqlite_store *s, const char *path, char *err, size_t err_size)
+{
+	if (strcmp(path, ":memory:") == 0)
+		return STORE_OK;
+	size_t size = strlen(path) + sizeof(".files");
+	s->blob_dir = malloc(size);
+	if (!s->blob_dir) {
+		snprintf(err, err_size, "out of memory");
+		return STORE_FAILED;
+	}
+	snprintf(s->blob_dir, size, "%s.files", path);
+	if (mkdir(s->blob_dir, 0700) != 0 && errno != EEXIST) {
+		snprintf(err, err_size, "cannot create %s: %s", s->blob_dir, strerror(errno));
+		return STORE_FAILED;
+	}
+	return STORE_OK;
+}
 
 int sqlite_store_open(const char *path, struct store **out, char *err, size_t err_size)
 {
@@ -332,6 +358,8 @@ int sqlite_store_open(const char *path, struct store **out, char *err, size_t er
 		goto fail;
 	}
 	if (migrate(s->db, err, err_size) != STORE_OK)
+		goto fail;
+	if (open_blob_dir(s, path, err, err_size) != STORE_OK)
 		goto fail;
 	*out = &s->base;
 	return STORE_OK;
