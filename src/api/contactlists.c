@@ -182,8 +182,8 @@ out:
  * being downloadable, and a job running for the list stops. */
 static int delete_lists(struct api_ctx *c, const char *const *ids, size_t n, const char **missing)
 {
-	int rc =
-		store_list_delete_many(c->store, c->org.id, ids, n, missing, job_file_remove, NULL);
+	int rc = store_list_delete_many(c->store, c->org.id, ids, n, missing, job_file_remove,
+					c->store);
 	if (rc == STORE_OK)
 		for (size_t i = 0; i < n; i++)
 			job_runner_drop_list(c->srv->jobs, ids[i]);

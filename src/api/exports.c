@@ -49,8 +49,7 @@ int exports_start(struct api_ctx *c)
 	text_uuid_new(job.id);
 	snprintf(job.org_id, sizeof(job.org_id), "%s", c->org.id);
 	snprintf(job.list_id, sizeof(job.list_id), "%s", cl.id);
-	snprintf(job.file_path, sizeof(job.file_path), "%s/%s.export.csv", c->srv->files_dir,
-		 job.id);
+	snprintf(job.file_key, sizeof(job.file_key), "%s.export.csv", job.id);
 	job.state = JOB_PENDING; /* until a server claims it */
 	job.date_created = job.date_modified = time_now_ms();
 	contact_list_release(&cl);
@@ -153,6 +152,38 @@ int exports_get(struct api_ctx *c)
 	return api_reply(c, 200, json_pack("{s:s,s:s}", "uri", url, "exportTimestamp", when));
 }
 
+static int file_gone(struct api_ctx *c)
+{
+	return problem_set(&c->problem, 404, "not.found",
+			   "The requested resource was not found: the file is gone");
+}
+
+/* The response streams the descriptor (and closes it). A backend that
+ * keeps blobs elsewhere would give a reader, streamed by callback. */
+static int send_fd(struct api_ctx *c, int fd, uint64_t size, const char *name)
+{
+	c->res->status = 200;
+	c->res->fd = fd;
+	c->res->fd_used = true;
+	c->res->fd_size = (unsigned long long)size;
+	c->res->raw_type = "text/csv; charset=utf-8";
+	http_response_header(c->res, "Content-Disposition", "attachment; filename=\"%s\"", name);
+	return 0;
+}
+
+static int send_blob(struct api_ctx *c, const char *key, const char *name)
+{
+	struct store_blob_read r;
+	int rc = store_blob_open(c->store, key, &r);
+	if (rc == STORE_NOT_FOUND) {
+		log_error("event=download_missing key=%s", key);
+		return file_gone(c);
+	}
+	if (rc != STORE_OK)
+		return api_store_failed(c);
+	return send_fd(c, r.fd, r.size, name);
+}
+
 static int send_file(struct api_ctx *c, const char *path, const char *name)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -161,18 +192,10 @@ static int send_file(struct api_ctx *c, const char *path, const char *name)
 		if (fd >= 0)
 			close(fd);
 		log_error("event=download_missing path=%s error=\"%s\"", path, strerror(errno));
-		return problem_set(&c->problem, 404, "not.found",
-				   "The requested resource was not found: the file is gone");
+		return file_gone(c);
 	}
-	c->res->status = 200;
-	c->res->fd = fd;
-	c->res->fd_used = true;
-	c->res->fd_size = (unsigned long long)st.st_size;
-	c->res->raw_type = "text/csv; charset=utf-8";
-	http_response_header(c->res, "Content-Disposition", "attachment; filename=\"%s\"", name);
-	return 0;
+	return send_fd(c, fd, (uint64_t)st.st_size, name);
 }
-
 int downloads_get(struct api_ctx *c)
 {
 	bool redirect;
@@ -194,7 +217,7 @@ int downloads_get(struct api_ctx *c)
 			return api_reply(c, 200, json_pack("{s:s}", "url", url));
 		}
 		snprintf(name, sizeof(name), "contactlist-%s.csv", ex.list_id);
-		return send_file(c, ex.file_path, name);
+		return send_blob(c, ex.file_key, name);
 	}
 	if (rc != STORE_OK && rc != STORE_NOT_FOUND)
 		return api_store_failed(c);

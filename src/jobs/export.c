@@ -2,9 +2,10 @@
  * cloud's exports (UTF-8 BOM, quoted header cells, inin-outbound-id first,
  * then the list's columns, then the system state columns of
  * model/contact_state.h), so that an export re-imports into a list with
- * the same columns, barred numbers included. Written to a temporary name
- * (locked, so that no sweep takes it) and renamed when complete; a newer
- * export of the list then replaces the older one's file. */
+ * the same columns, barred numbers included. Written as the blob the job
+ * row names (store_blob_*), invisible until finished and held until the
+ * row says DONE, so that no sweep takes it; a newer export of the list
+ * then replaces the older one's blob. */
 #include "jobs/jobs.h"
 #include "common/log.h"
 #include "common/timeutil.h"
@@ -12,9 +13,7 @@
 #include "model/contact.h"
 #include "model/contact_state.h"
 
-#include <errno.h>
 #include <stdio.h>
-#include <sys/file.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -55,21 +54,17 @@ static int write_row(const struct contact_record *r, void *ctx)
 	return (x->rows & 0x3FF) == 0 && job_should_stop(x->env) ? 1 : 0;
 }
 
+static int blob_sink(void *ctx, const char *data, size_t len)
+{
+	return store_blob_write(ctx, data, len) == STORE_OK ? 0 : -1;
+}
+
 static int export_file(struct store *s, const struct job_env *env, struct export_job *job,
-		       const struct contact_list *list, const char *tmp)
+		       const struct contact_list *list, struct store_blob *blob)
 {
 	struct contact_schema schema;
 	if (contact_schema_init(&schema, list->doc, env->limits))
 		return -1;
-	FILE *f = fopen(tmp, "w");
-	if (f)
-		flock(fileno(f), LOCK_EX); /* a sweep holds it a moment at most */
-	if (!f) {
-		snprintf(job->failure_detail, sizeof(job->failure_detail),
-			 "cannot write %.100s: %s", tmp, strerror(errno));
-		contact_schema_release(&schema);
-		return -1;
-	}
 	struct exporter *x = calloc(1, sizeof(*x));
 	if (!x)
 		abort();
@@ -78,7 +73,7 @@ static int export_file(struct store *s, const struct job_env *env, struct export
 	x->values = calloc(schema.count, sizeof(char *));
 	if (!x->values)
 		abort();
-	csv_writer_init(&x->w, csv_sink_stdio, f);
+	csv_writer_init(&x->w, blob_sink, blob);
 	csv_writer_raw(&x->w, "\xEF\xBB\xBF", 3);
 	csv_writer_field(&x->w, "inin-outbound-id", 16, true);
 	for (size_t i = 0; i < schema.count; i++)
@@ -100,7 +95,8 @@ static int export_file(struct store *s, const struct job_env *env, struct export
 	int rc = store_contacts_scan(s, list->org_id, list->id, write_row, x);
 	bool cancelled = job_should_stop(env);
 	int wrc = csv_writer_finish(&x->w);
-	if (fclose(f) != 0)
+	if (!wrc && rc == STORE_OK && !x->damaged && !cancelled &&
+	    store_blob_finish(blob) != STORE_OK)
 		wrc = -1;
 	job->rows = x->rows;
 	if (rc != STORE_OK || x->damaged || wrc || cancelled)
@@ -128,29 +124,30 @@ void export_run(struct store *s, const struct job_env *env, const char *org_id, 
 	}
 	double started = time_monotonic_ms();
 	struct contact_list list;
-	char tmp[600];
-	snprintf(tmp, sizeof(tmp), "%s.part", job.file_path);
+	struct store_blob *blob = NULL;
 	int rc = store_list_get(s, job.org_id, job.list_id, &list);
 	if (rc == STORE_OK) {
-		rc = export_file(s, env, &job, &list, tmp);
+		rc = store_blob_create(s, job.file_key, &blob);
+		if (rc == STORE_OK)
+			rc = export_file(s, env, &job, &list, blob);
+		else
+			snprintf(job.failure_detail, sizeof(job.failure_detail),
+				 "cannot write the export file; see the server log");
 		contact_list_release(&list);
 	} else {
 		snprintf(job.failure_detail, sizeof(job.failure_detail),
 			 "the contact list no longer exists");
 	}
-	if (rc == 0 && rename(tmp, job.file_path) != 0)
-		rc = -1;
-	if (rc != 0)
-		unlink(tmp);
 	job.state = rc == 0 ? JOB_DONE : JOB_FAILED;
 	job.date_modified = time_now_ms();
 	int urc = store_export_update(s, &job);
+	store_blob_close(blob);	    /* the row says DONE (or FAILED: the blob goes) */
 	if (urc == STORE_NOT_FOUND) /* the list was deleted meanwhile: so is the file */
-		job_file_remove(job.file_path, NULL);
+		store_blob_delete(s, job.file_key);
 	else if (urc != STORE_OK)
 		log_error("event=export_state_lost export_id=%s", job.id);
 	else if (rc == 0 &&
-		 store_jobs_prune(s, job.org_id, job.list_id, job_file_remove, NULL) != STORE_OK)
+		 store_jobs_prune(s, job.org_id, job.list_id, job_file_remove, s) != STORE_OK)
 		log_warn("event=export_prune_failed list_id=%s", job.list_id);
 	log_info(
 		"event=export_finished export_id=%s list_id=%s state=%s rows=%lld duration_ms=%.0f",

@@ -296,8 +296,8 @@ void import_run(struct store *s, const struct job_env *env, const char *org_id, 
 	unlink(im->job.file_path); /* before the final state, which clients wait for */
 	save(im);
 	if (im->gone) /* deleted with its list: so are its rejected rows */
-		job_file_remove(im->job.rejects_path, NULL);
-	else if (store_jobs_prune(s, im->job.org_id, im->job.list_id, job_file_remove, NULL) !=
+		job_file_remove(im->job.rejects_path, s);
+	else if (store_jobs_prune(s, im->job.org_id, im->job.list_id, job_file_remove, s) !=
 		 STORE_OK)
 		log_warn("event=import_prune_failed list_id=%s", im->job.list_id);
 	log_info("event=import_finished import_id=%s list_id=%s state=%s rows=%lld imported=%lld "

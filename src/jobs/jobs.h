@@ -43,7 +43,8 @@ void job_runner_stop(struct job_runner *r);
 
 /* Whether the job should stop: the server stops, or its list was deleted. */
 bool job_should_stop(const struct job_env *env);
-/* Deletes a file a job row named, and "<path>.part" (a store_path_cb). */
+/* Deletes what a job row named (a store_path_cb; ctx is the store): a
+ * blob by its key, or a file by its path, and "<path>.part". */
 int job_file_remove(const char *path, void *ctx);
 /* Whether a finished job's files have outlived --retention at `now_ms`. */
 bool job_file_expired(const struct db_limits *limits, int64_t finished_ms, int64_t now_ms);

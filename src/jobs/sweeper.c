@@ -42,7 +42,8 @@ static const struct {
 
 int job_file_remove(const char *path, void *ctx)
 {
-	(void)ctx;
+	if (!strchr(path, '/')) /* a key: the store knows where its blob is */
+		return store_blob_delete(ctx, path), 0;
 	if (unlink(path) != 0 && errno != ENOENT)
 		log_warn("event=file_remove_failed path=%s error=\"%s\"", path, strerror(errno));
 	char part[600];

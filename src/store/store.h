@@ -66,6 +66,8 @@ const char *store_status_name(int status);
 const char *store_status_key(int status);
 
 #define ORG_NAME_MAX 128
+/* The longest blob key (see Blobs below). */
+#define STORE_BLOB_KEY_MAX 96
 
 struct org {
 	char id[UUID_STR_LEN];
@@ -155,7 +157,7 @@ struct export_job {
 	char list_id[UUID_STR_LEN];
 	enum job_state state;
 	int64_t rows;
-	char file_path[512];
+	char file_key[STORE_BLOB_KEY_MAX + 1]; /* the blob it writes: "<id>.export.csv" */
 	char failure_detail[256];
 	int64_t date_created, date_modified;
 	char owner[UUID_STR_LEN]; /* as in import_job */
@@ -196,9 +198,11 @@ struct store;
 typedef int (*store_contact_cb)(const struct contact_record *c, void *ctx);
 typedef int (*store_client_cb)(const struct oauth_client *c, void *ctx);
 typedef int (*store_list_cb)(const struct contact_list *cl, void *ctx);
-/* A file that belonged to job rows just deleted: the caller removes it (an
- * export's path also stands for its "<path>.part"). Called after the
- * deletion is committed, once per path; the return value is ignored. */
+/* A file that belonged to job rows just deleted: the caller removes it.
+ * An import's files are paths (until they become blobs too); an export's
+ * is a blob key (no '/'), deleted with store_blob_delete. Called after the
+ * deletion is committed, once per path or key; the return value is
+ * ignored. The callback may call the store's blob functions. */
 typedef int (*store_path_cb)(const char *path, void *ctx);
 
 /* ---- Connections ---------------------------------------------------- */
@@ -400,8 +404,6 @@ int store_jobs_expire(struct store *s, const struct job_interruption *why, int64
  * backend can: a reader does not wait for a writer's hold): a writer
  * keeps it from the sweep until closed, so it may add the job row naming the blob after
  * finishing and before closing. */
-#define STORE_BLOB_KEY_MAX 96
-
 struct store_blob;
 
 /* A finished blob to read. The SQLite backend gives a descriptor of a

@@ -43,7 +43,8 @@ static const char v3_jobs[] =
 	"INSERT INTO import_jobs VALUES('i3', 'o', 'l', 3, 0, 0, 2, 0, 'MISSING_COLUMNS',"
 	" 'no phone', 'p3', 'r3', 'id', 5, 8, 0, '');"
 	"INSERT INTO export_jobs VALUES('e0', 'o', 'l', 0, 0, 'x0', '', 5, 5);"
-	"INSERT INTO export_jobs VALUES('e2', 'o', 'l', 2, 3, 'x2', '', 5, 6);"
+	"INSERT INTO export_jobs VALUES('e2', 'o', 'l', 2, 3, '/var/db.files/e2.export.csv', '',"
+	" 5, 6);"
 	"INSERT INTO export_jobs VALUES('e3', 'o', 'l', 3, 0, 'x3', 'disk full', 5, 7);"
 	"PRAGMA user_version = 3;";
 
@@ -92,6 +93,9 @@ static void job_states_become_text(void **state)
 	assert_int_equal(store_export_get(s, "o", "e2", &ex), STORE_OK);
 	assert_int_equal(ex.state, JOB_DONE);
 	assert_int_equal(ex.rows, 3);
+	assert_string_equal(ex.file_key, "e2.export.csv"); /* a path became a blob key */
+	assert_int_equal(store_export_get(s, "o", "e3", &ex), STORE_OK);
+	assert_string_equal(ex.file_key, "x3");
 	store_close(s);
 
 	/* Stored as the table's names, which is what a second backend reads. */

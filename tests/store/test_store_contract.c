@@ -503,7 +503,7 @@ static struct export_job an_export(const struct org *o, const char *list_id, enu
 	text_uuid_new(e.id);
 	snprintf(e.org_id, sizeof(e.org_id), "%s", o->id);
 	snprintf(e.list_id, sizeof(e.list_id), "%s", list_id);
-	snprintf(e.file_path, sizeof(e.file_path), "/f/%s.export.csv", e.id);
+	snprintf(e.file_key, sizeof(e.file_key), "%s.export.csv", e.id);
 	return e;
 }
 
@@ -630,7 +630,7 @@ static void jobs_and_their_files_go_with_their_list(void **state)
 	assert_true(has_path(paths, done.rejects_path));
 	assert_true(has_path(paths, running.file_path));
 	assert_true(has_path(paths, running.rejects_path));
-	assert_true(has_path(paths, ex.file_path));
+	assert_true(has_path(paths, ex.file_key));
 	json_decref(paths);
 	struct export_job eg;
 	assert_int_equal(store_import_get(s, o.id, done.id, &ig), STORE_NOT_FOUND);
@@ -699,7 +699,7 @@ static void prune_keeps_one_import_and_one_export_per_list(void **state)
 	assert_int_equal(json_array_size(paths), 6);
 	assert_true(has_path(paths, i1.file_path) && has_path(paths, i1.rejects_path));
 	assert_true(has_path(paths, i2.file_path) && has_path(paths, i2.rejects_path));
-	assert_true(has_path(paths, e[0].file_path) && has_path(paths, e[1].file_path));
+	assert_true(has_path(paths, e[0].file_key) && has_path(paths, e[1].file_key));
 	struct import_job ig;
 	struct export_job eg;
 	assert_int_equal(store_import_get(s, o.id, i1.id, &ig), STORE_NOT_FOUND);

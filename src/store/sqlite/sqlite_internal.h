@@ -12,7 +12,7 @@
 	"failure_detail, file_path, rejects_path, contact_id_column, date_created, "               \
 	"date_modified, clear_system_data, ignored_columns, owner, lease_expires_at"
 #define EXPORT_COLUMNS                                                                             \
-	"id, org_id, list_id, state, rows, file_path, failure_detail, date_created, "              \
+	"id, org_id, list_id, state, rows, file_key, failure_detail, date_created, "               \
 	"date_modified, owner, lease_expires_at"
 
 /* Job states are bound as text (job_state_name), never written here:
@@ -110,7 +110,7 @@
 	X(EXPORTS_RENEW, "UPDATE export_jobs SET lease_expires_at = ?3 WHERE owner = ?2 AND "      \
 			 "state = ?1")                                                             \
 	X(EXPORT_INSERT, "INSERT INTO export_jobs(id, org_id, list_id, state, rows, "              \
-			 "file_path, failure_detail, date_created, date_modified, owner, "         \
+			 "file_key, failure_detail, date_created, date_modified, owner, "          \
 			 "lease_expires_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)") \
 	X(EXPORT_UPDATE, "UPDATE export_jobs SET state = ?4, rows = ?5, failure_detail = ?7, "     \
 			 "date_modified = ?9 WHERE id = ?1 AND org_id = ?2 AND owner = ?10")       \
@@ -124,7 +124,7 @@
 	X(LIST_IMPORTS_DELETE, "DELETE FROM import_jobs WHERE org_id = ?1 AND list_id = ?2 "       \
 			       "RETURNING file_path, rejects_path")                                \
 	X(LIST_EXPORTS_DELETE, "DELETE FROM export_jobs WHERE org_id = ?1 AND list_id = ?2 "       \
-			       "RETURNING file_path")                                              \
+			       "RETURNING file_key")                                               \
 	/* One import per list: the newest (only it can be pending or running).                    \
 	 * ?3, ?4: the finished states. */                                                         \
 	X(IMPORTS_PRUNE, "DELETE FROM import_jobs WHERE list_id = ?1 AND org_id = ?2 AND "         \
@@ -136,7 +136,7 @@
 			 "state IN (?3, ?4) AND EXISTS (SELECT 1 FROM export_jobs n WHERE "        \
 			 "n.list_id = ?1 AND n.state = ?3 AND (n.date_created > old.date_created " \
 			 "OR (n.date_created = old.date_created AND n.rowid > old.rowid))) "       \
-			 "RETURNING file_path")                                                    \
+			 "RETURNING file_key")                                                     \
 	X(LIST_EXISTS, "SELECT 1 FROM contact_lists WHERE org_id = ?1 AND id = ?2")                \
 	X(LIST_SCAN, "SELECT id, org_id, division_id, name, version, date_created, "               \
 		     "date_modified, doc FROM contact_lists WHERE org_id = ?1 ORDER BY id")        \

@@ -310,7 +310,7 @@ static void bind_export(sqlite3_stmt *st, const void *job)
 	sqlite3_bind_text(st, 3, j->list_id, -1, SQLITE_STATIC);
 	sql_bind_state(st, 4, j->state);
 	sqlite3_bind_int64(st, 5, j->rows);
-	sqlite3_bind_text(st, 6, j->file_path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, j->file_key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, j->failure_detail, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 8, j->date_created);
 	sqlite3_bind_int64(st, 9, j->date_modified);
@@ -326,7 +326,7 @@ static int read_export(sqlite3_stmt *st, void *out)
 	sql_copy_text(st, 1, j->org_id, sizeof(j->org_id));
 	sql_copy_text(st, 2, j->list_id, sizeof(j->list_id));
 	j->rows = sqlite3_column_int64(st, 4);
-	sql_copy_text(st, 5, j->file_path, sizeof(j->file_path));
+	sql_copy_text(st, 5, j->file_key, sizeof(j->file_key));
 	sql_copy_text(st, 6, j->failure_detail, sizeof(j->failure_detail));
 	j->date_created = sqlite3_column_int64(st, 7);
 	j->date_modified = sqlite3_column_int64(st, 8);

@@ -111,6 +111,13 @@ static const char *const migrations[] = {
 	"ALTER TABLE export_jobs ADD COLUMN lease_expires_at INTEGER NOT NULL DEFAULT 0;"
 	"CREATE INDEX import_jobs_by_state ON import_jobs(state, date_created);"
 	"CREATE INDEX export_jobs_by_state ON export_jobs(state, date_created);",
+
+	/* Exports are blobs (store_blob_*): a row names its blob's key, the
+	 * file's name in <db>.files, no longer its path. The rtrim keeps the
+	 * path up to its last '/', so what follows is the name. */
+	"ALTER TABLE export_jobs RENAME COLUMN file_path TO file_key;"
+	"UPDATE export_jobs SET file_key ="
+	" substr(file_key, length(rtrim(file_key, replace(file_key, '/', ''))) + 1);",
 };
 
 sqlite3_stmt *sql_stmt(struct sqlite_store *s, enum sql_statement id)
