@@ -8,12 +8,8 @@
 #include "common/timeutil.h"
 #include "jobs/jobs.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #define DOWNLOADS "/api/v2/downloads/"
 
@@ -184,18 +180,6 @@ static int send_blob(struct api_ctx *c, const char *key, const char *name)
 	return send_fd(c, r.fd, r.size, name);
 }
 
-static int send_file(struct api_ctx *c, const char *path, const char *name)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) != 0) {
-		if (fd >= 0)
-			close(fd);
-		log_error("event=download_missing path=%s error=\"%s\"", path, strerror(errno));
-		return file_gone(c);
-	}
-	return send_fd(c, fd, (uint64_t)st.st_size, name);
-}
 int downloads_get(struct api_ctx *c)
 {
 	bool redirect;
@@ -228,7 +212,7 @@ int downloads_get(struct api_ctx *c)
 				    "Run `dialbook validate --rejects` on the file, or import "
 				    "it again");
 		snprintf(name, sizeof(name), "rejected-rows-%s.csv", im.id);
-		return send_file(c, im.rejects_path, name);
+		return send_blob(c, im.rejects_key, name);
 	}
 	if (rc != STORE_OK && rc != STORE_NOT_FOUND)
 		return api_store_failed(c);

@@ -342,8 +342,7 @@ int uploads_finish(struct api_ctx *c)
 	snprintf(job.org_id, sizeof(job.org_id), "%s", c->org.id);
 	snprintf(job.list_id, sizeof(job.list_id), "%s", list_id);
 	snprintf(job.file_path, sizeof(job.file_path), "%s", u->path);
-	snprintf(job.rejects_path, sizeof(job.rejects_path), "%s/%s.rejects.csv", c->srv->files_dir,
-		 u->job_id);
+	snprintf(job.rejects_key, sizeof(job.rejects_key), "%s.rejects.csv", u->job_id);
 	snprintf(job.contact_id_column, sizeof(job.contact_id_column), "%s", u->contact_id_name);
 	job.clear_system_data = clear_system;
 	job.state = JOB_PENDING;

@@ -39,10 +39,11 @@ struct importer {
 	struct import_writer *writer; /* commits batches while this thread reads */
 	struct import_batch *batch;   /* the batch being filled */
 
-	FILE *rejects;
+	struct store_blob *rejects; /* finished with the import, held until its final state */
 	struct csv_writer rw;
 	int64_t imported;
 	bool gone; /* the job's row was deleted (with its list) */
+	bool rejects_done;
 };
 
 static void save(struct importer *im)
@@ -71,20 +72,22 @@ static int fail(struct importer *im, const char *reason, const char *fmt, ...)
 	return -1;
 }
 
+static int blob_sink(void *ctx, const char *data, size_t len)
+{
+	return store_blob_write(ctx, data, len) == STORE_OK ? 0 : -1;
+}
+
 /* rec NULL: the reader could not split the record; its raw bytes are kept. */
 static void reject(struct importer *im, const struct csv_record *rec, unsigned long line,
 		   unsigned long column, const char *why)
 {
 	im->job.failed++;
 	if (!im->rejects) {
-		im->rejects = fopen(im->job.rejects_path, "w");
-		if (!im->rejects) {
-			log_error("event=rejects_file_failed import_id=%s error=\"%s\"", im->job.id,
-				  strerror(errno));
+		if (store_blob_create(im->s, im->job.rejects_key, &im->rejects) != STORE_OK) {
+			log_error("event=rejects_file_failed import_id=%s", im->job.id);
 			return;
 		}
-		flock(fileno(im->rejects), LOCK_EX); /* no sweep takes it while written */
-		csv_writer_init(&im->rw, csv_sink_stdio, im->rejects);
+		csv_writer_init(&im->rw, blob_sink, im->rejects);
 		contact_csv_rejects_header(&im->rw, &im->check);
 	}
 	if (rec)
@@ -242,10 +245,10 @@ static int read_rows(struct importer *im)
 static void importer_release(struct importer *im)
 {
 	finish_writer(im); /* only does something when an error path skipped it */
-	if (im->rejects) {
-		if (csv_writer_finish(&im->rw) || fclose(im->rejects))
+	if (im->rejects && !im->rejects_done) {
+		im->rejects_done = true;
+		if (csv_writer_finish(&im->rw) || store_blob_finish(im->rejects) != STORE_OK)
 			log_error("event=rejects_file_failed import_id=%s", im->job.id);
-		im->rejects = NULL;
 	}
 	csv_reader_free(im->reader);
 	if (im->fd >= 0)
@@ -295,8 +298,9 @@ void import_run(struct store *s, const struct job_env *env, const char *org_id, 
 	importer_release(im);
 	unlink(im->job.file_path); /* before the final state, which clients wait for */
 	save(im);
-	if (im->gone) /* deleted with its list: so are its rejected rows */
-		job_file_remove(im->job.rejects_path, s);
+	store_blob_close(im->rejects); /* the row says it is final: the sweep may judge it */
+	if (im->gone)		       /* deleted with its list: so are its rejected rows */
+		store_blob_delete(s, im->job.rejects_key);
 	else if (store_jobs_prune(s, im->job.org_id, im->job.list_id, job_file_remove, s) !=
 		 STORE_OK)
 		log_warn("event=import_prune_failed list_id=%s", im->job.list_id);

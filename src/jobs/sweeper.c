@@ -1,11 +1,10 @@
 /* The files of <db>.files/ have a lifetime and an owner (DESIGN.md §7).
  * Each file is named after the job it belongs to: <import id>.upload.csv
- * and <import id>.rejects.csv, <export id>.export.csv and its
- * ".part" while written. A sweep looks each one up and deletes those no
- * job needs any more: half-received uploads (no row), the upload of an
- * import that ended or was interrupted, the half-written file of an export
- * that failed, the files of jobs deleted with their list or replaced by a
- * newer job, and exports and rejected rows older than --retention.
+ * and <import id>.rejects.csv, <export id>.export.csv, and the ".part"
+ * of the last two while written (blobs: store_blob_*). A sweep looks each one up and deletes those
+ * no job needs any more: half-received uploads (no row), the upload of an import that ended or was
+ * interrupted, the half-written file of an export that failed, the files of jobs deleted with their
+ * list or replaced by a newer job, and exports and rejected rows older than --retention.
  *
  * Whoever writes or reads a file holds an flock on it (an upload being
  * received, an import reading its upload, a job writing its output); a
@@ -28,7 +27,14 @@
 #include <time.h>
 #include <unistd.h>
 
-enum file_kind { FILE_UPLOAD, FILE_REJECTS, FILE_EXPORT, FILE_EXPORT_PART, FILE_OTHER };
+enum file_kind {
+	FILE_UPLOAD,
+	FILE_REJECTS,
+	FILE_REJECTS_PART,
+	FILE_EXPORT,
+	FILE_EXPORT_PART,
+	FILE_OTHER
+};
 
 static const struct {
 	const char *suffix;
@@ -38,6 +44,7 @@ static const struct {
 	{".rejects.csv", FILE_REJECTS},
 	{".export.csv", FILE_EXPORT},
 	{".export.csv.part", FILE_EXPORT_PART},
+	{".rejects.csv.part", FILE_REJECTS_PART},
 };
 
 int job_file_remove(const char *path, void *ctx)
@@ -83,11 +90,13 @@ static bool needed(struct store *s, const struct job_env *env, enum file_kind ki
 	struct import_job im;
 	struct export_job ex;
 	int rc;
-	if (kind == FILE_UPLOAD || kind == FILE_REJECTS) {
+	if (kind == FILE_UPLOAD || kind == FILE_REJECTS || kind == FILE_REJECTS_PART) {
 		rc = store_import_get_any_org(s, id, &im);
 		if (rc != STORE_OK)
 			return rc != STORE_NOT_FOUND;
-		if (kind == FILE_UPLOAD) /* read by the import, then no more */
+		/* An upload is read by the import, then no more; rejected rows
+		 * being written are finished (or dropped) by their import. */
+		if (kind != FILE_REJECTS)
 			return job_state_active(im.state);
 		return job_state_active(im.state) ||
 		       !job_file_expired(env->limits, im.date_modified, now);

@@ -137,9 +137,9 @@ struct import_job {
 	char failure_reason[64];  /* e.g. MISSING_COLUMNS; empty unless FAILED */
 	char failure_detail[512]; /* what and where, for people */
 	char file_path[512];
-	char rejects_path[512];
-	char contact_id_column[4 * 128 + 1]; /* up to 128 characters of UTF-8 */
-	bool clear_system_data;		     /* the upload's clearSystemData */
+	char rejects_key[STORE_BLOB_KEY_MAX + 1]; /* blob of rejected rows: "<id>.rejects.csv" */
+	char contact_id_column[4 * 128 + 1];	  /* up to 128 characters of UTF-8 */
+	bool clear_system_data;			  /* the upload's clearSystemData */
 	/* The header's columns that are not the list's, ignored: a JSON array
 	 * of strings, as many as fit (empty when none). */
 	char ignored_columns[8192];

@@ -118,6 +118,11 @@ static const char *const migrations[] = {
 	"ALTER TABLE export_jobs RENAME COLUMN file_path TO file_key;"
 	"UPDATE export_jobs SET file_key ="
 	" substr(file_key, length(rtrim(file_key, replace(file_key, '/', ''))) + 1);",
+
+	/* Rejected rows are blobs too: the key, as exports' above. */
+	"ALTER TABLE import_jobs RENAME COLUMN rejects_path TO rejects_key;"
+	"UPDATE import_jobs SET rejects_key ="
+	" substr(rejects_key, length(rtrim(rejects_key, replace(rejects_key, '/', ''))) + 1);",
 };
 
 sqlite3_stmt *sql_stmt(struct sqlite_store *s, enum sql_statement id)
