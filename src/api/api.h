@@ -29,8 +29,7 @@ struct api_server {
 	enum api_profile profile;
 	struct rate_limiter *rate;
 	struct job_runner *jobs;
-	const char *files_dir; /* uploads, rejected rows, exports */
-	const char *docs_dir;  /* the API page's files; NULL: not installed */
+	const char *docs_dir; /* the API page's files; NULL: not installed */
 	/* Absolute URIs start with this (--public-url), never with Host. */
 	const char *public_url;
 	atomic_uint heavy_busy; /* slots of heavy work taken (heavy.c) */

@@ -1,10 +1,10 @@
 /* POST /uploads/v2/contactlist: a multipart form with the fields id,
  * fileType=contactlist, contact-id-name and file, in any order. The file is
- * streamed to disk as it arrives (never held in memory), then an import
- * job takes it; the answer is {"correlationId": <import id>}.
+ * streamed into a blob of the store as it arrives (never held in memory),
+ * then an import job takes it; the answer is {"correlationId": <import id>}.
  *
- * An upload holds an flock on its file until an import job's row names it,
- * so that no sweep takes it (jobs/sweeper.c). An organization has at most
+ * An upload holds its blob until an import job's row names it, so that no
+ * sweep takes it (jobs/sweeper.c). An organization has at most
  * --max-uploads-per-org uploads in flight. The list is checked as soon as
  * the id field has been read: an upload to a list that is not the
  * caller's stops there, and what was written is deleted. */
@@ -29,9 +29,8 @@ struct upload {
 	struct api_server *srv;
 	char org_id[UUID_STR_LEN];
 	char job_id[UUID_STR_LEN];
-	char path[512];
-	int fd;
-	bool kept; /* handed to an import job: not deleted on release */
+	char key[STORE_BLOB_KEY_MAX + 1];
+	struct store_blob *blob;
 	bool has_file;
 	int refused;	/* 404 or 409: the list was refused as soon as id was read */
 	char field[64]; /* the form field being read */
@@ -104,10 +103,8 @@ static void slot_give_back(const char *org_id)
 /* Deletes what was received; the upload takes no more of the body. */
 static void discard_file(struct upload *u)
 {
-	if (u->fd >= 0)
-		close(u->fd);
-	u->fd = -1;
-	unlink(u->path);
+	store_blob_close(u->blob); /* unfinished: nothing is left */
+	u->blob = NULL;
 }
 
 /* The list named by id, checked once the field is complete: 0 when it is
@@ -186,20 +183,12 @@ static int on_part(struct http_upload *base, const char *name, const char *filen
 	}
 	if (strcmp(name, "file") == 0) {
 		u->has_file = true;
-		while (size) {
-			ssize_t n = write(u->fd, data, size);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0) {
-				snprintf(u->error, sizeof(u->error),
-					 "the server could not store the upload: %s",
-					 strerror(n < 0 ? errno : ENOSPC));
-				return -1;
-			}
-			data += n;
-			size -= (size_t)n;
-			u->bytes += (unsigned long long)n;
+		if (!u->blob || store_blob_write(u->blob, data, size) != STORE_OK) {
+			snprintf(u->error, sizeof(u->error),
+				 "the server could not store the upload; see its log");
+			return -1;
 		}
+		u->bytes += (unsigned long long)size;
 		return 0;
 	}
 	if (strcmp(name, "id") == 0)
@@ -221,31 +210,9 @@ static int on_part(struct http_upload *base, const char *name, const char *filen
 static void on_release(struct http_upload *base)
 {
 	struct upload *u = (struct upload *)base;
-	if (u->fd >= 0)
-		close(u->fd);
-	if (!u->kept)
-		unlink(u->path);
+	store_blob_close(u->blob); /* dropped unless finished */
 	slot_give_back(u->org_id);
 	free(u);
-}
-
-/* Creates the upload's file, locked. A sweep may take a new file in the
- * moment before the lock: then it has no link left, and another is made. */
-static int create_locked(struct upload *u, const char *dir)
-{
-	for (int attempt = 0; attempt < 3; attempt++) {
-		text_uuid_new(u->job_id);
-		snprintf(u->path, sizeof(u->path), "%s/%s.upload.csv", dir, u->job_id);
-		int fd = open(u->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (fd < 0)
-			return -1;
-		struct stat st;
-		if (flock(fd, LOCK_EX) == 0 && fstat(fd, &st) == 0 && st.st_nlink > 0)
-			return fd;
-		close(fd);
-	}
-	errno = EAGAIN;
-	return -1;
 }
 
 int uploads_begin(struct api_ctx *c, struct http_upload **out)
@@ -271,10 +238,10 @@ int uploads_begin(struct api_ctx *c, struct http_upload **out)
 	u->base.release = on_release;
 	u->srv = c->srv;
 	snprintf(u->org_id, sizeof(u->org_id), "%s", c->org.id);
-	u->fd = create_locked(u, c->srv->files_dir);
-	if (u->fd < 0) {
-		log_error("event=upload_open_failed path=%s error=\"%s\"", u->path,
-			  strerror(errno));
+	text_uuid_new(u->job_id);
+	snprintf(u->key, sizeof(u->key), "%s.upload.csv", u->job_id);
+	if (store_blob_create(c->store, u->key, &u->blob) != STORE_OK) {
+		log_error("event=upload_open_failed key=%s", u->key);
 		slot_give_back(u->org_id);
 		free(u);
 		return api_store_failed(c);
@@ -334,20 +301,22 @@ int uploads_finish(struct api_ctx *c)
 	contact_list_release(&cl);
 	if (inactive)
 		return list_inactive(c);
-	if (fsync(u->fd) != 0)
+	if (!u->blob || store_blob_finish(u->blob) != STORE_OK)
 		return api_store_failed(c);
 	struct import_job job;
 	memset(&job, 0, sizeof(job));
 	snprintf(job.id, sizeof(job.id), "%s", u->job_id);
 	snprintf(job.org_id, sizeof(job.org_id), "%s", c->org.id);
 	snprintf(job.list_id, sizeof(job.list_id), "%s", list_id);
-	snprintf(job.file_path, sizeof(job.file_path), "%s", u->path);
+	snprintf(job.upload_key, sizeof(job.upload_key), "%s", u->key);
 	snprintf(job.rejects_key, sizeof(job.rejects_key), "%s.rejects.csv", u->job_id);
 	snprintf(job.contact_id_column, sizeof(job.contact_id_column), "%s", u->contact_id_name);
 	job.clear_system_data = clear_system;
 	job.state = JOB_PENDING;
 	job.date_created = job.date_modified = time_now_ms();
 	int rc = store_import_add(c->store, &job);
+	if (rc != STORE_OK) /* finished, but no row names it */
+		store_blob_delete(c->store, u->key);
 	if (rc == STORE_NOT_FOUND) /* deleted since it was read */
 		return api_not_found(c, "contact list", list_id);
 	if (rc == STORE_CONFLICT)
@@ -356,10 +325,9 @@ int uploads_finish(struct api_ctx *c)
 				   "its importstatus to finish");
 	if (rc != STORE_OK)
 		return api_store_failed(c);
-	/* The row names the file now: the lock may go. */
-	u->kept = true;
-	close(u->fd);
-	u->fd = -1;
+	/* The row names the blob now: the hold may go. */
+	store_blob_close(u->blob);
+	u->blob = NULL;
 	job_runner_wake(c->srv->jobs);
 	log_info("event=import_queued import_id=%s list_id=%s bytes=%llu correlation_id=%s", job.id,
 		 job.list_id, u->bytes, req->correlation_id);

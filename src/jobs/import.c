@@ -265,12 +265,13 @@ static int start(struct importer *im)
 		return fail(im, "LIST_DELETED", "the contact list no longer exists");
 	if (rc != STORE_OK || contact_schema_init(&im->schema, im->list.doc, im->env->limits))
 		return fail(im, "STORE_ERROR", "the store failed; see the server log");
-	im->fd = open(im->job.file_path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	if (im->fd < 0 || fstat(im->fd, &st) != 0)
-		return fail(im, "STORE_ERROR", "the uploaded file is gone: %s", strerror(errno));
-	flock(im->fd, LOCK_SH); /* in use: a sweep in any process leaves it */
-	im->file_size = (unsigned long long)st.st_size;
+	struct store_blob_read upload;
+	rc = store_blob_open(im->s, im->job.upload_key, &upload);
+	if (rc != STORE_OK)
+		return fail(im, "STORE_ERROR", "the uploaded file is %s",
+			    rc == STORE_NOT_FOUND ? "gone" : "unreadable; see the server log");
+	im->fd = upload.fd;
+	im->file_size = (unsigned long long)upload.size;
 	im->reader = csv_reader_new(csv_read_fd, &im->fd);
 	return 0;
 }
@@ -296,7 +297,8 @@ void import_run(struct store *s, const struct job_env *env, const char *org_id, 
 		im->job.total = im->job.completed;
 	}
 	importer_release(im);
-	unlink(im->job.file_path); /* before the final state, which clients wait for */
+	store_blob_delete(s,
+			  im->job.upload_key); /* before the final state, which clients wait for */
 	save(im);
 	store_blob_close(im->rejects); /* the row says it is final: the sweep may judge it */
 	if (im->gone)		       /* deleted with its list: so are its rejected rows */

@@ -17,11 +17,10 @@
 
 struct job_env {
 	const struct db_limits *limits;
-	const char *files_dir; /* uploads, rejected rows and exports live here */
-	atomic_bool *cancel;   /* set when the server stops */
-	atomic_bool *dropped;  /* this job's list was deleted (set per run; may be NULL) */
-	const char *owner;     /* this server's instance id, random per start: its leases */
-	int64_t lease_ms;      /* how long a claimed job is held without renewal; --job-lease */
+	atomic_bool *cancel;  /* set when the server stops */
+	atomic_bool *dropped; /* this job's list was deleted (set per run; may be NULL) */
+	const char *owner;    /* this server's instance id, random per start: its leases */
+	int64_t lease_ms;     /* how long a claimed job is held without renewal; --job-lease */
 };
 
 struct job_runner;
@@ -43,9 +42,9 @@ void job_runner_stop(struct job_runner *r);
 
 /* Whether the job should stop: the server stops, or its list was deleted. */
 bool job_should_stop(const struct job_env *env);
-/* Deletes what a job row named (a store_path_cb; ctx is the store): a
- * blob by its key, or a file by its path, and "<path>.part". */
-int job_file_remove(const char *path, void *ctx);
+/* Deletes the blob a job row named, by its key (a store_path_cb; ctx is
+ * the store). */
+int job_file_remove(const char *key, void *ctx);
 /* Whether a finished job's files have outlived --retention at `now_ms`. */
 bool job_file_expired(const struct db_limits *limits, int64_t finished_ms, int64_t now_ms);
 

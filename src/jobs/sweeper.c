@@ -1,17 +1,17 @@
-/* The files of <db>.files/ have a lifetime and an owner (DESIGN.md §7).
- * Each file is named after the job it belongs to: <import id>.upload.csv
+/* Job blobs (store_blob_*; files of <db>.files/ in the SQLite backend)
+ * have a lifetime and an owner (DESIGN.md §7). Each is named after the
+ * job it belongs to: <import id>.upload.csv
  * and <import id>.rejects.csv, <export id>.export.csv, and the ".part"
  * of the last two while written (blobs: store_blob_*). A sweep looks each one up and deletes those
  * no job needs any more: half-received uploads (no row), the upload of an import that ended or was
  * interrupted, the half-written file of an export that failed, the files of jobs deleted with their
  * list or replaced by a newer job, and exports and rejected rows older than --retention.
  *
- * Whoever writes or reads a file holds an flock on it (an upload being
- * received, an import reading its upload, a job writing its output); a
- * sweep only takes a file it can lock, and decides while holding the lock.
- * So no age rule is needed, a crash (the lock goes with the process) is
- * swept at the next start, and a server sharing the directory is never
- * robbed of a file it is writing. */
+ * Whoever writes a blob holds it (an upload being received, a job
+ * writing its output), and so does a reader as far as the backend can; the
+ * store's sweep (store_blob_sweep) asks about a blob only while it holds
+ * it. So no age rule is needed, a crash is swept at the next start, and a
+ * server sharing the store is never robbed of a blob it is writing. */
 #include "jobs/jobs.h"
 #include "common/log.h"
 #include "common/timeutil.h"
@@ -41,21 +41,16 @@ static const struct {
 	enum file_kind kind;
 } suffixes[] = {
 	{".upload.csv", FILE_UPLOAD},
+	{".upload.csv.part", FILE_UPLOAD}, /* no row names it before it is finished */
 	{".rejects.csv", FILE_REJECTS},
 	{".export.csv", FILE_EXPORT},
 	{".export.csv.part", FILE_EXPORT_PART},
 	{".rejects.csv.part", FILE_REJECTS_PART},
 };
 
-int job_file_remove(const char *path, void *ctx)
+int job_file_remove(const char *key, void *ctx)
 {
-	if (!strchr(path, '/')) /* a key: the store knows where its blob is */
-		return store_blob_delete(ctx, path), 0;
-	if (unlink(path) != 0 && errno != ENOENT)
-		log_warn("event=file_remove_failed path=%s error=\"%s\"", path, strerror(errno));
-	char part[600];
-	if ((size_t)snprintf(part, sizeof(part), "%s.part", path) < sizeof(part))
-		unlink(part);
+	store_blob_delete(ctx, key); /* a failure is logged; the sweep retries */
 	return 0;
 }
 
@@ -111,49 +106,36 @@ static bool needed(struct store *s, const struct job_env *env, enum file_kind ki
 	       (ex.state == JOB_DONE && !job_file_expired(env->limits, ex.date_modified, now));
 }
 
-/* Deletes one file unless it is in use or needed; true when deleted. */
-static bool sweep_file(struct store *s, const struct job_env *env, const char *name, int64_t now)
+struct sweep {
+	struct store *s;
+	const struct job_env *env;
+	int64_t now;
+};
+
+/* Asked by the store of each blob no one holds: the lock is the store's
+ * (a writer that holds its blob adds its row before it lets go, so a row
+ * missing now is missing for good). Names that are not dialbookd's stay. */
+static bool keep_blob(const char *key, bool finished, void *ctx)
 {
-	char id[UUID_STR_LEN], path[600];
+	const struct sweep *w = ctx;
+	char name[STORE_BLOB_KEY_MAX + 8], id[UUID_STR_LEN];
+	snprintf(name, sizeof(name), "%s%s", key, finished ? "" : ".part");
 	enum file_kind kind = classify(name, id);
-	if (kind == FILE_OTHER)
-		return false;
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", env->files_dir, name) >= sizeof(path))
-		return false;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-	if (fd < 0)
-		return false;
-	bool deleted = false;
-	/* The lock first, then the row: a writer that holds the lock creates
-	 * its row before it lets go, so a row missing now is missing for good. */
-	if (flock(fd, LOCK_EX | LOCK_NB) == 0 && !needed(s, env, kind, id, now)) {
-		deleted = unlink(path) == 0;
-		if (deleted)
-			log_debug("event=file_swept file=%s", name);
-	}
-	close(fd);
-	return deleted;
+	bool keep = kind == FILE_OTHER || needed(w->s, w->env, kind, id, w->now);
+	if (!keep)
+		log_debug("event=file_swept file=%s", name);
+	return keep;
 }
 
 unsigned jobs_sweep(struct store *s, const struct job_env *env)
 {
 	double started = time_monotonic_ms();
-	DIR *d = opendir(env->files_dir);
-	if (!d) {
-		log_warn("event=sweep_failed dir=%s error=\"%s\"", env->files_dir, strerror(errno));
+	struct sweep w = {.s = s, .env = env, .now = time_now_ms()};
+	unsigned seen = 0, deleted = 0;
+	if (store_blob_sweep(s, keep_blob, &w, &seen, &deleted) != STORE_OK) {
+		log_warn("event=sweep_failed");
 		return 0;
 	}
-	int64_t now = time_now_ms();
-	unsigned seen = 0, deleted = 0;
-	const struct dirent *e;
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		seen++;
-		if (sweep_file(s, env, e->d_name, now))
-			deleted++;
-	}
-	closedir(d);
 	if (deleted)
 		log_info("event=files_swept deleted=%u kept=%u retention_s=%lld duration_ms=%.0f",
 			 deleted, seen - deleted, (long long)env->limits->file_retention_s,

@@ -628,17 +628,6 @@ int cmd_serve(int argc, char **argv)
 		return 3;
 	}
 	api.rate = rate_limiter_new(a.rate_limit, a.rate_window);
-	/* Uploads, rejected rows and exports sit next to the database. */
-	char files_dir[600];
-	snprintf(files_dir, sizeof(files_dir), "%s.files", a.db);
-	if (mkdir(files_dir, 0700) != 0 && errno != EEXIST) {
-		log_error("event=startup_failed error=\"cannot create %s: %s\"", files_dir,
-			  strerror(errno));
-		store_pool_free(api.pool);
-		rate_limiter_free(api.rate);
-		return 3;
-	}
-	api.files_dir = files_dir;
 	/* The API page sits next to the binary unless told otherwise. */
 	char docs_dir[600];
 	if (a.docs_dir) {
@@ -659,7 +648,6 @@ int cmd_serve(int argc, char **argv)
 	char instance_id[UUID_STR_LEN];
 	text_uuid_new(instance_id);
 	struct job_env env = {.limits = &api.limits,
-			      .files_dir = files_dir,
 			      .cancel = &cancel,
 			      .owner = instance_id,
 			      .lease_ms = (int64_t)a.job_lease_s * 1000};

@@ -134,9 +134,9 @@ struct import_job {
 	char list_id[UUID_STR_LEN];
 	enum job_state state;
 	int64_t total, completed, failed, blank;
-	char failure_reason[64];  /* e.g. MISSING_COLUMNS; empty unless FAILED */
-	char failure_detail[512]; /* what and where, for people */
-	char file_path[512];
+	char failure_reason[64];		  /* e.g. MISSING_COLUMNS; empty unless FAILED */
+	char failure_detail[512];		  /* what and where, for people */
+	char upload_key[STORE_BLOB_KEY_MAX + 1];  /* blob of the upload: "<id>.upload.csv" */
 	char rejects_key[STORE_BLOB_KEY_MAX + 1]; /* blob of rejected rows: "<id>.rejects.csv" */
 	char contact_id_column[4 * 128 + 1];	  /* up to 128 characters of UTF-8 */
 	bool clear_system_data;			  /* the upload's clearSystemData */
@@ -198,11 +198,10 @@ struct store;
 typedef int (*store_contact_cb)(const struct contact_record *c, void *ctx);
 typedef int (*store_client_cb)(const struct oauth_client *c, void *ctx);
 typedef int (*store_list_cb)(const struct contact_list *cl, void *ctx);
-/* A file that belonged to job rows just deleted: the caller removes it.
- * An import's files are paths (until they become blobs too); an export's
- * is a blob key (no '/'), deleted with store_blob_delete. Called after the
- * deletion is committed, once per path or key; the return value is
- * ignored. The callback may call the store's blob functions. */
+/* A blob that belonged to job rows just deleted, by its key: the caller
+ * deletes it (store_blob_delete). Called after the deletion is committed,
+ * once per key; the return value is ignored. The callback may call the
+ * store's blob functions. */
 typedef int (*store_path_cb)(const char *path, void *ctx);
 
 /* ---- Connections ---------------------------------------------------- */
@@ -415,7 +414,8 @@ struct store_blob_read {
 	uint64_t size;
 };
 
-/* Starts writing blob `key`; close the handle before the connection. */
+/* Starts writing blob `key`. The handle does not tie up the connection:
+ * it may be written from another thread and outlive the call. */
 int store_blob_create(struct store *s, const char *key, struct store_blob **out);
 /* Appends. STORE_FAILED (disk full, logged): the blob can only be closed. */
 int store_blob_write(struct store_blob *b, const void *data, size_t len);

@@ -28,7 +28,7 @@ def no_upload_left(files_dir, timeout=5):
     """Uploads that were refused are deleted once their connection completes."""
     deadline = time.time() + timeout
     while time.time() < deadline:
-        left = [f for f in os.listdir(files_dir) if f.endswith(".upload.csv")]
+        left = [f for f in os.listdir(files_dir) if ".upload.csv" in f]
         if not left:
             return True
         time.sleep(0.02)

@@ -36,9 +36,8 @@ static const char v3_jobs[] =
 	 * decides which is the newest. */
 	"INSERT INTO import_jobs VALUES('i0', 'o', 'l', 0, 0, 0, 0, 0, '', '', 'p0', 'r0', '',"
 	" 5, 5, 0, '');"
-	"INSERT INTO import_jobs VALUES('i1', 'o', 'l', 1, 9, 4, 0, 0, '', '', 'p1', "
-	"'/d.files/i1.rejects.csv', '',"
-	" 5, 6, 1, '[\"x\"]');"
+	"INSERT INTO import_jobs VALUES('i1', 'o', 'l', 1, 9, 4, 0, 0, '', '',"
+	" '/d.files/i1.upload.csv', '/d.files/i1.rejects.csv', '', 5, 6, 1, '[\"x\"]');"
 	"INSERT INTO import_jobs VALUES('i2', 'o', 'l', 2, 0, 0, 0, 0, '', '', 'p2', 'r2', '',"
 	" 5, 7, 0, '');"
 	"INSERT INTO import_jobs VALUES('i3', 'o', 'l', 3, 0, 0, 2, 0, 'MISSING_COLUMNS',"
@@ -75,7 +74,7 @@ static void job_states_become_text(void **state)
 	assert_int_equal(im.completed, 4);
 	assert_true(im.clear_system_data);
 	assert_string_equal(im.ignored_columns, "[\"x\"]");
-	assert_string_equal(im.file_path, "p1");
+	assert_string_equal(im.upload_key, "i1.upload.csv");
 	assert_string_equal(im.rejects_key, "i1.rejects.csv"); /* a path became a key */
 	assert_int_equal(im.date_modified, 6);
 	assert_int_equal(store_import_get(s, "o", "i3", &im), STORE_OK);

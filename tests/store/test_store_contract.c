@@ -491,7 +491,7 @@ static struct import_job an_import(const struct org *o, const char *list_id, enu
 	text_uuid_new(j.id);
 	snprintf(j.org_id, sizeof(j.org_id), "%s", o->id);
 	snprintf(j.list_id, sizeof(j.list_id), "%s", list_id);
-	snprintf(j.file_path, sizeof(j.file_path), "/f/%s.upload.csv", j.id);
+	snprintf(j.upload_key, sizeof(j.upload_key), "%s.upload.csv", j.id);
 	snprintf(j.rejects_key, sizeof(j.rejects_key), "%s.rejects.csv", j.id);
 	return j;
 }
@@ -626,9 +626,9 @@ static void jobs_and_their_files_go_with_their_list(void **state)
 
 	assert_int_equal(store_list_delete(s, o.id, l.id, collect_paths, paths), STORE_OK);
 	assert_int_equal(json_array_size(paths), 5);
-	assert_true(has_path(paths, done.file_path));
+	assert_true(has_path(paths, done.upload_key));
 	assert_true(has_path(paths, done.rejects_key));
-	assert_true(has_path(paths, running.file_path));
+	assert_true(has_path(paths, running.upload_key));
 	assert_true(has_path(paths, running.rejects_key));
 	assert_true(has_path(paths, ex.file_key));
 	json_decref(paths);
@@ -697,8 +697,8 @@ static void prune_keeps_one_import_and_one_export_per_list(void **state)
 	assert_int_equal(store_jobs_prune(s, o.id, l.id, collect_paths, paths), STORE_OK);
 	/* The imports before the newest, and the exports before the newest DONE. */
 	assert_int_equal(json_array_size(paths), 6);
-	assert_true(has_path(paths, i1.file_path) && has_path(paths, i1.rejects_key));
-	assert_true(has_path(paths, i2.file_path) && has_path(paths, i2.rejects_key));
+	assert_true(has_path(paths, i1.upload_key) && has_path(paths, i1.rejects_key));
+	assert_true(has_path(paths, i2.upload_key) && has_path(paths, i2.rejects_key));
 	assert_true(has_path(paths, e[0].file_key) && has_path(paths, e[1].file_key));
 	struct import_job ig;
 	struct export_job eg;

@@ -76,7 +76,8 @@ static int blob_write(struct store_blob *base, const void *data, size_t len)
 static int blob_finish(struct store_blob *base)
 {
 	const struct sqlite_blob *b = (const struct sqlite_blob *)base;
-	if (rename(b->part, b->path) != 0)
+	/* On disk before a job row names it. */
+	if (fsync(b->fd) != 0 || rename(b->part, b->path) != 0)
 		return blob_fail("blob_finish", b->part);
 	return STORE_OK;
 }

@@ -9,7 +9,7 @@
 
 #define IMPORT_COLUMNS                                                                             \
 	"id, org_id, list_id, state, total, completed, failed, blank, failure_reason, "            \
-	"failure_detail, file_path, rejects_key, contact_id_column, date_created, "                \
+	"failure_detail, upload_key, rejects_key, contact_id_column, date_created, "               \
 	"date_modified, clear_system_data, ignored_columns, owner, lease_expires_at"
 #define EXPORT_COLUMNS                                                                             \
 	"id, org_id, list_id, state, rows, file_key, failure_detail, date_created, "               \
@@ -76,7 +76,7 @@
 			 "contacts WHERE list_key = ?1 ORDER BY id")                               \
 	X(IMPORT_INSERT,                                                                           \
 	  "INSERT INTO import_jobs(id, org_id, list_id, state, total, "                            \
-	  "completed, failed, blank, failure_reason, failure_detail, file_path, "                  \
+	  "completed, failed, blank, failure_reason, failure_detail, upload_key, "                 \
 	  "rejects_key, contact_id_column, date_created, date_modified, clear_system_data, "       \
 	  "ignored_columns, owner, lease_expires_at) "                                             \
 	  "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "    \
@@ -122,7 +122,7 @@
 	  "SELECT count(*) FROM export_jobs WHERE org_id = ?1 AND state IN (?2, ?3)")              \
 	/* A list's jobs go with it; their files are reported to the caller. */                    \
 	X(LIST_IMPORTS_DELETE, "DELETE FROM import_jobs WHERE org_id = ?1 AND list_id = ?2 "       \
-			       "RETURNING file_path, rejects_key")                                 \
+			       "RETURNING upload_key, rejects_key")                                \
 	X(LIST_EXPORTS_DELETE, "DELETE FROM export_jobs WHERE org_id = ?1 AND list_id = ?2 "       \
 			       "RETURNING file_key")                                               \
 	/* One import per list: the newest (only it can be pending or running).                    \
@@ -130,7 +130,7 @@
 	X(IMPORTS_PRUNE, "DELETE FROM import_jobs WHERE list_id = ?1 AND org_id = ?2 AND "         \
 			 "state IN (?3, ?4) AND rowid <> (SELECT rowid FROM import_jobs WHERE "    \
 			 "list_id = ?1 ORDER BY date_created DESC, rowid DESC LIMIT 1) "           \
-			 "RETURNING file_path, rejects_key")                                       \
+			 "RETURNING upload_key, rejects_key")                                      \
 	/* One finished export per list: the newest DONE (?3) one, and what is newer. */           \
 	X(EXPORTS_PRUNE, "DELETE FROM export_jobs AS old WHERE list_id = ?1 AND org_id = ?2 AND "  \
 			 "state IN (?3, ?4) AND EXISTS (SELECT 1 FROM export_jobs n WHERE "        \

@@ -51,7 +51,7 @@ static void bind_import(sqlite3_stmt *st, const struct import_job *j)
 	sqlite3_bind_int64(st, 8, j->blank);
 	sqlite3_bind_text(st, 9, j->failure_reason, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 10, j->failure_detail, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 11, j->file_path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, j->upload_key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 12, j->rejects_key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 13, j->contact_id_column, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 14, j->date_created);
@@ -75,7 +75,7 @@ static int read_import(sqlite3_stmt *st, void *out)
 	j->blank = sqlite3_column_int64(st, 7);
 	sql_copy_text(st, 8, j->failure_reason, sizeof(j->failure_reason));
 	sql_copy_text(st, 9, j->failure_detail, sizeof(j->failure_detail));
-	sql_copy_text(st, 10, j->file_path, sizeof(j->file_path));
+	sql_copy_text(st, 10, j->upload_key, sizeof(j->upload_key));
 	sql_copy_text(st, 11, j->rejects_key, sizeof(j->rejects_key));
 	sql_copy_text(st, 12, j->contact_id_column, sizeof(j->contact_id_column));
 	j->date_created = sqlite3_column_int64(st, 13);

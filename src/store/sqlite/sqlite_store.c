@@ -123,6 +123,11 @@ static const char *const migrations[] = {
 	"ALTER TABLE import_jobs RENAME COLUMN rejects_path TO rejects_key;"
 	"UPDATE import_jobs SET rejects_key ="
 	" substr(rejects_key, length(rtrim(rejects_key, replace(rejects_key, '/', ''))) + 1);",
+
+	/* And uploads: every job file is a blob. */
+	"ALTER TABLE import_jobs RENAME COLUMN file_path TO upload_key;"
+	"UPDATE import_jobs SET upload_key ="
+	" substr(upload_key, length(rtrim(upload_key, replace(upload_key, '/', ''))) + 1);",
 };
 
 sqlite3_stmt *sql_stmt(struct sqlite_store *s, enum sql_statement id)
