@@ -13,16 +13,11 @@
 #include "common/timeutil.h"
 #include "jobs/jobs.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 struct upload {
 	struct http_upload base;

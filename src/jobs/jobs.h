@@ -48,10 +48,11 @@ int job_file_remove(const char *key, void *ctx);
 /* Whether a finished job's files have outlived --retention at `now_ms`. */
 bool job_file_expired(const struct db_limits *limits, int64_t finished_ms, int64_t now_ms);
 
-/* The sweeper: deletes what no job needs in files_dir — expired exports
- * and rejected rows, files of finished or interrupted jobs, half-received
- * uploads. A file someone holds a lock on (an upload being received, a job
- * at work, in any process) is never taken. One pass; returns files deleted. */
+/* The sweeper: deletes the blobs no job needs (store_blob_sweep) — expired
+ * exports and rejected rows, blobs of finished or interrupted jobs,
+ * half-received uploads. A blob someone holds (an upload being received, a
+ * job at work, in any process) is never taken. One pass; returns blobs
+ * deleted. */
 unsigned jobs_sweep(struct store *s, const struct job_env *env);
 struct sweeper;
 /* Sweeps once before it returns (at start: what a crash left), then every

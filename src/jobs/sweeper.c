@@ -16,16 +16,11 @@
 #include "common/log.h"
 #include "common/timeutil.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <time.h>
-#include <unistd.h>
 
 enum file_kind {
 	FILE_UPLOAD,
