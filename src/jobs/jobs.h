@@ -42,7 +42,7 @@ void job_runner_stop(struct job_runner *r);
 
 /* Whether the job should stop: the server stops, or its list was deleted. */
 bool job_should_stop(const struct job_env *env);
-/* Deletes the blob a job row named, by its key (a store_path_cb; ctx is
+/* Deletes the blob a job row named, by its key (a store_key_cb; ctx is
  * the store). */
 int job_file_remove(const char *key, void *ctx);
 /* Whether a finished job's files have outlived --retention at `now_ms`. */

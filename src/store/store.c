@@ -200,7 +200,7 @@ int store_list_update(struct store *s, const struct contact_list *cl, int64_t ex
 	return list_write(s, cl, false, 0, expected_version);
 }
 
-int store_list_delete(struct store *s, const char *org_id, const char *id, store_path_cb files,
+int store_list_delete(struct store *s, const char *org_id, const char *id, store_key_cb files,
 		      void *ctx)
 {
 	const char *missing;
@@ -208,7 +208,7 @@ int store_list_delete(struct store *s, const char *org_id, const char *id, store
 }
 
 int store_list_delete_many(struct store *s, const char *org_id, const char *const *ids, size_t n,
-			   const char **missing, store_path_cb files, void *ctx)
+			   const char **missing, store_key_cb files, void *ctx)
 {
 	assert(org_id && (ids || !n) && missing);
 	*missing = NULL;
@@ -321,7 +321,7 @@ int store_export_latest(struct store *s, const char *org_id, const char *list_id
 	return s->ops->export_latest(s, org_id, list_id, out);
 }
 
-int store_jobs_prune(struct store *s, const char *org_id, const char *list_id, store_path_cb files,
+int store_jobs_prune(struct store *s, const char *org_id, const char *list_id, store_key_cb files,
 		     void *ctx)
 {
 	assert(org_id && list_id);

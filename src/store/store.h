@@ -202,7 +202,7 @@ typedef int (*store_list_cb)(const struct contact_list *cl, void *ctx);
  * deletes it (store_blob_delete). Called after the deletion is committed,
  * once per key; the return value is ignored. The callback may call the
  * store's blob functions. */
-typedef int (*store_path_cb)(const char *path, void *ctx);
+typedef int (*store_key_cb)(const char *key, void *ctx);
 
 /* ---- Connections ---------------------------------------------------- */
 
@@ -269,17 +269,17 @@ int store_list_get(struct store *s, const char *org_id, const char *id, struct c
  * STORE_CONFLICT: the new name is another list's. */
 int store_list_update(struct store *s, const struct contact_list *cl, int64_t expected_version);
 /* Deletes the list, its contacts and its import and export job rows in
- * one transaction; `files` (may be NULL) then gets each file those rows
- * named, so that the caller deletes them. STORE_NOT_FOUND: no such list.
+ * one transaction; `files` (may be NULL) then gets the key of each blob
+ * those rows named, so that the caller deletes them. STORE_NOT_FOUND: no such list.
  * A job of the list running elsewhere finds its row gone at its next
  * update (STORE_NOT_FOUND). */
-int store_list_delete(struct store *s, const char *org_id, const char *id, store_path_cb files,
+int store_list_delete(struct store *s, const char *org_id, const char *id, store_key_cb files,
 		      void *ctx);
 /* All or nothing: STORE_NOT_FOUND (and nothing deleted) when one id is
  * not a list of the org; *missing then names it (one of ids). Jobs and
  * files as store_list_delete. */
 int store_list_delete_many(struct store *s, const char *org_id, const char *const *ids, size_t n,
-			   const char **missing, store_path_cb files, void *ctx);
+			   const char **missing, store_key_cb files, void *ctx);
 /* The org's lists in id order, one snapshot. */
 int store_list_scan(struct store *s, const char *org_id, store_list_cb cb, void *ctx);
 /* How many contacts the list holds (committed; may be outdated as soon
@@ -353,9 +353,9 @@ int store_export_latest(struct store *s, const char *org_id, const char *list_id
 
 /* Keeps one export and one import per list: deletes the list's finished
  * imports older than its newest import, and its finished exports older
- * than its newest DONE export; `files` gets their files. Several servers
- * may prune at once: each row is deleted, and each path reported, once. */
-int store_jobs_prune(struct store *s, const char *org_id, const char *list_id, store_path_cb files,
+ * than its newest DONE export; `files` gets their blobs' keys. Several servers
+ * may prune at once: each row is deleted, and each key reported, once. */
+int store_jobs_prune(struct store *s, const char *org_id, const char *list_id, store_key_cb files,
 		     void *ctx);
 
 /* No tenant: for the sweeper, which finds a job by the id in a file's

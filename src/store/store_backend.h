@@ -40,7 +40,7 @@ struct store_ops {
 	int (*list_update)(struct store *s, const struct contact_list *cl, const char *name_key,
 			   int64_t expected_version);
 	int (*list_delete_many)(struct store *s, const char *org_id, const char *const *ids,
-				size_t n, const char **missing, store_path_cb files, void *ctx);
+				size_t n, const char **missing, store_key_cb files, void *ctx);
 	int (*list_scan)(struct store *s, const char *org_id, store_list_cb cb, void *ctx);
 	int (*list_size)(struct store *s, const char *org_id, const char *list_id, int64_t *out);
 
@@ -68,7 +68,7 @@ struct store_ops {
 	int (*export_latest)(struct store *s, const char *org_id, const char *list_id,
 			     struct export_job *out);
 	int (*jobs_prune)(struct store *s, const char *org_id, const char *list_id,
-			  store_path_cb files, void *ctx);
+			  store_key_cb files, void *ctx);
 	int (*job_claim)(struct store *s, const struct job_lease *lease, struct job_claimed *out);
 	int (*jobs_renew)(struct store *s, const struct job_lease *lease, int64_t *renewed);
 	int (*jobs_expire)(struct store *s, const struct job_interruption *why, int64_t *count);

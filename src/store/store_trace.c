@@ -58,7 +58,7 @@ TRACE(list_update,
       (in, cl, name_key, version))
 TRACE(list_delete_many,
       (struct store * s, const char *org_id, const char *const *ids, size_t n, const char **missing,
-       store_path_cb files, void *ctx),
+       store_key_cb files, void *ctx),
       (in, org_id, ids, n, missing, files, ctx))
 TRACE(list_scan, (struct store * s, const char *org_id, store_list_cb cb, void *ctx),
       (in, org_id, cb, ctx))
@@ -97,7 +97,7 @@ TRACE(export_latest,
       (struct store * s, const char *org_id, const char *list_id, struct export_job *out),
       (in, org_id, list_id, out))
 TRACE(jobs_prune,
-      (struct store * s, const char *org_id, const char *list_id, store_path_cb files, void *ctx),
+      (struct store * s, const char *org_id, const char *list_id, store_key_cb files, void *ctx),
       (in, org_id, list_id, files, ctx))
 TRACE(job_claim, (struct store * s, const struct job_lease *lease, struct job_claimed *out),
       (in, lease, out))

@@ -191,7 +191,7 @@ int sql_read_state(sqlite3_stmt *st, int col, enum job_state *out);
 /* Whether the list is one of the org's: STORE_OK or STORE_NOT_FOUND. */
 int sql_list_exists(struct sqlite_store *s, const char *org_id, const char *id);
 
-/* File paths read from job rows while a transaction deletes them, reported
+/* Blob keys read from job rows while a transaction deletes them, reported
  * once it has committed. */
 struct sql_paths {
 	char **v;
@@ -201,7 +201,7 @@ struct sql_paths {
  * column; STORE_OK or STORE_FAILED. */
 int sql_paths_collect(struct sqlite_store *s, sqlite3_stmt *st, struct sql_paths *p);
 /* Hands each path to cb (when not NULL), then frees them all. */
-void sql_paths_report(struct sql_paths *p, store_path_cb cb, void *ctx);
+void sql_paths_report(struct sql_paths *p, store_key_cb cb, void *ctx);
 
 /* The operations, named as in struct store_ops (store_backend.h). */
 int sqlite_org_add(struct store *base, const struct org *org);
@@ -223,7 +223,7 @@ int sqlite_list_get(struct store *base, const char *org_id, const char *id,
 int sqlite_list_update(struct store *base, const struct contact_list *cl, const char *name_key,
 		       int64_t expected_version);
 int sqlite_list_delete_many(struct store *base, const char *org_id, const char *const *ids,
-			    size_t n, const char **missing, store_path_cb files, void *ctx);
+			    size_t n, const char **missing, store_key_cb files, void *ctx);
 int sqlite_list_scan(struct store *base, const char *org_id, store_list_cb cb, void *ctx);
 int sqlite_list_size(struct store *base, const char *org_id, const char *list_id, int64_t *out);
 
@@ -255,7 +255,7 @@ int sqlite_export_get(struct store *base, const char *org_id, const char *id,
 int sqlite_export_latest(struct store *base, const char *org_id, const char *list_id,
 			 struct export_job *out);
 int sqlite_jobs_prune(struct store *base, const char *org_id, const char *list_id,
-		      store_path_cb files, void *ctx);
+		      store_key_cb files, void *ctx);
 int sqlite_job_claim(struct store *base, const struct job_lease *lease, struct job_claimed *out);
 int sqlite_jobs_renew(struct store *base, const struct job_lease *lease, int64_t *renewed);
 int sqlite_jobs_expire(struct store *base, const struct job_interruption *why, int64_t *count);
@@ -278,7 +278,7 @@ int sqlite_jobs_expire(struct store *base, const struct job_interruption *why, i
 	  (s, cl, key, version))                                                                   \
 	X(list_delete_many,                                                                        \
 	  (struct store * s, const char *org_id, const char *const *ids, size_t n,                 \
-	   const char **missing, store_path_cb files, void *ctx),                                  \
+	   const char **missing, store_key_cb files, void *ctx),                                   \
 	  (s, org_id, ids, n, missing, files, ctx))                                                \
 	X(contacts_upsert,                                                                         \
 	  (struct store * s, const char *org_id, const char *list_id,                              \
@@ -297,7 +297,7 @@ int sqlite_jobs_expire(struct store *base, const struct job_interruption *why, i
 	  (s, job, max_active))                                                                    \
 	X(export_update, (struct store * s, const struct export_job *job), (s, job))               \
 	X(jobs_prune,                                                                              \
-	  (struct store * s, const char *org_id, const char *list_id, store_path_cb files,         \
+	  (struct store * s, const char *org_id, const char *list_id, store_key_cb files,          \
 	   void *ctx),                                                                             \
 	  (s, org_id, list_id, files, ctx))                                                        \
 	X(job_claim, (struct store * s, const struct job_lease *lease, struct job_claimed *out),   \

@@ -28,7 +28,7 @@ int sql_paths_collect(struct sqlite_store *s, sqlite3_stmt *st, struct sql_paths
 	return step == SQLITE_DONE ? STORE_OK : sql_fail(s, "job_files");
 }
 
-void sql_paths_report(struct sql_paths *p, store_path_cb cb, void *ctx)
+void sql_paths_report(struct sql_paths *p, store_key_cb cb, void *ctx)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		if (cb)
@@ -391,7 +391,7 @@ int sqlite_export_latest(struct store *base, const char *org_id, const char *lis
 }
 
 int sqlite_jobs_prune(struct store *base, const char *org_id, const char *list_id,
-		      store_path_cb files, void *ctx)
+		      store_key_cb files, void *ctx)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	static const enum sql_statement which[] = {SQL_IMPORTS_PRUNE, SQL_EXPORTS_PRUNE};

@@ -166,7 +166,7 @@ static int delete_one(struct sqlite_store *s, const char *org_id, const char *id
 }
 
 int sqlite_list_delete_many(struct store *base, const char *org_id, const char *const *ids,
-			    size_t n, const char **missing, store_path_cb files, void *ctx)
+			    size_t n, const char **missing, store_key_cb files, void *ctx)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	struct sql_paths paths = {0};
