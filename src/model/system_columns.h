@@ -1,8 +1,9 @@
 /* The column names a contact-list export writes for itself: the contact id,
  * the contact's state, and per-column call records. A list column with one
  * of these names would make an export ambiguous and its re-import wrong, so
- * list columns may not use them (compared case-insensitively); the CSV code
- * uses the same table to recognise them in a header. One line adds a name. */
+ * list columns may not use them (compared case-insensitively). The state
+ * columns among them are read and written by model/contact_state.c; an
+ * import ignores the others. One line adds a name. */
 #ifndef DIALBOOK_SYSTEM_COLUMNS_H
 #define DIALBOOK_SYSTEM_COLUMNS_H
 
