@@ -92,7 +92,7 @@ static bool token_well_formed(const char *t, char *why, size_t why_size)
 		if (isalnum(ch) || ch == '-' || ch == '_')
 			continue;
 		snprintf(why, why_size, "it holds %s at character %zu",
-			 ch == ' ' || ch == '\t' ? "white space"
+			 ch == ' ' || ch == '\t'   ? "white space"
 			 : ch < 0x20 || ch >= 0x7F ? "a byte that is not printable ASCII"
 						   : "a character outside base64url",
 			 i + 1);

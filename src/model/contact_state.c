@@ -165,9 +165,8 @@ static bool parse_bool(const char *v, size_t len, bool *out)
 	return false;
 }
 
-int state_column_apply(const struct contact_schema *s, const struct state_column *c,
-		       const char *v, size_t len, bool *callable, bool *callable_given,
-		       json_t **meta)
+int state_column_apply(const struct contact_schema *s, const struct state_column *c, const char *v,
+		       size_t len, bool *callable, bool *callable_given, json_t **meta)
 {
 	bool b;
 	if (len == 0)

@@ -54,8 +54,7 @@ const char *state_column_value(const struct contact_schema *s, const struct stat
  * *callable_given) or the matching entry of *meta (created when NULL; the
  * caller owns it). Returns 0, or -1 when the value is not 1, 0, true or
  * false. */
-int state_column_apply(const struct contact_schema *s, const struct state_column *c,
-		       const char *v, size_t len, bool *callable, bool *callable_given,
-		       json_t **meta);
+int state_column_apply(const struct contact_schema *s, const struct state_column *c, const char *v,
+		       size_t len, bool *callable, bool *callable_given, json_t **meta);
 
 #endif
