@@ -102,6 +102,9 @@ int uploads_begin(struct api_ctx *c, struct http_upload **out);
 int api_reply(struct api_ctx *c, int status, json_t *body);
 int api_not_found(struct api_ctx *c, const char *what, const char *id);
 int api_store_failed(struct api_ctx *c);
+/* 429 with Retry-After: the organization already has `max` of `what` (e.g.
+ * "uploads in flight") at once, as `flag` allows. Returns -1. */
+int api_cap_reached(struct api_ctx *c, const char *what, unsigned max, const char *flag);
 /* 400 bad.request for a body jansson could not parse: what and where
  * (line and column of the body). Returns -1. */
 int api_malformed_json(struct api_ctx *c, const json_error_t *err);

@@ -40,6 +40,15 @@ int api_malformed_json(struct api_ctx *c, const json_error_t *err)
 			   what, err->line, err->column);
 }
 
+int api_cap_reached(struct api_ctx *c, const char *what, unsigned max, const char *flag)
+{
+	http_response_header(c->res, "Retry-After", "%d", DB_CAP_RETRY_AFTER_S);
+	return problem_set(&c->problem, 429, "too.many.requests",
+			   "this organization already has %u %s, the most it may have at once "
+			   "(%s); retry when one has finished",
+			   max, what, flag);
+}
+
 int api_store_failed(struct api_ctx *c)
 {
 	return problem_set(&c->problem, 500, "internal.server.error",

@@ -53,14 +53,9 @@ int exports_start(struct api_ctx *c)
 	int rc = store_export_add(c->store, &job, max);
 	if (rc == STORE_NOT_FOUND) /* deleted since it was read */
 		return api_not_found(c, "contact list", job.list_id);
-	if (rc == STORE_LIMIT) {
-		http_response_header(c->res, "Retry-After", "%d", DB_CAP_RETRY_AFTER_S);
-		return problem_set(&c->problem, 429, "too.many.requests",
-				   "this organization already has %u exports pending or running, "
-				   "the most it may have at once (--max-exports-per-org); retry "
-				   "when one has finished",
-				   max);
-	}
+	if (rc == STORE_LIMIT)
+		return api_cap_reached(c, "exports pending or running", max,
+				       "--max-exports-per-org");
 	if (rc != STORE_OK)
 		return api_store_failed(c);
 	job_runner_wake(c->srv->jobs);

@@ -218,14 +218,8 @@ int uploads_begin(struct api_ctx *c, struct http_upload **out)
 				   "Unsupported Media Type: upload the file as multipart/form-data "
 				   "with the fields id, fileType=contactlist and file");
 	unsigned max = c->srv->limits.max_uploads_per_org;
-	if (!slot_take(c->org.id, max)) {
-		http_response_header(c->res, "Retry-After", "%d", DB_CAP_RETRY_AFTER_S);
-		return problem_set(&c->problem, 429, "too.many.requests",
-				   "this organization already has %u uploads in flight, the most "
-				   "it may have at once (--max-uploads-per-org); retry when one "
-				   "has finished",
-				   max);
-	}
+	if (!slot_take(c->org.id, max))
+		return api_cap_reached(c, "uploads in flight", max, "--max-uploads-per-org");
 	struct upload *u = calloc(1, sizeof(*u));
 	if (!u)
 		abort();
