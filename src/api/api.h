@@ -101,7 +101,11 @@ int uploads_begin(struct api_ctx *c, struct http_upload **out);
 /* Helpers for handlers. */
 int api_reply(struct api_ctx *c, int status, json_t *body);
 int api_not_found(struct api_ctx *c, const char *what, const char *id);
+/* api_store_failure for the last call on c->store (no connection: unavailable). */
 int api_store_failed(struct api_ctx *c);
+/* 503 service.unavailable with Retry-After, naming the kind of failure f
+ * (store.h); the backend's words go to the log with the correlation id. */
+int api_store_failure(struct api_ctx *c, const struct store_failure *f);
 /* 429 with Retry-After: the organization already has `max` of `what` (e.g.
  * "uploads in flight") at once, as `flag` allows. Returns -1. */
 int api_cap_reached(struct api_ctx *c, const char *what, unsigned max, const char *flag);

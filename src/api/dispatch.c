@@ -49,11 +49,24 @@ int api_cap_reached(struct api_ctx *c, const char *what, unsigned max, const cha
 			   max, what, flag);
 }
 
+int api_store_failure(struct api_ctx *c, const struct store_failure *f)
+{
+	/* A backend that failed without saying why is a fault of ours. */
+	enum store_fault fault = f->fault == STORE_FAULT_NONE ? STORE_FAULT_INTERNAL : f->fault;
+	int retry = store_fault_retry_after(fault);
+	log_error("event=store_failed correlation_id=%s fault=%s error=\"%s\"",
+		  c->req->correlation_id, store_fault_key(fault), f->detail);
+	http_response_header(c->res, "Retry-After", "%d", retry);
+	return problem_set(&c->problem, 503, "service.unavailable",
+			   "the store could not complete the request (%s: %s); nothing of it was "
+			   "stored. It was logged with this request's correlation id; retry in %d "
+			   "seconds",
+			   store_fault_key(fault), store_fault_text(fault), retry);
+}
+
 int api_store_failed(struct api_ctx *c)
 {
-	return problem_set(&c->problem, 500, "internal.server.error",
-			   "the store failed to complete the request; it was logged with this "
-			   "request's correlation id. Retry later");
+	return api_store_failure(c, store_last_failure(c->store));
 }
 
 int api_query_bool(struct api_ctx *c, const char *name, bool def, bool *out)

@@ -233,6 +233,7 @@ static json_t *operation(const struct api_route *r)
 		{"413", "The body is over the size limit"},
 		{"415", "The body's media type is wrong"},
 		{"429", "Over the rate limit: retry after Retry-After seconds"},
+		{"503", "The store failed, or the server is busy: retry after Retry-After seconds"},
 	};
 	for (size_t i = 0; i < sizeof(errors) / sizeof(errors[0]); i++) {
 		if (oauth && strcmp(errors[i].status, "400") != 0 &&

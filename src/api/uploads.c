@@ -35,7 +35,8 @@ struct upload {
 	char contact_id_name[DB_MAX_COLUMN_NAME_CHARS * 4 + 1];
 	char clear_system_data[8];
 	char error[256];
-	unsigned given; /* the fields whose value has begun (given_twice) */
+	bool store_failed; /* writing the blob failed: store_blob_last_failure says why */
+	unsigned given;	   /* the fields whose value has begun (given_twice) */
 };
 
 /* Uploads in flight per organization. In memory: an upload in flight is a
@@ -179,8 +180,7 @@ static int on_part(struct http_upload *base, const char *name, const char *filen
 	if (strcmp(name, "file") == 0) {
 		u->has_file = true;
 		if (!u->blob || store_blob_write(u->blob, data, size) != STORE_OK) {
-			snprintf(u->error, sizeof(u->error),
-				 "the server could not store the upload; see its log");
+			u->store_failed = true; /* the finish answers 503 with the reason */
 			return -1;
 		}
 		u->bytes += (unsigned long long)size;
@@ -262,6 +262,8 @@ int uploads_finish(struct api_ctx *c)
 		return api_not_found(c, "contact list", u->list_id);
 	if (u->refused)
 		return list_inactive(c);
+	if (u->store_failed)
+		return api_store_failure(c, store_blob_last_failure(u->blob));
 	if (req->upload_malformed)
 		return problem_set(
 			&c->problem, 400, "bad.request",
@@ -290,8 +292,8 @@ int uploads_finish(struct api_ctx *c)
 	contact_list_release(&cl);
 	if (inactive)
 		return list_inactive(c);
-	if (!u->blob || store_blob_finish(u->blob) != STORE_OK)
-		return api_store_failed(c);
+	if (store_blob_finish(u->blob) != STORE_OK)
+		return api_store_failure(c, store_blob_last_failure(u->blob));
 	struct import_job job;
 	memset(&job, 0, sizeof(job));
 	snprintf(job.id, sizeof(job.id), "%s", u->job_id);

@@ -49,6 +49,7 @@
 #define DB_MAX_SEARCH_WINDOW	   10000      /* pageNumber * pageSize of a sorted search */
 #define DB_REQUEST_DEADLINE_MS	   10000      /* ms of heavy work; --request-deadline-ms */
 #define DB_MAX_REQUEST_DEADLINE_MS 3600000    /* the largest --request-deadline-ms */
+#define DB_MAX_DB_LOCK_WAIT_MS	   600000     /* the largest --db-lock-wait-ms */
 #define DB_HEAVY_SLOTS_MIN	   1 /* heavy requests at once; --heavy-slots (default threads - 1) */
 #define DB_BUSY_RETRY_AFTER_S	   1 /* Retry-After of a 503 for heavy work */
 

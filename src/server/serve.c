@@ -51,6 +51,8 @@ static const char serve_help[] =
 	"  --retention DURATION how long exports and rejected rows stay downloadable\n"
 	"                       (default 24h; seconds, or a number with s, m, h or d)\n"
 	"  --sweep-interval DURATION  how often files no job needs are deleted (default 60s)\n"
+	"  --db-lock-wait-ms N  how long a write waits for another writer's lock (default\n"
+	"                       10000); past it the request answers 503 service.unavailable\n"
 	"  --job-lease DURATION how long a job stays claimed by a server that stopped\n"
 	"                       renewing it (default 30s); then any server fails it\n"
 	"  --max-uploads-per-org N, --max-exports-per-org N\n"
@@ -87,6 +89,7 @@ struct serve_args {
 	unsigned deadline_ms, heavy_slots; /* heavy_slots 0: threads - 1 */
 	unsigned retention_s, sweep_interval_s, job_lease_s;
 	unsigned max_uploads, max_exports;
+	unsigned db_lock_wait_ms;
 	const char *dev_client_file;
 	const char *docs_dir;
 	const char *public_url; /* NULL: from --listen */
@@ -147,6 +150,7 @@ enum {
 	OPT_JOB_LEASE,
 	OPT_MAX_UPLOADS,
 	OPT_MAX_EXPORTS,
+	OPT_DB_LOCK_WAIT,
 };
 
 /* Seconds from "90", "90s", "15m", "24h" or "7d", within 1..max. */
@@ -229,6 +233,7 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 		{"job-lease", required_argument, NULL, OPT_JOB_LEASE},
 		{"max-uploads-per-org", required_argument, NULL, OPT_MAX_UPLOADS},
 		{"max-exports-per-org", required_argument, NULL, OPT_MAX_EXPORTS},
+		{"db-lock-wait-ms", required_argument, NULL, OPT_DB_LOCK_WAIT},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -242,6 +247,7 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 	a->max_per_list = DB_MAX_CONTACTS_PER_LIST;
 	a->max_per_org = DB_MAX_CONTACTS_PER_ORG;
 	a->deadline_ms = DB_REQUEST_DEADLINE_MS;
+	a->db_lock_wait_ms = STORE_LOCK_WAIT_MS_DEFAULT;
 	a->retention_s = DB_FILE_RETENTION_S;
 	a->sweep_interval_s = DB_SWEEP_INTERVAL_S;
 	a->job_lease_s = DB_JOB_LEASE_S;
@@ -389,6 +395,12 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 					"--sweep-interval wants a duration from 1s to 1d "
 					"(seconds, or a number with s, m, h or d), got %s",
 					optarg);
+			break;
+		case OPT_DB_LOCK_WAIT:
+			if (parse_uint(optarg, DB_MAX_DB_LOCK_WAIT_MS, &a->db_lock_wait_ms) ||
+			    a->db_lock_wait_ms == 0)
+				return usage_error(NULL, "--db-lock-wait-ms wants 1 to %d, got %s",
+						   DB_MAX_DB_LOCK_WAIT_MS, optarg);
 			break;
 		case OPT_JOB_LEASE:
 			if (parse_duration(optarg, DB_MAX_JOB_LEASE_S, &a->job_lease_s))
@@ -623,7 +635,8 @@ int cmd_serve(int argc, char **argv)
 	api.limits.max_uploads_per_org = a.max_uploads;
 	api.limits.max_exports_per_org = a.max_exports;
 	char err[512];
-	if (store_pool_new(a.db, &api.pool, err, sizeof(err)) != STORE_OK) {
+	const struct store_options store_opt = {.lock_wait_ms = a.db_lock_wait_ms};
+	if (store_pool_new(a.db, &store_opt, &api.pool, err, sizeof(err)) != STORE_OK) {
 		log_error("event=startup_failed error=\"%s\"", err);
 		return 3;
 	}

@@ -10,6 +10,7 @@
 
 struct store_pool {
 	char *location;
+	struct store_options options;
 	pthread_key_t key;
 };
 
@@ -18,7 +19,8 @@ static void close_connection(void *p)
 	store_close(p);
 }
 
-int store_pool_new(const char *location, struct store_pool **out, char *err, size_t err_size)
+int store_pool_new(const char *location, const struct store_options *opt, struct store_pool **out,
+		   char *err, size_t err_size)
 {
 	struct store_pool *pool = calloc(1, sizeof(*pool));
 	if (!pool || pthread_key_create(&pool->key, close_connection) != 0) {
@@ -27,9 +29,11 @@ int store_pool_new(const char *location, struct store_pool **out, char *err, siz
 		return STORE_FAILED;
 	}
 	pool->location = strdup(location);
+	if (opt)
+		pool->options = *opt;
 	/* Opening one now checks the database and runs migrations up front. */
 	struct store *s;
-	if (store_open(location, &s, err, err_size) != STORE_OK) {
+	if (store_open_with(location, &pool->options, &s, err, err_size) != STORE_OK) {
 		store_pool_free(pool);
 		return STORE_FAILED;
 	}
@@ -44,7 +48,7 @@ struct store *store_pool_get(struct store_pool *pool)
 	if (s)
 		return s;
 	char err[256];
-	if (store_open(pool->location, &s, err, sizeof(err)) != STORE_OK) {
+	if (store_open_with(pool->location, &pool->options, &s, err, sizeof(err)) != STORE_OK) {
 		log_error("event=store_open_failed error=\"%s\"", err);
 		return NULL;
 	}

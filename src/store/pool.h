@@ -7,7 +7,9 @@
 
 struct store_pool;
 
-int store_pool_new(const char *location, struct store_pool **out, char *err, size_t err_size);
+/* Connections opened with opt (NULL: the defaults), copied. */
+int store_pool_new(const char *location, const struct store_options *opt, struct store_pool **out,
+		   char *err, size_t err_size);
 /* This thread's connection, or NULL (logged) when it cannot be opened. */
 struct store *store_pool_get(struct store_pool *pool);
 void store_pool_free(struct store_pool *pool);

@@ -8,6 +8,7 @@
 #include "common/log.h"
 
 #include <assert.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,71 @@ const char *store_status_key(int status)
 	return "failed";
 }
 
+static const struct {
+	const char *key, *text;
+	int retry_after;
+} faults[] = {
+#define X(id, key, text, retry) [id] = {key, text, retry},
+	STORE_FAULT_TABLE(X)
+#undef X
+};
+
+#define FAULT_COUNT (sizeof(faults) / sizeof(faults[0]))
+
+static enum store_fault fault_known(enum store_fault f)
+{
+	return (unsigned)f < FAULT_COUNT ? f : STORE_FAULT_INTERNAL;
+}
+
+const char *store_fault_key(enum store_fault f)
+{
+	return faults[fault_known(f)].key;
+}
+
+const char *store_fault_text(enum store_fault f)
+{
+	return faults[fault_known(f)].text;
+}
+
+int store_fault_retry_after(enum store_fault f)
+{
+	return faults[fault_known(f)].retry_after;
+}
+
+int store_fail_record(struct store_failure *rec, const char *backend, const char *op,
+		      enum store_fault fault, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(rec->detail, sizeof(rec->detail), fmt, ap);
+	va_end(ap);
+	rec->fault = fault_known(fault);
+	log_error("event=store_error backend=%s op=%s fault=%s error=\"%s\"", backend, op,
+		  store_fault_key(rec->fault), rec->detail);
+	return STORE_FAILED;
+}
+
+const struct store_failure *store_last_failure(const struct store *s)
+{
+	static const struct store_failure no_connection = {
+		STORE_FAULT_UNAVAILABLE, "no connection to the database could be opened"};
+	return s ? &s->failure : &no_connection;
+}
+
+const struct store_failure *store_blob_last_failure(const struct store_blob *b)
+{
+	return &b->failure;
+}
+
+/* Every call starts with no failure recorded, so store_last_failure never
+ * reports an earlier call's reason. */
+static const struct store_ops *begin(struct store *s)
+{
+	s->failure.fault = STORE_FAULT_NONE;
+	s->failure.detail[0] = '\0';
+	return s->ops;
+}
+
 const char *store_ops_missing(const struct store_ops *ops)
 {
 #define X(op)                                                                                      \
@@ -66,9 +132,18 @@ static int check_complete(struct store **s, char *err, size_t err_size)
 
 int store_open(const char *location, struct store **out, char *err, size_t err_size)
 {
+	return store_open_with(location, NULL, out, err, err_size);
+}
+
+int store_open_with(const char *location, const struct store_options *opt, struct store **out,
+		    char *err, size_t err_size)
+{
+	struct store_options o = opt ? *opt : (struct store_options){0};
+	if (!o.lock_wait_ms)
+		o.lock_wait_ms = STORE_LOCK_WAIT_MS_DEFAULT;
 	struct store *s = NULL;
 	*out = NULL;
-	int rc = sqlite_store_open(location, &s, err, err_size);
+	int rc = sqlite_store_open(location, &o, &s, err, err_size);
 	if (rc != STORE_OK)
 		return rc;
 	if (check_complete(&s, err, err_size) != STORE_OK)
@@ -105,65 +180,65 @@ void contact_record_release(struct contact_record *r)
 int store_org_add(struct store *s, const struct org *org)
 {
 	assert(org && org->id[0]);
-	return s->ops->org_add(s, org);
+	return begin(s)->org_add(s, org);
 }
 
 int store_org_get(struct store *s, const char *id, struct org *out)
 {
 	assert(id);
-	return s->ops->org_get(s, id, out);
+	return begin(s)->org_get(s, id, out);
 }
 
 int store_org_get_by_name(struct store *s, const char *name, struct org *out)
 {
 	assert(name);
-	return s->ops->org_get_by_name(s, name, out);
+	return begin(s)->org_get_by_name(s, name, out);
 }
 
 int store_org_count(struct store *s, int64_t *out)
 {
-	return s->ops->org_count(s, out);
+	return begin(s)->org_count(s, out);
 }
 
 int store_client_add(struct store *s, const struct oauth_client *c)
 {
 	assert(c && c->id[0] && c->org_id[0]);
-	return s->ops->client_add(s, c);
+	return begin(s)->client_add(s, c);
 }
 
 int store_client_get(struct store *s, const char *id, struct oauth_client *out)
 {
 	assert(id);
-	return s->ops->client_get(s, id, out);
+	return begin(s)->client_get(s, id, out);
 }
 
 int store_client_list(struct store *s, store_client_cb cb, void *ctx)
 {
-	return s->ops->client_list(s, cb, ctx);
+	return begin(s)->client_list(s, cb, ctx);
 }
 
 int store_client_revoke(struct store *s, const char *id)
 {
 	assert(id);
-	return s->ops->client_revoke(s, id);
+	return begin(s)->client_revoke(s, id);
 }
 
 int store_token_add(struct store *s, const char *hash, const struct token_info *t)
 {
 	assert(hash && t && t->org_id[0]);
-	return s->ops->token_add(s, hash, t);
+	return begin(s)->token_add(s, hash, t);
 }
 
 int store_token_get(struct store *s, const char *hash, struct token_info *out)
 {
 	assert(hash);
-	return s->ops->token_get(s, hash, out);
+	return begin(s)->token_get(s, hash, out);
 }
 
 int store_tokens_expire(struct store *s, int64_t now_ms, int64_t *deleted)
 {
 	int64_t n = 0;
-	int rc = s->ops->tokens_expire(s, now_ms, &n);
+	int rc = begin(s)->tokens_expire(s, now_ms, &n);
 	if (deleted)
 		*deleted = rc == STORE_OK ? n : 0;
 	return rc;
@@ -175,11 +250,13 @@ static int list_write(struct store *s, const struct contact_list *cl, bool creat
 		      unsigned max_per_org, int64_t expected_version)
 {
 	assert(cl && cl->org_id[0] && cl->name);
+	begin(s);
 	char *key = contact_list_name_key(cl->name);
 	if (!key)
-		return STORE_FAILED;
-	int rc = create ? s->ops->list_create(s, cl, key, max_per_org)
-			: s->ops->list_update(s, cl, key, expected_version);
+		return store_fail_record(&s->failure, "facade", "list_write", STORE_FAULT_MEMORY,
+					 "out of memory");
+	int rc = create ? begin(s)->list_create(s, cl, key, max_per_org)
+			: begin(s)->list_update(s, cl, key, expected_version);
 	free(key);
 	return rc;
 }
@@ -192,7 +269,7 @@ int store_list_create(struct store *s, const struct contact_list *cl, unsigned m
 int store_list_get(struct store *s, const char *org_id, const char *id, struct contact_list *out)
 {
 	assert(org_id && id);
-	return s->ops->list_get(s, org_id, id, out);
+	return begin(s)->list_get(s, org_id, id, out);
 }
 
 int store_list_update(struct store *s, const struct contact_list *cl, int64_t expected_version)
@@ -212,19 +289,19 @@ int store_list_delete_many(struct store *s, const char *org_id, const char *cons
 {
 	assert(org_id && (ids || !n) && missing);
 	*missing = NULL;
-	return s->ops->list_delete_many(s, org_id, ids, n, missing, files, ctx);
+	return begin(s)->list_delete_many(s, org_id, ids, n, missing, files, ctx);
 }
 
 int store_list_scan(struct store *s, const char *org_id, store_list_cb cb, void *ctx)
 {
 	assert(org_id && cb);
-	return s->ops->list_scan(s, org_id, cb, ctx);
+	return begin(s)->list_scan(s, org_id, cb, ctx);
 }
 
 int store_list_size(struct store *s, const char *org_id, const char *list_id, int64_t *out)
 {
 	assert(org_id && list_id);
-	return s->ops->list_size(s, org_id, list_id, out);
+	return begin(s)->list_size(s, org_id, list_id, out);
 }
 
 int store_contacts_upsert(struct store *s, const char *org_id, const char *list_id,
@@ -233,14 +310,14 @@ int store_contacts_upsert(struct store *s, const char *org_id, const char *list_
 {
 	assert(org_id && list_id && lim && added && (rows || !n));
 	*added = 0;
-	return s->ops->contacts_upsert(s, org_id, list_id, rows, n, lim, added);
+	return begin(s)->contacts_upsert(s, org_id, list_id, rows, n, lim, added);
 }
 
 int store_contact_get(struct store *s, const char *org_id, const char *list_id, const char *id,
 		      struct contact_record *out)
 {
 	assert(org_id && list_id && id && out);
-	return s->ops->contact_get(s, org_id, list_id, id, out);
+	return begin(s)->contact_get(s, org_id, list_id, id, out);
 }
 
 int store_contact_delete(struct store *s, const char *org_id, const char *list_id, const char *id)
@@ -255,109 +332,109 @@ int store_contacts_delete(struct store *s, const char *org_id, const char *list_
 {
 	assert(org_id && list_id && (ids || !n) && deleted);
 	*deleted = 0;
-	return s->ops->contacts_delete(s, org_id, list_id, ids, n, deleted);
+	return begin(s)->contacts_delete(s, org_id, list_id, ids, n, deleted);
 }
 
 int store_contacts_clear(struct store *s, const char *org_id, const char *list_id)
 {
 	assert(org_id && list_id);
-	return s->ops->contacts_clear(s, org_id, list_id);
+	return begin(s)->contacts_clear(s, org_id, list_id);
 }
 
 int store_contacts_scan(struct store *s, const char *org_id, const char *list_id,
 			store_contact_cb cb, void *ctx)
 {
 	assert(org_id && list_id && cb);
-	return s->ops->contacts_scan(s, org_id, list_id, cb, ctx);
+	return begin(s)->contacts_scan(s, org_id, list_id, cb, ctx);
 }
 
 int store_import_add(struct store *s, const struct import_job *job)
 {
 	assert(job && job->id[0] && job->org_id[0] && job->list_id[0]);
-	return s->ops->import_add(s, job);
+	return begin(s)->import_add(s, job);
 }
 
 int store_import_update(struct store *s, const struct import_job *job)
 {
 	assert(job && job->id[0] && job->org_id[0]);
-	return s->ops->import_update(s, job);
+	return begin(s)->import_update(s, job);
 }
 
 int store_import_get(struct store *s, const char *org_id, const char *id, struct import_job *out)
 {
 	assert(org_id && id);
-	return s->ops->import_get(s, org_id, id, out);
+	return begin(s)->import_get(s, org_id, id, out);
 }
 
 int store_import_latest(struct store *s, const char *org_id, const char *list_id,
 			struct import_job *out)
 {
 	assert(org_id && list_id);
-	return s->ops->import_latest(s, org_id, list_id, out);
+	return begin(s)->import_latest(s, org_id, list_id, out);
 }
 
 int store_export_add(struct store *s, const struct export_job *job, unsigned max_active)
 {
 	assert(job && job->id[0] && job->org_id[0] && job->list_id[0]);
-	return s->ops->export_add(s, job, max_active);
+	return begin(s)->export_add(s, job, max_active);
 }
 
 int store_export_update(struct store *s, const struct export_job *job)
 {
 	assert(job && job->id[0] && job->org_id[0]);
-	return s->ops->export_update(s, job);
+	return begin(s)->export_update(s, job);
 }
 
 int store_export_get(struct store *s, const char *org_id, const char *id, struct export_job *out)
 {
 	assert(org_id && id);
-	return s->ops->export_get(s, org_id, id, out);
+	return begin(s)->export_get(s, org_id, id, out);
 }
 
 int store_export_latest(struct store *s, const char *org_id, const char *list_id,
 			struct export_job *out)
 {
 	assert(org_id && list_id);
-	return s->ops->export_latest(s, org_id, list_id, out);
+	return begin(s)->export_latest(s, org_id, list_id, out);
 }
 
 int store_jobs_prune(struct store *s, const char *org_id, const char *list_id, store_key_cb files,
 		     void *ctx)
 {
 	assert(org_id && list_id);
-	return s->ops->jobs_prune(s, org_id, list_id, files, ctx);
+	return begin(s)->jobs_prune(s, org_id, list_id, files, ctx);
 }
 
 int store_import_get_any_org(struct store *s, const char *id, struct import_job *out)
 {
 	assert(id);
-	return s->ops->import_get(s, NULL, id, out);
+	return begin(s)->import_get(s, NULL, id, out);
 }
 
 int store_export_get_any_org(struct store *s, const char *id, struct export_job *out)
 {
 	assert(id);
-	return s->ops->export_get(s, NULL, id, out);
+	return begin(s)->export_get(s, NULL, id, out);
 }
 
 int store_job_claim(struct store *s, const struct job_lease *lease, struct job_claimed *out)
 {
 	assert(lease && lease->owner && *lease->owner && out);
-	return s->ops->job_claim(s, lease, out);
+	return begin(s)->job_claim(s, lease, out);
 }
 
 int store_jobs_renew(struct store *s, const struct job_lease *lease, int64_t *renewed)
 {
 	assert(lease && lease->owner && *lease->owner);
 	int64_t ignored;
-	return s->ops->jobs_renew(s, lease, renewed ? renewed : &ignored);
+	return begin(s)->jobs_renew(s, lease, renewed ? renewed : &ignored);
 }
 
 int store_jobs_expire(struct store *s, const struct job_interruption *why, int64_t *count)
 {
 	assert(why && why->import_reason && why->import_detail && why->export_detail && count);
 	*count = 0;
-	return s->ops->jobs_expire(s, why, count);
+	return begin(s)->jobs_expire(s, why, count);
 }
 
 /* Keys become file names in the SQLite backend and object names in
@@ -374,11 +451,12 @@ static bool blob_key_valid(const char *key)
 	       len;
 }
 
-static int blob_key_refused(const char *key)
+/* A caller's bug: the key is never logged, it may be anything. */
+static int blob_key_refused(struct store *s, const char *key)
 {
-	log_error("event=store_error op=blob error=\"invalid blob key\" key_length=%zu",
-		  key ? strlen(key) : 0);
-	return STORE_FAILED;
+	begin(s);
+	return store_fail_record(&s->failure, "facade", "blob", STORE_FAULT_INTERNAL,
+				 "invalid blob key of %zu bytes", key ? strlen(key) : 0);
 }
 
 int store_blob_create(struct store *s, const char *key, struct store_blob **out)
@@ -386,19 +464,21 @@ int store_blob_create(struct store *s, const char *key, struct store_blob **out)
 	assert(out);
 	*out = NULL;
 	if (!blob_key_valid(key))
-		return blob_key_refused(key);
-	return s->ops->blob_create(s, key, out);
+		return blob_key_refused(s, key);
+	return begin(s)->blob_create(s, key, out);
 }
 
 int store_blob_write(struct store_blob *b, const void *data, size_t len)
 {
 	assert(b && !b->finished);
+	b->failure.fault = STORE_FAULT_NONE;
 	return len ? b->ops->write(b, data, len) : STORE_OK;
 }
 
 int store_blob_finish(struct store_blob *b)
 {
 	assert(b && !b->finished);
+	b->failure.fault = STORE_FAULT_NONE;
 	int rc = b->ops->finish(b);
 	if (rc == STORE_OK)
 		b->finished = true;
@@ -415,15 +495,15 @@ int store_blob_open(struct store *s, const char *key, struct store_blob_read *ou
 {
 	assert(out);
 	if (!blob_key_valid(key))
-		return blob_key_refused(key);
-	return s->ops->blob_open(s, key, out);
+		return blob_key_refused(s, key);
+	return begin(s)->blob_open(s, key, out);
 }
 
 int store_blob_delete(struct store *s, const char *key)
 {
 	if (!blob_key_valid(key))
-		return blob_key_refused(key);
-	return s->ops->blob_delete(s, key);
+		return blob_key_refused(s, key);
+	return begin(s)->blob_delete(s, key);
 }
 
 int store_blob_sweep(struct store *s, store_blob_keep_cb keep, void *ctx, unsigned *seen,
@@ -432,7 +512,7 @@ int store_blob_sweep(struct store *s, store_blob_keep_cb keep, void *ctx, unsign
 	assert(keep);
 	unsigned seen_, deleted_;
 	seen_ = deleted_ = 0;
-	int rc = s->ops->blob_sweep(s, keep, ctx, &seen_, &deleted_);
+	int rc = begin(s)->blob_sweep(s, keep, ctx, &seen_, &deleted_);
 	if (seen)
 		*seen = seen_;
 	if (deleted)

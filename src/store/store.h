@@ -24,13 +24,13 @@
  * only, as of the statement that reads it; a function that reads in two
  * statements says what it may see in between. The SQLite backend gives
  * one writer at a time on the whole database (BEGIN IMMEDIATE; a writer
- * waits up to 10 s for the lock, then answers STORE_FAILED) and readers
+ * waits up to lock_wait_ms for the lock, then answers STORE_FAILED) and readers
  * that never wait for a writer (WAL); a scan is one statement, so it reads
  * one snapshot for its whole run.
  *
  * Return codes: every function returns STORE_OK or a negative
  * store_status; STORE_FAILED means the backend failed (logged, with the
- * reason) and nothing was written. Out parameters are set only on
+ * reason; store_last_failure says why) and nothing was written. Out parameters are set only on
  * STORE_OK unless said otherwise. Strings are NUL-terminated; ids are
  * compared exactly, names as documented. */
 #ifndef DIALBOOK_STORE_H
@@ -59,6 +59,36 @@ enum store_status {
 	STORE_STATUS_TABLE(X)
 #undef X
 };
+
+/* Why a call answered STORE_FAILED, for its caller (the API answers 503
+ * with these words and Retry-After; the backend's own words go to the
+ * log only: they may name files and statements).
+ * X(enumerator, key in logs, words for people, seconds to wait) */
+#define STORE_FAULT_TABLE(X)                                                                       \
+	X(STORE_FAULT_NONE, "none", "no failure", 0)                                               \
+	X(STORE_FAULT_BUSY, "busy", "the database is busy: another writer held it too long", 2)    \
+	X(STORE_FAULT_UNAVAILABLE, "unavailable", "the database cannot be reached", 5)             \
+	X(STORE_FAULT_FULL, "full", "the database's storage is full", 60)                          \
+	X(STORE_FAULT_IO, "io", "the database's storage failed to read or write", 30)              \
+	X(STORE_FAULT_MEMORY, "memory", "the server ran out of memory", 5)                         \
+	X(STORE_FAULT_CORRUPT, "corrupt", "the database is damaged", 60)                           \
+	X(STORE_FAULT_INTERNAL, "internal", "the database refused a statement", 30)
+
+enum store_fault {
+#define X(id, key, text, retry) id,
+	STORE_FAULT_TABLE(X)
+#undef X
+};
+
+struct store_failure {
+	enum store_fault fault;
+	char detail[256]; /* the backend's words, for the log */
+};
+
+const char *store_fault_key(enum store_fault f);
+const char *store_fault_text(enum store_fault f);
+/* Seconds a client should wait before retrying (Retry-After). */
+int store_fault_retry_after(enum store_fault f);
 
 /* Words for people ("not found"); anything unknown is "store failure". */
 const char *store_status_name(int status);
@@ -212,8 +242,24 @@ typedef int (*store_key_cb)(const char *key, void *ctx);
  * `event=store_call` line per call with its duration. STORE_FAILED with
  * a reason in err (for people) otherwise; *out is then NULL. */
 int store_open(const char *location, struct store **out, char *err, size_t err_size);
+
+/* How a connection behaves; zero members take the defaults. */
+struct store_options {
+	/* How long a write waits for another writer's lock before it answers
+	 * STORE_FAILED with STORE_FAULT_BUSY, in ms (default 10000). */
+	unsigned lock_wait_ms;
+};
+#define STORE_LOCK_WAIT_MS_DEFAULT 10000
+
+/* store_open with options (NULL: the defaults). */
+int store_open_with(const char *location, const struct store_options *opt, struct store **out,
+		    char *err, size_t err_size);
 /* Accepts NULL. */
 void store_close(struct store *s);
+/* Why the last call on s answered STORE_FAILED (STORE_FAULT_NONE after
+ * any other answer). NULL s (no connection could be opened) is
+ * STORE_FAULT_UNAVAILABLE. The record is s's until its next call. */
+const struct store_failure *store_last_failure(const struct store *s);
 
 /* ---- Organizations (no tenant: they are the tenants) ----------------- */
 
@@ -419,6 +465,8 @@ struct store_blob_read {
 int store_blob_create(struct store *s, const char *key, struct store_blob **out);
 /* Appends. STORE_FAILED (disk full, logged): the blob can only be closed. */
 int store_blob_write(struct store_blob *b, const void *data, size_t len);
+/* Why the last write or finish of b answered STORE_FAILED. */
+const struct store_failure *store_blob_last_failure(const struct store_blob *b);
 /* Makes everything written visible under the key, atomically, replacing
  * any blob of that key. The handle keeps its hold until closed. */
 int store_blob_finish(struct store_blob *b);

@@ -133,6 +133,7 @@ _Static_assert(sizeof(struct store_ops) ==
 /* A connection: backends embed this first in their own struct. */
 struct store {
 	const struct store_ops *ops;
+	struct store_failure failure; /* set by store_fail, cleared by the facade */
 };
 
 /* A blob being written: backends embed this first in their own struct,
@@ -147,7 +148,15 @@ struct store_blob_ops {
 struct store_blob {
 	const struct store_blob_ops *ops;
 	bool finished;
+	struct store_failure failure; /* set by store_fail_record */
 };
+
+/* How a backend fails a call: logs `event=store_error backend=... op=...
+ * fault=... error="<detail>"`, records fault and detail in *rec (a
+ * connection's or a blob's `failure`) and answers STORE_FAILED. */
+int store_fail_record(struct store_failure *rec, const char *backend, const char *op,
+		      enum store_fault fault, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 
 /* The first operation `ops` leaves NULL, by name; NULL when none. */
 const char *store_ops_missing(const struct store_ops *ops);

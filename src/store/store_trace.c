@@ -22,6 +22,7 @@ static struct store *inner(struct store *s)
 
 static int traced(struct store *s, const char *op, double started, int rc)
 {
+	s->failure = inner(s)->failure;
 	log_debug("event=store_call backend=%s op=%s duration_ms=%.3f status=%s",
 		  inner(s)->ops->name, op, time_monotonic_ms() - started, store_status_key(rc));
 	return rc;

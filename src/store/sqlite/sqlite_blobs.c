@@ -40,12 +40,17 @@ static char *blob_path(const struct sqlite_store *s, const char *key, const char
 	return p;
 }
 
-static int blob_fail(const char *op, const char *path)
+/* errno's kind of failure: a full disk says so, the rest is storage. */
+static int blob_fail(struct store_failure *rec, const char *op, const char *path)
 {
-	log_error("event=store_error backend=sqlite op=%s path=%s error=\"%s\"", op,
-		  path ? path : "(no blob directory)",
-		  path ? strerror(errno) : "in-memory database");
-	return STORE_FAILED;
+	int err = errno;
+	enum store_fault fault = err == ENOSPC || err == EDQUOT ? STORE_FAULT_FULL
+				 : err == ENOMEM		? STORE_FAULT_MEMORY
+								: STORE_FAULT_IO;
+	if (!path)
+		return store_fail_record(rec, "sqlite", op, STORE_FAULT_INTERNAL,
+					 "no blob directory (in-memory database) or no memory");
+	return store_fail_record(rec, "sqlite", op, fault, "%s: %s", path, strerror(err));
 }
 
 /* Whether fd is still the file named path: a sweep may have unlinked it
@@ -59,14 +64,14 @@ static bool still_named(int fd, const char *path)
 
 static int blob_write(struct store_blob *base, const void *data, size_t len)
 {
-	const struct sqlite_blob *b = (const struct sqlite_blob *)base;
+	struct sqlite_blob *b = (struct sqlite_blob *)base;
 	const char *p = data;
 	while (len) {
 		ssize_t n = write(b->fd, p, len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return blob_fail("blob_write", b->part);
+			return blob_fail(&b->base.failure, "blob_write", b->part);
 		p += n;
 		len -= (size_t)n;
 	}
@@ -75,10 +80,10 @@ static int blob_write(struct store_blob *base, const void *data, size_t len)
 
 static int blob_finish(struct store_blob *base)
 {
-	const struct sqlite_blob *b = (const struct sqlite_blob *)base;
+	struct sqlite_blob *b = (struct sqlite_blob *)base;
 	/* On disk before a job row names it. */
 	if (fsync(b->fd) != 0 || rename(b->part, b->path) != 0)
-		return blob_fail("blob_finish", b->part);
+		return blob_fail(&b->base.failure, "blob_finish", b->part);
 	return STORE_OK;
 }
 
@@ -117,14 +122,16 @@ int sqlite_blob_create(struct store *base, const char *key, struct store_blob **
 {
 	const struct sqlite_store *s = (const struct sqlite_store *)base;
 	struct sqlite_blob *b = calloc(1, sizeof(*b));
-	if (!b)
-		return blob_fail("blob_create", NULL);
+	if (!b) {
+		errno = ENOMEM;
+		return blob_fail(&base->failure, "blob_create", "(memory)");
+	}
 	b->base.ops = &blob_ops;
 	b->path = blob_path(s, key, "");
 	b->part = blob_path(s, key, PART);
 	b->fd = b->part ? open_locked(b->part) : -1;
 	if (b->fd < 0 || ftruncate(b->fd, 0) != 0) {
-		int rc = blob_fail("blob_create", b->part);
+		int rc = blob_fail(&base->failure, "blob_create", b->part);
 		if (b->fd >= 0) {
 			unlink(b->part);
 			close(b->fd);
@@ -149,9 +156,10 @@ int sqlite_blob_open(struct store *base, const char *key, struct store_blob_read
 	struct stat st;
 	int rc = STORE_OK;
 	if (fd < 0)
-		rc = path && errno == ENOENT ? STORE_NOT_FOUND : blob_fail("blob_open", path);
+		rc = path && errno == ENOENT ? STORE_NOT_FOUND
+					     : blob_fail(&base->failure, "blob_open", path);
 	else if (fstat(fd, &st) != 0)
-		rc = blob_fail("blob_open", path);
+		rc = blob_fail(&base->failure, "blob_open", path);
 	if (rc == STORE_OK) {
 		flock(fd, LOCK_SH | LOCK_NB);
 		out->fd = fd;
@@ -170,7 +178,7 @@ int sqlite_blob_delete(struct store *base, const char *key)
 	for (int i = 0; i < 2; i++) {
 		char *path = blob_path(s, key, i ? PART : "");
 		if (!path || (unlink(path) != 0 && errno != ENOENT))
-			rc = blob_fail("blob_delete", path);
+			rc = blob_fail(&base->failure, "blob_delete", path);
 		free(path);
 	}
 	return rc;
@@ -209,7 +217,7 @@ int sqlite_blob_sweep(struct store *base, store_blob_keep_cb keep, void *ctx, un
 	const struct sqlite_store *s = (const struct sqlite_store *)base;
 	DIR *d = s->blob_dir ? opendir(s->blob_dir) : NULL;
 	if (!d)
-		return blob_fail("blob_sweep", s->blob_dir);
+		return blob_fail(&base->failure, "blob_sweep", s->blob_dir);
 	const struct dirent *e;
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')

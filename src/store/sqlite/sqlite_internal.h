@@ -187,7 +187,7 @@ void sql_bind_state(sqlite3_stmt *st, int idx, enum job_state state);
 void sql_bind_active(sqlite3_stmt *st, int idx);
 void sql_bind_finished(sqlite3_stmt *st, int idx);
 /* STORE_OK and *out for a stored state; STORE_FAILED (logged) otherwise. */
-int sql_read_state(sqlite3_stmt *st, int col, enum job_state *out);
+int sql_read_state(struct sqlite_store *s, sqlite3_stmt *st, int col, enum job_state *out);
 /* Whether the list is one of the org's: STORE_OK or STORE_NOT_FOUND. */
 int sql_list_exists(struct sqlite_store *s, const char *org_id, const char *id);
 

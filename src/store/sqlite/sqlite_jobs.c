@@ -62,7 +62,7 @@ static void bind_import(sqlite3_stmt *st, const struct import_job *j)
 	sqlite3_bind_int64(st, 19, j->lease_expires_at);
 }
 
-static int read_import(sqlite3_stmt *st, void *out)
+static int read_import(struct sqlite_store *s, sqlite3_stmt *st, void *out)
 {
 	struct import_job *j = out;
 	memset(j, 0, sizeof(*j));
@@ -84,7 +84,7 @@ static int read_import(sqlite3_stmt *st, void *out)
 	sql_copy_text(st, 16, j->ignored_columns, sizeof(j->ignored_columns));
 	sql_copy_text(st, 17, j->owner, sizeof(j->owner));
 	j->lease_expires_at = sqlite3_column_int64(st, 18);
-	return sql_read_state(st, 3, &j->state);
+	return sql_read_state(s, st, 3, &j->state);
 }
 
 static int step_done(struct sqlite_store *s, sqlite3_stmt *st, const char *what)
@@ -164,7 +164,8 @@ int sqlite_import_update(struct store *base, const struct import_job *job)
 
 /* One job row by (key, org): org NULL stands for any organization. */
 static int get_one(struct sqlite_store *s, enum sql_statement id, const char *key,
-		   const char *org_id, void *out, int (*read)(sqlite3_stmt *, void *))
+		   const char *org_id, void *out,
+		   int (*read)(struct sqlite_store *, sqlite3_stmt *, void *))
 {
 	sqlite3_stmt *st = sql_stmt(s, id);
 	if (!st)
@@ -172,7 +173,7 @@ static int get_one(struct sqlite_store *s, enum sql_statement id, const char *ke
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sql_bind_str(st, 2, org_id);
 	int step = sqlite3_step(st);
-	int rc = step == SQLITE_ROW    ? read(st, out)
+	int rc = step == SQLITE_ROW    ? read(s, st, out)
 		 : step == SQLITE_DONE ? STORE_NOT_FOUND
 				       : sql_fail(s, "job_get");
 	sqlite3_reset(st);
@@ -318,7 +319,7 @@ static void bind_export(sqlite3_stmt *st, const void *job)
 	sqlite3_bind_int64(st, 11, j->lease_expires_at);
 }
 
-static int read_export(sqlite3_stmt *st, void *out)
+static int read_export(struct sqlite_store *s, sqlite3_stmt *st, void *out)
 {
 	struct export_job *j = out;
 	memset(j, 0, sizeof(*j));
@@ -332,7 +333,7 @@ static int read_export(sqlite3_stmt *st, void *out)
 	j->date_modified = sqlite3_column_int64(st, 8);
 	sql_copy_text(st, 9, j->owner, sizeof(j->owner));
 	j->lease_expires_at = sqlite3_column_int64(st, 10);
-	return sql_read_state(st, 3, &j->state);
+	return sql_read_state(s, st, 3, &j->state);
 }
 
 /* Whether the org is below max_active exports pending or running. */

@@ -43,7 +43,8 @@ int sqlite_list_create(struct store *base, const struct contact_list *cl, const 
 	int rc = STORE_FAILED;
 	int64_t count = 0;
 	if (!doc)
-		return STORE_FAILED;
+		return store_fail_record(&base->failure, "sqlite", "list_create",
+					 STORE_FAULT_MEMORY, "out of memory");
 	/* Count and insert in one write transaction, so the limit holds. */
 	if (sql_exec(s, SQL_BEGIN))
 		goto out;
@@ -94,7 +95,10 @@ int sqlite_list_update(struct store *base, const struct contact_list *cl, const 
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	char *doc = json_dumps(cl->doc, JSON_COMPACT);
-	sqlite3_stmt *st = doc ? sql_stmt(s, SQL_LIST_UPDATE) : NULL;
+	if (!doc)
+		return store_fail_record(&base->failure, "sqlite", "list_update",
+					 STORE_FAULT_MEMORY, "out of memory");
+	sqlite3_stmt *st = sql_stmt(s, SQL_LIST_UPDATE);
 	if (!st) {
 		free(doc);
 		return STORE_FAILED;

@@ -146,11 +146,35 @@ sqlite3_stmt *sql_stmt(struct sqlite_store *s, enum sql_statement id)
 	return st;
 }
 
+/* SQLite's primary result codes by kind of failure. */
+static enum store_fault sql_fault(int code)
+{
+	switch (code & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return STORE_FAULT_BUSY;
+	case SQLITE_FULL:
+		return STORE_FAULT_FULL;
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+	case SQLITE_READONLY:
+	case SQLITE_PROTOCOL:
+		return STORE_FAULT_IO;
+	case SQLITE_NOMEM:
+		return STORE_FAULT_MEMORY;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return STORE_FAULT_CORRUPT;
+	default:
+		return STORE_FAULT_INTERNAL;
+	}
+}
+
 int sql_fail(struct sqlite_store *s, const char *what)
 {
-	log_error("event=store_error backend=sqlite op=%s error=\"%s\"", what,
-		  sqlite3_errmsg(s->db));
-	return STORE_FAILED;
+	return store_fail_record(&s->base.failure, "sqlite", what,
+				 sql_fault(sqlite3_extended_errcode(s->db)), "%s",
+				 sqlite3_errmsg(s->db));
 }
 
 int sql_exec(struct sqlite_store *s, enum sql_statement id)
@@ -213,15 +237,13 @@ void sql_bind_finished(sqlite3_stmt *st, int idx)
 	sql_bind_state(st, idx + 1, JOB_FAILED);
 }
 
-int sql_read_state(sqlite3_stmt *st, int col, enum job_state *out)
+int sql_read_state(struct sqlite_store *s, sqlite3_stmt *st, int col, enum job_state *out)
 {
 	const char *text = (const char *)sqlite3_column_text(st, col);
 	if (job_state_parse(text, out) == 0)
 		return STORE_OK;
-	log_error("event=store_error backend=sqlite op=read_state error=\"unknown job state\" "
-		  "state=%s",
-		  text ? text : "(null)");
-	return STORE_FAILED;
+	return store_fail_record(&s->base.failure, "sqlite", "read_state", STORE_FAULT_CORRUPT,
+				 "unknown job state %.32s", text ? text : "(null)");
 }
 
 int sql_list_exists(struct sqlite_store *s, const char *org_id, const char *id)
@@ -339,7 +361,8 @@ static int open_blob_dir(struct sqlite_store *s, const char *path, char *err, si
 	return STORE_OK;
 }
 
-int sqlite_store_open(const char *path, struct store **out, char *err, size_t err_size)
+int sqlite_store_open(const char *path, const struct store_options *opt, struct store **out,
+		      char *err, size_t err_size)
 {
 	*out = NULL;
 	struct sqlite_store *s = calloc(1, sizeof(*s));
@@ -364,7 +387,7 @@ int sqlite_store_open(const char *path, struct store **out, char *err, size_t er
 		goto fail;
 	}
 	/* Writers from several threads and processes queue instead of failing. */
-	sqlite3_busy_timeout(s->db, 10000);
+	sqlite3_busy_timeout(s->db, (int)opt->lock_wait_ms);
 	if (sqlite3_exec(s->db,
 			 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA "
 			 "cache_size=-16384; PRAGMA wal_autocheckpoint=16384;"

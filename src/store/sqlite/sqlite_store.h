@@ -4,6 +4,7 @@
 
 #include "store/store.h"
 
-int sqlite_store_open(const char *path, struct store **out, char *err, size_t err_size);
+int sqlite_store_open(const char *path, const struct store_options *opt, struct store **out,
+		      char *err, size_t err_size);
 
 #endif
