@@ -54,6 +54,8 @@ enum api_route_flag {
 	API_HEAVY = 1 << 2,	/* the handler is heavy work (api/heavy.h) */
 	/* A listing: heavy work when its name filter is a RegEx (listing.h). */
 	API_HEAVY_REGEX = 1 << 3,
+	/* A health probe: no rate limit, no store connection before the handler. */
+	API_PROBE = 1 << 4,
 };
 
 struct api_route {
@@ -81,6 +83,8 @@ extern const struct api_schema api_schemas[];
 /* The OpenAPI 3.0 document of every route (openapi.c). */
 json_t *api_openapi_document(void);
 int docs_openapi(struct api_ctx *c);
+int health_live(struct api_ctx *c);
+int health_ready(struct api_ctx *c);
 int docs_page(struct api_ctx *c);
 int docs_file(struct api_ctx *c);
 

@@ -370,13 +370,23 @@ static void answer_problem(struct api_ctx *c)
 			  c->req->correlation_id, c->problem.message);
 }
 
+/* Whether req is a health probe (API_PROBE): a balancer's, answered
+ * without the rate limit and whatever the store's state. */
+static bool is_probe(const struct http_request *req)
+{
+	struct route_match m;
+	return router_match(api_routes, api_route_count, sizeof(api_routes[0]), req->method,
+			    req->path, &m) == ROUTE_FOUND &&
+	       (api_routes[m.index].flags & API_PROBE);
+}
+
 void api_dispatch(void *ctx, const struct http_request *req, struct http_response *res)
 {
 	struct api_ctx c = {.req = req, .res = res, .srv = ctx};
 	problem_init(&c.problem);
 	char token_hash[HASH_HEX_LEN];
-	bool has_token;
-	if (prelude(&c, req->upload == NULL, token_hash, &has_token) ||
+	bool has_token = false;
+	if ((!is_probe(req) && prelude(&c, req->upload == NULL, token_hash, &has_token)) ||
 	    serve(&c, has_token ? token_hash : NULL, NULL))
 		answer_problem(&c);
 	json_decref(c.body);
