@@ -200,6 +200,12 @@ int store_org_count(struct store *s, int64_t *out)
 	return begin(s)->org_count(s, out);
 }
 
+int store_org_scan(struct store *s, store_org_cb cb, void *ctx)
+{
+	assert(cb);
+	return begin(s)->org_scan(s, cb, ctx);
+}
+
 int store_client_add(struct store *s, const struct oauth_client *c)
 {
 	assert(c && c->id[0] && c->org_id[0]);
@@ -241,6 +247,17 @@ int store_tokens_expire(struct store *s, int64_t now_ms, int64_t *deleted)
 	int rc = begin(s)->tokens_expire(s, now_ms, &n);
 	if (deleted)
 		*deleted = rc == STORE_OK ? n : 0;
+	return rc;
+}
+
+int store_client_tokens_expire(struct store *s, const char *client_id, int64_t now_ms,
+			       int64_t *expired)
+{
+	assert(client_id);
+	int64_t n = 0;
+	int rc = begin(s)->client_tokens_expire(s, client_id, now_ms, &n);
+	if (expired)
+		*expired = rc == STORE_OK ? n : 0;
 	return rc;
 }
 
@@ -518,4 +535,34 @@ int store_blob_sweep(struct store *s, store_blob_keep_cb keep, void *ctx, unsign
 	if (deleted)
 		*deleted = deleted_;
 	return rc;
+}
+
+/* Names become file names in the SQLite backend: a small alphabet. */
+static bool snapshot_name_valid(const char *name)
+{
+	size_t len = name ? strlen(name) : 0;
+	return len > 0 && len <= STORE_SNAPSHOT_NAME_MAX &&
+	       strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") ==
+		       len;
+}
+
+static int snapshot_name_refused(struct store *s, const char *name)
+{
+	begin(s);
+	return store_fail_record(&s->failure, "facade", "snapshot", STORE_FAULT_INTERNAL,
+				 "invalid snapshot name of %zu bytes", name ? strlen(name) : 0);
+}
+
+int store_snapshot_save(struct store *s, const char *name)
+{
+	if (!snapshot_name_valid(name))
+		return snapshot_name_refused(s, name);
+	return begin(s)->snapshot_save(s, name);
+}
+
+int store_snapshot_restore(struct store *s, const char *name)
+{
+	if (!snapshot_name_valid(name))
+		return snapshot_name_refused(s, name);
+	return begin(s)->snapshot_restore(s, name);
 }

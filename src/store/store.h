@@ -52,7 +52,8 @@
 	X(STORE_CONFLICT, -2, "conflict", "conflict") /* a unique key (a name) is taken */         \
 	X(STORE_STALE, -3, "stale", "stale version") /* the version given is not the stored one */ \
 	X(STORE_LIMIT, -4, "limit", "limit reached") /* a count limit would be exceeded */         \
-	X(STORE_FAILED, -5, "failed", "store failure") /* the backend failed; logged */
+	X(STORE_FAILED, -5, "failed", "store failure") /* the backend failed; logged */          \
+	X(STORE_UNSUPPORTED, -6, "unsupported", "not supported by this backend")
 
 enum store_status {
 #define X(id, value, key, text) id = value,
@@ -272,6 +273,10 @@ int store_org_get(struct store *s, const char *id, struct org *out);
 int store_org_get_by_name(struct store *s, const char *name, struct org *out);
 /* How many organizations there are; may be outdated as soon as read. */
 int store_org_count(struct store *s, int64_t *out);
+typedef int (*store_org_cb)(const struct org *o, void *ctx);
+/* Every organization in id order, one snapshot; a callback's non-zero
+ * answer stops the scan (STORE_OK). For the control API's reset. */
+int store_org_scan(struct store *s, store_org_cb cb, void *ctx);
 
 /* ---- OAuth clients and tokens (no tenant: they name one) ------------- */
 
@@ -296,6 +301,14 @@ int store_token_get(struct store *s, const char *hash, struct token_info *out);
 /* Deletes the tokens that expired before now_ms (the caller's clock);
  * *deleted (may be NULL) counts them. Several processes may sweep at once. */
 int store_tokens_expire(struct store *s, int64_t now_ms, int64_t *deleted);
+/* The control API's "expire a client's tokens now": every token of the
+ * client that expires after now_ms gets expires_at = now_ms (so callers
+ * judge it expired; the sweep deletes it later). *expired (may be NULL)
+ * counts them. STORE_NOT_FOUND: no such client (a revoked one is found
+ * and has none). One transaction: a token added after it commits is not
+ * touched, one added before is. */
+int store_client_tokens_expire(struct store *s, const char *client_id, int64_t now_ms,
+			       int64_t *expired);
 
 /* ---- Contact lists (tenant: org_id, or the list's own org_id) -------- */
 
@@ -486,5 +499,27 @@ typedef bool (*store_blob_keep_cb)(const char *key, bool finished, void *ctx);
  * deleted, *seen (may be NULL) those looked at. */
 int store_blob_sweep(struct store *s, store_blob_keep_cb keep, void *ctx, unsigned *seen,
 		     unsigned *deleted);
+
+/* ---- Snapshots (the control API; no tenant: the whole database) ------ */
+
+/* A snapshot is a copy of every row of every table (organizations,
+ * clients, tokens, lists, contacts, job rows; not blobs) kept by the
+ * backend under a name: 1 to STORE_SNAPSHOT_NAME_MAX characters of
+ * [A-Za-z0-9_-]; the facade refuses others (STORE_FAILED). The SQLite
+ * backend keeps them as database files in "<database>.snapshots/"
+ * (SQLite's online backup). A backend without snapshots answers
+ * STORE_UNSUPPORTED to both. */
+#define STORE_SNAPSHOT_NAME_MAX 64
+/* Saves the database as of one moment (a read snapshot: concurrent
+ * writers neither wait long nor show half-way) under `name`, replacing a
+ * snapshot of that name atomically. */
+int store_snapshot_save(struct store *s, const char *name);
+/* Replaces the whole database with snapshot `name` in one write
+ * transaction: every connection, of any process, then sees all of the
+ * snapshot's rows and nothing of what was there. STORE_NOT_FOUND: no such
+ * snapshot. Jobs that were RUNNING in the snapshot come back RUNNING with
+ * their old owner and lease: the caller decides (the control API fails
+ * them as interrupted). Blobs are not touched. */
+int store_snapshot_restore(struct store *s, const char *name);
 
 #endif

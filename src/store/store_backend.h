@@ -23,6 +23,7 @@ struct store_ops {
 	int (*org_get_by_name)(struct store *s, const char *name, struct org *out);
 	int (*org_get)(struct store *s, const char *id, struct org *out);
 	int (*org_count)(struct store *s, int64_t *out);
+	int (*org_scan)(struct store *s, store_org_cb cb, void *ctx);
 
 	int (*client_add)(struct store *s, const struct oauth_client *c);
 	int (*client_get)(struct store *s, const char *id, struct oauth_client *out);
@@ -32,6 +33,8 @@ struct store_ops {
 	int (*token_add)(struct store *s, const char *hash, const struct token_info *t);
 	int (*token_get)(struct store *s, const char *hash, struct token_info *out);
 	int (*tokens_expire)(struct store *s, int64_t now_ms, int64_t *deleted);
+	int (*client_tokens_expire)(struct store *s, const char *client_id, int64_t now_ms,
+				    int64_t *expired);
 
 	int (*list_create)(struct store *s, const struct contact_list *cl, const char *name_key,
 			   unsigned max_per_org);
@@ -78,6 +81,9 @@ struct store_ops {
 	int (*blob_delete)(struct store *s, const char *key);
 	int (*blob_sweep)(struct store *s, store_blob_keep_cb keep, void *ctx, unsigned *seen,
 			  unsigned *deleted);
+
+	int (*snapshot_save)(struct store *s, const char *name);
+	int (*snapshot_restore)(struct store *s, const char *name);
 };
 
 /* Every member of struct store_ops after `name`, by name: the facade
@@ -89,6 +95,7 @@ struct store_ops {
 	X(org_get_by_name)                                                                         \
 	X(org_get)                                                                                 \
 	X(org_count)                                                                               \
+	X(org_scan)                                                                                \
 	X(client_add)                                                                              \
 	X(client_get)                                                                              \
 	X(client_list)                                                                             \
@@ -96,6 +103,7 @@ struct store_ops {
 	X(token_add)                                                                               \
 	X(token_get)                                                                               \
 	X(tokens_expire)                                                                           \
+	X(client_tokens_expire)                                                                    \
 	X(list_create)                                                                             \
 	X(list_get)                                                                                \
 	X(list_update)                                                                             \
@@ -122,7 +130,9 @@ struct store_ops {
 	X(blob_create)                                                                             \
 	X(blob_open)                                                                               \
 	X(blob_delete)                                                                             \
-	X(blob_sweep)
+	X(blob_sweep)                                                                              \
+	X(snapshot_save)                                                                           \
+	X(snapshot_restore)
 
 #define STORE_OP_ONE(op) +1
 _Static_assert(sizeof(struct store_ops) ==

@@ -42,6 +42,7 @@ TRACE(org_add, (struct store * s, const struct org *org), (in, org))
 TRACE(org_get_by_name, (struct store * s, const char *name, struct org *out), (in, name, out))
 TRACE(org_get, (struct store * s, const char *id, struct org *out), (in, id, out))
 TRACE(org_count, (struct store * s, int64_t *out), (in, out))
+TRACE(org_scan, (struct store * s, store_org_cb cb, void *ctx), (in, cb, ctx))
 TRACE(client_add, (struct store * s, const struct oauth_client *c), (in, c))
 TRACE(client_get, (struct store * s, const char *id, struct oauth_client *out), (in, id, out))
 TRACE(client_list, (struct store * s, store_client_cb cb, void *ctx), (in, cb, ctx))
@@ -49,6 +50,9 @@ TRACE(client_revoke, (struct store * s, const char *id), (in, id))
 TRACE(token_add, (struct store * s, const char *hash, const struct token_info *t), (in, hash, t))
 TRACE(token_get, (struct store * s, const char *hash, struct token_info *out), (in, hash, out))
 TRACE(tokens_expire, (struct store * s, int64_t now_ms, int64_t *deleted), (in, now_ms, deleted))
+TRACE(client_tokens_expire,
+      (struct store * s, const char *client_id, int64_t now_ms, int64_t *expired),
+      (in, client_id, now_ms, expired))
 TRACE(list_create,
       (struct store * s, const struct contact_list *cl, const char *name_key, unsigned max),
       (in, cl, name_key, max))
@@ -112,6 +116,8 @@ TRACE(blob_delete, (struct store * s, const char *key), (in, key))
 TRACE(blob_sweep,
       (struct store * s, store_blob_keep_cb keep, void *ctx, unsigned *seen, unsigned *deleted),
       (in, keep, ctx, seen, deleted))
+TRACE(snapshot_save, (struct store * s, const char *name), (in, name))
+TRACE(snapshot_restore, (struct store * s, const char *name), (in, name))
 
 static void trace_close(struct store *s)
 {

@@ -66,6 +66,23 @@ int sqlite_org_count(struct store *base, int64_t *out)
 	return STORE_OK;
 }
 
+int sqlite_org_scan(struct store *base, store_org_cb cb, void *ctx)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = sql_stmt(s, SQL_ORG_SCAN);
+	if (!st)
+		return STORE_FAILED;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct org o;
+		read_org(st, &o);
+		if (cb(&o, ctx))
+			break;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sql_fail(s, "org_scan");
+}
+
 int sqlite_client_add(struct store *base, const struct oauth_client *c)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
@@ -206,4 +223,40 @@ int sqlite_token_get(struct store *base, const char *hash, struct token_info *ou
 	if (rc == SQLITE_ROW)
 		return STORE_OK;
 	return rc == SQLITE_DONE ? STORE_NOT_FOUND : sql_fail(s, "token_get");
+}
+
+/* Whether the client exists and how many of its tokens now end: one
+ * transaction, so a token is either found by it or added after it. */
+int sqlite_client_tokens_expire(struct store *base, const char *client_id, int64_t now_ms,
+				int64_t *expired)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	if (sql_exec(s, SQL_BEGIN))
+		return STORE_FAILED;
+	sqlite3_stmt *st = sql_stmt(s, SQL_CLIENT_GET);
+	if (!st)
+		goto fail;
+	sqlite3_bind_text(st, 1, client_id, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (step == SQLITE_DONE) {
+		sql_exec(s, SQL_ROLLBACK);
+		return STORE_NOT_FOUND;
+	}
+	if (step != SQLITE_ROW)
+		goto fail;
+	st = sql_stmt(s, SQL_TOKENS_OF_CLIENT_EXPIRE);
+	if (!st)
+		goto fail;
+	sqlite3_bind_text(st, 1, client_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now_ms);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	*expired = sqlite3_changes(s->db);
+	sqlite3_reset(st);
+	return sql_exec(s, SQL_COMMIT);
+fail:
+	sql_fail(s, "client_tokens_expire");
+	sql_exec(s, SQL_ROLLBACK);
+	return STORE_FAILED;
 }

@@ -25,6 +25,7 @@
 		       "WHERE name = ?1")                                                          \
 	X(ORG_BY_ID, "SELECT id, name, home_division_id, date_created FROM orgs WHERE id = ?1")    \
 	X(ORG_COUNT, "SELECT count(*) FROM orgs")                                                  \
+	X(ORG_SCAN, "SELECT id, name, home_division_id, date_created FROM orgs ORDER BY id")       \
 	X(CLIENT_ADD, "INSERT INTO oauth_clients(id, org_id, name, secret_hash, grants, "          \
 		      "date_created) VALUES(?1, ?2, ?3, ?4, ?5, ?6)")                              \
 	X(CLIENT_GET, "SELECT c.id, c.org_id, o.name, c.name, c.grants, c.secret_hash, "           \
@@ -40,6 +41,8 @@
 	X(TOKEN_GET, "SELECT client_id, org_id, permissions, expires_at FROM tokens "              \
 		     "WHERE hash = ?1")                                                            \
 	X(TOKENS_EXPIRED_DELETE, "DELETE FROM tokens WHERE expires_at <= ?1")                      \
+	X(TOKENS_OF_CLIENT_EXPIRE, "UPDATE tokens SET expires_at = ?2 WHERE client_id = ?1 "       \
+				   "AND expires_at > ?2")                                          \
 	X(LIST_COUNT, "SELECT count(*) FROM contact_lists WHERE org_id = ?1")                      \
 	X(LIST_INSERT, "INSERT INTO contact_lists(id, org_id, division_id, name, name_key, "       \
 		       "version, date_created, date_modified, doc) "                               \
@@ -208,6 +211,7 @@ int sqlite_org_add(struct store *base, const struct org *org);
 int sqlite_org_get_by_name(struct store *base, const char *name, struct org *out);
 int sqlite_org_get(struct store *base, const char *id, struct org *out);
 int sqlite_org_count(struct store *base, int64_t *out);
+int sqlite_org_scan(struct store *base, store_org_cb cb, void *ctx);
 int sqlite_client_add(struct store *base, const struct oauth_client *c);
 int sqlite_client_get(struct store *base, const char *id, struct oauth_client *out);
 int sqlite_client_list(struct store *base, store_client_cb cb, void *ctx);
@@ -215,6 +219,11 @@ int sqlite_client_revoke(struct store *base, const char *id);
 int sqlite_token_add(struct store *base, const char *hash, const struct token_info *t);
 int sqlite_token_get(struct store *base, const char *hash, struct token_info *out);
 int sqlite_tokens_expire(struct store *base, int64_t now_ms, int64_t *deleted);
+int sqlite_client_tokens_expire(struct store *base, const char *client_id, int64_t now_ms,
+				int64_t *expired);
+/* Snapshots: database files in "<database>.snapshots" (sqlite_snapshots.c). */
+int sqlite_snapshot_save(struct store *base, const char *name);
+int sqlite_snapshot_restore(struct store *base, const char *name);
 
 int sqlite_list_create(struct store *base, const struct contact_list *cl, const char *name_key,
 		       unsigned max_per_org);
@@ -270,6 +279,10 @@ int sqlite_jobs_expire(struct store *base, const struct job_interruption *why, i
 	  (s, hash, t))                                                                            \
 	X(tokens_expire, (struct store * s, int64_t now_ms, int64_t * deleted),                    \
 	  (s, now_ms, deleted))                                                                    \
+	X(client_tokens_expire,                                                                    \
+	  (struct store * s, const char *client_id, int64_t now_ms, int64_t *expired),             \
+	  (s, client_id, now_ms, expired))                                                         \
+	X(snapshot_restore, (struct store * s, const char *name), (s, name))                       \
 	X(list_create,                                                                             \
 	  (struct store * s, const struct contact_list *cl, const char *key, unsigned max),        \
 	  (s, cl, key, max))                                                                       \
