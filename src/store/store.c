@@ -553,6 +553,13 @@ static int snapshot_name_refused(struct store *s, const char *name)
 				 "invalid snapshot name of %zu bytes", name ? strlen(name) : 0);
 }
 
+int store_rate_counts_add(struct store *s, int64_t window_start, const struct rate_count *in,
+			  size_t n, int64_t expire_before, int64_t *totals)
+{
+	assert(n == 0 || (in && totals));
+	return begin(s)->rate_counts_add(s, window_start, in, n, expire_before, totals);
+}
+
 int store_snapshot_save(struct store *s, const char *name)
 {
 	if (!snapshot_name_valid(name))

@@ -52,7 +52,7 @@
 	X(STORE_CONFLICT, -2, "conflict", "conflict") /* a unique key (a name) is taken */         \
 	X(STORE_STALE, -3, "stale", "stale version") /* the version given is not the stored one */ \
 	X(STORE_LIMIT, -4, "limit", "limit reached") /* a count limit would be exceeded */         \
-	X(STORE_FAILED, -5, "failed", "store failure") /* the backend failed; logged */          \
+	X(STORE_FAILED, -5, "failed", "store failure") /* the backend failed; logged */            \
 	X(STORE_UNSUPPORTED, -6, "unsupported", "not supported by this backend")
 
 enum store_status {
@@ -499,6 +499,25 @@ typedef bool (*store_blob_keep_cb)(const char *key, bool finished, void *ctx);
  * deleted, *seen (may be NULL) those looked at. */
 int store_blob_sweep(struct store *s, store_blob_keep_cb keep, void *ctx, unsigned *seen,
 		     unsigned *deleted);
+
+/* ---- Rate limit counts (no tenant: the key says whose) --------------- */
+
+/* Requests counted by one server since it last said, for one rate-limit
+ * key ("t:<token hash>" or "ip:<address>", at most 72 bytes) in the window
+ * starting at window_start (ms, aligned by the caller so every server
+ * names the same window). */
+struct rate_count {
+	const char *key;
+	int64_t delta; /* 0: only read the total */
+};
+
+/* Adds each delta to its key's count of the window, in one transaction,
+ * and sets totals[i] (n of them) to the count after it, every server's
+ * requests included; counts of windows that started before expire_before
+ * are deleted. Atomic: concurrent adds from any number of processes are
+ * never lost. */
+int store_rate_counts_add(struct store *s, int64_t window_start, const struct rate_count *in,
+			  size_t n, int64_t expire_before, int64_t *totals);
 
 /* ---- Snapshots (the control API; no tenant: the whole database) ------ */
 

@@ -82,6 +82,8 @@ struct store_ops {
 	int (*blob_sweep)(struct store *s, store_blob_keep_cb keep, void *ctx, unsigned *seen,
 			  unsigned *deleted);
 
+	int (*rate_counts_add)(struct store *s, int64_t window_start, const struct rate_count *in,
+			       size_t n, int64_t expire_before, int64_t *totals);
 	int (*snapshot_save)(struct store *s, const char *name);
 	int (*snapshot_restore)(struct store *s, const char *name);
 };
@@ -131,6 +133,7 @@ struct store_ops {
 	X(blob_open)                                                                               \
 	X(blob_delete)                                                                             \
 	X(blob_sweep)                                                                              \
+	X(rate_counts_add)                                                                         \
 	X(snapshot_save)                                                                           \
 	X(snapshot_restore)
 

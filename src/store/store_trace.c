@@ -116,6 +116,10 @@ TRACE(blob_delete, (struct store * s, const char *key), (in, key))
 TRACE(blob_sweep,
       (struct store * s, store_blob_keep_cb keep, void *ctx, unsigned *seen, unsigned *deleted),
       (in, keep, ctx, seen, deleted))
+TRACE(rate_counts_add,
+      (struct store * s, int64_t window, const struct rate_count *c, size_t n, int64_t expire,
+       int64_t *totals),
+      (in, window, c, n, expire, totals))
 TRACE(snapshot_save, (struct store * s, const char *name), (in, name))
 TRACE(snapshot_restore, (struct store * s, const char *name), (in, name))
 

@@ -43,6 +43,11 @@
 	X(TOKENS_EXPIRED_DELETE, "DELETE FROM tokens WHERE expires_at <= ?1")                      \
 	X(TOKENS_OF_CLIENT_EXPIRE, "UPDATE tokens SET expires_at = ?2 WHERE client_id = ?1 "       \
 				   "AND expires_at > ?2")                                          \
+	X(RATE_ADD, "INSERT INTO rate_counts(key, window_start, count) VALUES(?1, ?2, ?3) "         \
+		    "ON CONFLICT(key, window_start) DO UPDATE SET count = count + excluded.count "  \
+		    "RETURNING count")                                                              \
+	X(RATE_GET, "SELECT count FROM rate_counts WHERE key = ?1 AND window_start = ?2")          \
+	X(RATE_EXPIRE, "DELETE FROM rate_counts WHERE window_start < ?1")                          \
 	X(LIST_COUNT, "SELECT count(*) FROM contact_lists WHERE org_id = ?1")                      \
 	X(LIST_INSERT, "INSERT INTO contact_lists(id, org_id, division_id, name, name_key, "       \
 		       "version, date_created, date_modified, doc) "                               \
@@ -221,6 +226,9 @@ int sqlite_token_get(struct store *base, const char *hash, struct token_info *ou
 int sqlite_tokens_expire(struct store *base, int64_t now_ms, int64_t *deleted);
 int sqlite_client_tokens_expire(struct store *base, const char *client_id, int64_t now_ms,
 				int64_t *expired);
+/* Shared rate-limit counts (sqlite_rate.c). */
+int sqlite_rate_counts_add(struct store *base, int64_t window_start, const struct rate_count *in,
+			   size_t n, int64_t expire_before, int64_t *totals);
 /* Snapshots: database files in "<database>.snapshots" (sqlite_snapshots.c). */
 int sqlite_snapshot_save(struct store *base, const char *name);
 int sqlite_snapshot_restore(struct store *base, const char *name);
@@ -313,6 +321,10 @@ int sqlite_jobs_expire(struct store *base, const struct job_interruption *why, i
 	  (struct store * s, const char *org_id, const char *list_id, store_key_cb files,          \
 	   void *ctx),                                                                             \
 	  (s, org_id, list_id, files, ctx))                                                        \
+	X(rate_counts_add,                                                                         \
+	  (struct store * s, int64_t window_start, const struct rate_count *in, size_t n,          \
+	   int64_t expire_before, int64_t *totals),                                                \
+	  (s, window_start, in, n, expire_before, totals))                                         \
 	X(job_claim, (struct store * s, const struct job_lease *lease, struct job_claimed *out),   \
 	  (s, lease, out))                                                                         \
 	X(jobs_renew, (struct store * s, const struct job_lease *lease, int64_t *renewed),         \

@@ -128,6 +128,10 @@ static const char *const migrations[] = {
 	"ALTER TABLE import_jobs RENAME COLUMN file_path TO upload_key;"
 	"UPDATE import_jobs SET upload_key ="
 	" substr(upload_key, length(rtrim(upload_key, replace(upload_key, '/', ''))) + 1);",
+
+	/* Rate-limit counts every server on the database adds to. */
+	"CREATE TABLE rate_counts (key TEXT NOT NULL, window_start INTEGER NOT NULL,"
+	" count INTEGER NOT NULL, PRIMARY KEY (key, window_start)) WITHOUT ROWID;",
 };
 
 sqlite3_stmt *sql_stmt(struct sqlite_store *s, enum sql_statement id)
