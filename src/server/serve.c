@@ -696,6 +696,11 @@ int cmd_serve(int argc, char **argv)
 	/* Before serving: what a crash left behind is gone by the first request. */
 	struct sweeper *sweeper = sweeper_start(api.pool, &env, a.sweep_interval_s);
 	rc = 3;
+	/* Every server on the database counts into one budget per caller. */
+	if (rate_limiter_share(api.rate, api.pool)) {
+		log_error("event=startup_failed error=\"cannot start the rate limit's thread\"");
+		goto out;
+	}
 	if (a.tls_cert &&
 	    (read_pem("--tls-cert", a.tls_cert, "-----BEGIN CERTIFICATE-----", &tls_cert) ||
 	     read_pem("--tls-key", a.tls_key, "PRIVATE KEY-----", &tls_key)))
@@ -733,8 +738,8 @@ out:
 	free(tls_cert);
 	sweeper_stop(sweeper);
 	job_runner_stop(api.jobs);
+	rate_limiter_free(api.rate); /* its thread uses the pool */
 	store_pool_free(api.pool);
-	rate_limiter_free(api.rate);
 	if (rc == 0)
 		log_info("event=stopped");
 	return rc;
