@@ -5,6 +5,7 @@
 #include "store/store.h"
 #include "store/store_backend.h"
 #include "store/sqlite/sqlite_store.h"
+#include "store/postgres/pg_store.h"
 #include "common/log.h"
 
 #include <assert.h>
@@ -143,7 +144,9 @@ int store_open_with(const char *location, const struct store_options *opt, struc
 		o.lock_wait_ms = STORE_LOCK_WAIT_MS_DEFAULT;
 	struct store *s = NULL;
 	*out = NULL;
-	int rc = sqlite_store_open(location, &o, &s, err, err_size);
+	/* A libpq connection URI is PostgreSQL; anything else a SQLite path. */
+	int rc = pg_location_is(location) ? pg_store_open(location, &o, &s, err, err_size)
+					  : sqlite_store_open(location, &o, &s, err, err_size);
 	if (rc != STORE_OK)
 		return rc;
 	if (check_complete(&s, err, err_size) != STORE_OK)

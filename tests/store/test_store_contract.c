@@ -2,7 +2,8 @@
  * facade only (store.h), as any caller sees it.
  *
  * DIALBOOK_TEST_STORE names the store to run against: a location as
- * store_open takes it (a SQLite database path today). Unset, each test
+ * store_open takes it (a SQLite database path, or a libpq URI
+ * "postgresql://user:password@host:port/database"). Unset, each test
  * gets a new SQLite file in a temporary directory. Set, every test uses
  * that one store and leaves its data there, so the tests never assume an
  * empty store: each makes its own organizations (unique names), lists
@@ -1282,6 +1283,15 @@ static void leases_expire_and_fence_their_holder(void **state)
 	contact_list_release(&b);
 }
 
+/* The backend's name in logs: a libpq URI is PostgreSQL's. */
+static const char *backend_name(const struct fixture *f)
+{
+	return strncmp(f->location, "postgresql://", 13) == 0 ||
+			       strncmp(f->location, "postgres://", 11) == 0
+		       ? "postgres"
+		       : "sqlite";
+}
+
 /* Runs `run` at log level `level` and returns what fd 2 (the log)
  * received meanwhile. */
 static char *capture_log(const struct fixture *f, enum log_level level,
@@ -1322,9 +1332,15 @@ static void traced_calls(const struct fixture *f)
  * and nothing of what it carried; at info level, nothing. */
 static void debug_level_traces_every_call(void **state)
 {
-	char *log = capture_log(*state, LOG_DEBUG, traced_calls);
-	assert_non_null(strstr(log, "event=store_call backend=sqlite op=org_add duration_ms="));
-	const char *get = strstr(log, "event=store_call backend=sqlite op=list_get duration_ms=");
+	const struct fixture *f = *state;
+	char *log = capture_log(f, LOG_DEBUG, traced_calls);
+	char add[128], get_line[128];
+	snprintf(add, sizeof(add),
+		 "event=store_call backend=%s op=org_add duration_ms=", backend_name(f));
+	snprintf(get_line, sizeof(get_line),
+		 "event=store_call backend=%s op=list_get duration_ms=", backend_name(f));
+	assert_non_null(strstr(log, add));
+	const char *get = strstr(log, get_line);
 	assert_non_null(get);
 	const char *status = strstr(get, " status=not_found\n");
 	assert_non_null(status);
