@@ -20,6 +20,7 @@ enum api_profile { PROFILE_REST, PROFILE_GENESYS };
 
 struct rate_limiter;
 struct job_runner;
+struct control;
 
 #define API_UPLOAD_PATH "/uploads/v2/contactlist"
 
@@ -32,7 +33,8 @@ struct api_server {
 	const char *docs_dir; /* the API page's files; NULL: not installed */
 	/* Absolute URIs start with this (--public-url), never with Host. */
 	const char *public_url;
-	atomic_uint heavy_busy; /* slots of heavy work taken (heavy.c) */
+	atomic_uint heavy_busy;	 /* slots of heavy work taken (heavy.c) */
+	struct control *control; /* --control-api (api/control.h); NULL: off */
 };
 
 struct api_ctx {
@@ -44,6 +46,7 @@ struct api_ctx {
 	struct org org;		 /* the caller's organization */
 	json_t *body;		 /* parsed JSON body on API_JSON_BODY routes */
 	struct problem problem;
+	char fault_id[UUID_STR_LEN]; /* the control API's rule that answered; "" */
 };
 
 typedef int (*api_handler)(struct api_ctx *c);

@@ -2,6 +2,7 @@
  * permission, body checks, then the handler. Every refusal is an
  * ErrorBody whose contextId is the request's correlation id. */
 #include "api/api.h"
+#include "api/control.h"
 #include "api/ratelimit.h"
 #include "auth/credentials.h"
 #include "common/log.h"
@@ -287,8 +288,13 @@ static int serve(struct api_ctx *c, const char *token_hash, struct http_upload *
 	const struct http_request *req = c->req;
 	struct problem *p = &c->problem;
 	struct route_match m;
-	enum route_result rr = router_match(api_routes, api_route_count, sizeof(api_routes[0]),
-					    req->method, req->path, &m);
+	/* /_dialbook/ is the control API's when it is on: its own routes and
+	 * token; else those paths are unknown like any other. */
+	bool control = c->srv->control && control_path(req->path);
+	const struct api_route *table = control ? control_routes : api_routes;
+	size_t count = control ? control_route_count : api_route_count;
+	enum route_result rr =
+		router_match(table, count, sizeof(table[0]), req->method, req->path, &m);
 	if (rr == ROUTE_BAD_SEGMENT)
 		return bad_segment(c, &m);
 	if (rr == ROUTE_NOT_FOUND)
@@ -302,12 +308,17 @@ static int serve(struct api_ctx *c, const char *token_hash, struct http_upload *
 				   "%s is not allowed on %.200s; allowed: %s", req->method,
 				   req->path, m.allow);
 	}
-	const struct api_route *route = &api_routes[m.index];
+	const struct api_route *route = &table[m.index];
 	struct http_request routed = *req;
 	memcpy(routed.params, m.params, sizeof(m.params));
 	routed.param_count = m.param_count;
 	c->req = &routed;
-	int rc = admit(c, route, token_hash);
+	int rc = control ? (control_admit(c) || check_query(c, route) ? -1 : 0)
+			 : admit(c, route, token_hash);
+	/* Fault rules act once the caller is known, before any work; an
+	 * upload's completion was judged at its start. */
+	if (rc == 0 && !control && c->srv->control && !req->upload)
+		rc = control_fault(c);
 	if (rc == 0) {
 		if (begun)
 			rc = uploads_begin(c, begun);
@@ -380,15 +391,26 @@ static bool is_probe(const struct http_request *req)
 	       (api_routes[m.index].flags & API_PROBE);
 }
 
+/* A control request needs a store connection, and no rate limit. */
+static int control_prelude(struct api_ctx *c)
+{
+	return (c->store = store_pool_get(c->srv->pool)) ? 0 : api_store_failed(c);
+}
+
 void api_dispatch(void *ctx, const struct http_request *req, struct http_response *res)
 {
 	struct api_ctx c = {.req = req, .res = res, .srv = ctx};
 	problem_init(&c.problem);
 	char token_hash[HASH_HEX_LEN];
 	bool has_token = false;
-	if ((!is_probe(req) && prelude(&c, req->upload == NULL, token_hash, &has_token)) ||
-	    serve(&c, has_token ? token_hash : NULL, NULL))
+	bool control = c.srv->control && control_path(req->path);
+	int rc = control	  ? control_prelude(&c)
+		 : !is_probe(req) ? prelude(&c, req->upload == NULL, token_hash, &has_token)
+				  : 0;
+	if (rc || serve(&c, has_token ? token_hash : NULL, NULL))
 		answer_problem(&c);
+	if (c.srv->control && !control)
+		control_journal_record(&c);
 	json_decref(c.body);
 	problem_release(&c.problem);
 }
@@ -422,6 +444,8 @@ struct http_upload *api_upload_begin(void *ctx, const struct http_request *req,
 	if (prelude(&c, true, token_hash, &has_token) ||
 	    serve(&c, has_token ? token_hash : NULL, &u)) {
 		answer_problem(&c);
+		if (c.srv->control) /* refused at its start: its only record */
+			control_journal_record(&c);
 		u = NULL;
 	} else {
 		memset(res, 0, sizeof(*res)); /* accepted: the body streams in */

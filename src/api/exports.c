@@ -3,6 +3,7 @@
  * it (or an import's rejected rows) to the same organization only (the
  * store finds no other organization's job), until --retention has passed
  * (410 after that; jobs/sweeper.c deletes it). */
+#include "api/control.h"
 #include "api/listing.h"
 #include "common/log.h"
 #include "common/timeutil.h"
@@ -59,6 +60,8 @@ int exports_start(struct api_ctx *c)
 	if (rc != STORE_OK)
 		return api_store_failed(c);
 	job_runner_wake(c->srv->jobs);
+	if (c->srv->control) /* "not ready for N polls" counts from here */
+		control_export_started(c->srv->control, job.org_id, job.list_id);
 	char uri[96];
 	snprintf(uri, sizeof(uri), DOWNLOADS "%s", job.id);
 	return api_reply(c, 200, json_pack("{s:s,s:s}", "id", job.id, "selfUri", uri));
@@ -111,6 +114,12 @@ int exports_get(struct api_ctx *c)
 	if (api_load_list(c, c->req->params[0], &cl))
 		return -1;
 	contact_list_release(&cl);
+	/* Held by the control API's progression: answered as the cloud
+	 * answers an export that is not ready. */
+	if (c->srv->control && control_export_held(c->srv->control, c->req->params[0]))
+		return problem_set(&c->problem, 404, "not.found",
+				   "The requested resource was not found: the export is still "
+				   "running; try again shortly");
 	struct export_job job;
 	int rc = store_export_latest(c->store, c->org.id, c->req->params[0], &job);
 	if (rc != STORE_OK && rc != STORE_NOT_FOUND)

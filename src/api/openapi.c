@@ -2,6 +2,7 @@
  * route table and the field tables, so it cannot disagree with what the
  * server checks and answers. */
 #include "api/api.h"
+#include "api/control.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -104,16 +105,23 @@ static json_t *schema_of_table(const struct field *table)
 	return s;
 }
 
-static json_t *components(void)
+static void add_schemas(json_t *schemas, const struct api_schema *table)
 {
-	json_t *schemas = json_object();
-	for (const struct api_schema *s = api_schemas; s->name; s++) {
+	for (const struct api_schema *s = table; s->name; s++) {
 		json_t *one = s->fields ? schema_of_table(s->fields) : scalar_schema(FT_STRING);
 		if (s->array)
 			one = json_pack("{s:s,s:o}", "type", "array", "items", one);
 		json_object_set_new(one, "description", json_string(s->description));
 		json_object_set_new(schemas, s->name, one);
 	}
+}
+
+static json_t *components(bool control)
+{
+	json_t *schemas = json_object();
+	add_schemas(schemas, api_schemas);
+	if (control)
+		add_schemas(schemas, control_schemas);
 	json_object_set_new(schemas, "OAuthError",
 			    json_pack("{s:s,s:{s:{s:s},s:{s:s},s:{s:s}}}", "type", "object",
 				      "properties", "error", "type", "string", "description",
@@ -128,6 +136,13 @@ static json_t *components(void)
 		"{s:{s:s,s:s,s:{s:{s:s,s:o}}}}", "oauth2", "type", "oauth2", "description",
 		"Client credentials: POST /oauth/token with Basic auth or form fields.", "flows",
 		"clientCredentials", "tokenUrl", "/oauth/token", "scopes", scopes);
+	if (control)
+		json_object_set_new(
+			security, "dialbookControl",
+			json_pack("{s:s,s:s,s:s}", "type", "http", "scheme", "bearer",
+				  "description",
+				  "The control token dialbookd --control-api logs at start and "
+				  "writes as DIALBOOK_CONTROL_TOKEN (docs/control-api.md)."));
 	return json_pack("{s:o,s:o}", "schemas", schemas, "securitySchemes", security);
 }
 
@@ -159,7 +174,7 @@ static json_t *response_schema(const char *name)
 	return ref_to(name);
 }
 
-static json_t *operation(const struct api_route *r)
+static json_t *operation(const struct api_route *r, bool control)
 {
 	char id[256], description[512] = "";
 	operation_id(r, id, sizeof(id));
@@ -245,7 +260,13 @@ static json_t *operation(const struct api_route *r)
 						      ref_to(oauth ? "OAuthError" : "ErrorBody"))));
 	}
 	json_object_set_new(op, "responses", responses);
-	if (!(r->flags & API_PUBLIC)) {
+	if (control) {
+		json_object_set_new(op, "security", json_pack("[{s:[]}]", "dialbookControl"));
+		json_object_set_new(op, "description",
+				    json_string("dialbook's control API (dialbookd --control-api): "
+						"for tests, never the cloud's. See "
+						"docs/control-api.md."));
+	} else if (!(r->flags & API_PUBLIC)) {
 		json_object_set_new(op, "security", json_pack("[{s:[]}]", "oauth2"));
 		char perms[256];
 		permission_missing(r->need, 0, perms, sizeof(perms));
@@ -254,7 +275,8 @@ static json_t *operation(const struct api_route *r)
 		json_object_set_new(op, "description", json_string(description));
 	}
 	const char *tag =
-		oauth ? "OAuth"
+		control ? "dialbook control"
+		: oauth ? "OAuth"
 		: r->handler == docs_openapi || r->handler == docs_page || r->handler == docs_file
 			? "Documentation"
 		: strstr(r->http.pattern, "contacts") ? "Contacts"
@@ -267,11 +289,10 @@ static json_t *operation(const struct api_route *r)
 	return op;
 }
 
-json_t *api_openapi_document(void)
+static void add_paths(json_t *paths, const struct api_route *table, size_t count, bool control)
 {
-	json_t *paths = json_object();
-	for (size_t i = 0; i < api_route_count; i++) {
-		const struct api_route *r = &api_routes[i];
+	for (size_t i = 0; i < count; i++) {
+		const struct api_route *r = &table[i];
 		json_t *item = json_object_get(paths, r->http.pattern);
 		if (!item) {
 			item = json_object();
@@ -281,16 +302,30 @@ json_t *api_openapi_document(void)
 		snprintf(method, sizeof(method), "%s", r->http.method);
 		for (char *m = method; *m; m++)
 			*m = (char)tolower((unsigned char)*m);
-		json_object_set_new(item, method, operation(r));
+		json_object_set_new(item, method, operation(r, control));
 	}
+}
+
+static json_t *document(bool control)
+{
+	json_t *paths = json_object();
+	add_paths(paths, api_routes, api_route_count, false);
+	if (control)
+		add_paths(paths, control_routes, control_route_count, true);
 	return json_pack(
 		"{s:s,s:{s:s,s:s,s:s},s:[{s:s}],s:o,s:o}", "openapi", "3.0.3", "info", "title",
 		"dialbook: the Genesys Cloud contact-list API", "version", "0.1.0", "description",
 		"What dialbookd serves. Rules where the cloud is silent: docs/api-rules.md.",
-		"servers", "url", "/", "paths", paths, "components", components());
+		"servers", "url", "/", "paths", paths, "components", components(control));
+}
+
+json_t *api_openapi_document(void)
+{
+	return document(false);
 }
 
 int docs_openapi(struct api_ctx *c)
 {
-	return api_reply(c, 200, api_openapi_document());
+	/* The control API is listed only where it is served. */
+	return api_reply(c, 200, document(c->srv->control != NULL));
 }

@@ -52,6 +52,7 @@ struct http_request {
 	bool heavy_refused;
 	/* Set when the server stops: long work may end early. NULL: never. */
 	const atomic_bool *cancel;
+	double started_ms; /* when its headers were in (time_monotonic_ms) */
 	/* Header lookup, case-insensitive; NULL when absent. */
 	const char *(*header)(const struct http_request *req, const char *name);
 	void *conn; /* for `header`; opaque (copies of the request share it) */
@@ -73,7 +74,15 @@ struct http_response {
 	unsigned long long fd_size;
 	struct http_header headers[HTTP_MAX_HEADERS];
 	size_t header_count;
+	/* Injected by the control API: wait this long before answering (the
+	 * connection is suspended meanwhile, no thread waits; at most
+	 * HTTP_MAX_DELAY_MS), and/or close the connection instead of
+	 * answering. */
+	unsigned delay_ms;
+	bool drop;
 };
+
+#define HTTP_MAX_DELAY_MS 10000
 
 void http_response_header(struct http_response *r, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

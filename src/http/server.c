@@ -5,6 +5,7 @@
  * only. The path handed up is the raw request target (see on_uri). */
 #include "http/http.h"
 #include "http/workpool.h"
+#include "http/delay.h"
 #include "common/log.h"
 #include "common/text.h"
 #include "common/timeutil.h"
@@ -56,6 +57,8 @@ struct http_server {
 	struct workpool *heavy;
 	atomic_bool cancel;
 	pthread_mutex_t heavy_lock;
+	/* Answers that wait (http_response.delay_ms), on a timer. */
+	struct delayer *delayer;
 };
 
 /* Where a heavy request is: on libmicrohttpd's thread (none), on a heavy
@@ -183,6 +186,12 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct exchange *ex,
 {
 	struct http_response res = *res_in;
 	memset(res_in, 0, sizeof(*res_in));
+	if (res.drop) { /* closed without an answer: libmicrohttpd closes on MHD_NO */
+		ex->status = 0;
+		ex->answered = true;
+		http_response_release(&res);
+		return MHD_NO;
+	}
 	char *data = NULL;
 	size_t len = 0;
 	const char *type = NULL;
@@ -305,6 +314,42 @@ static const char *framing_problem(struct MHD_Connection *conn, const char *vers
 	return why;
 }
 
+/* The delay of an answer has passed: as a heavy request's end. */
+static void delay_over(void *arg)
+{
+	struct exchange *ex = arg;
+	struct http_server *srv = ex->srv;
+	pthread_mutex_lock(&srv->heavy_lock);
+	bool orphaned = ex->orphaned;
+	ex->heavy = HEAVY_DONE;
+	pthread_mutex_unlock(&srv->heavy_lock);
+	if (orphaned)
+		exchange_free(ex);
+	else
+		MHD_resume_connection(ex->conn);
+}
+
+/* Queues res, or, when it asks to wait (delay_ms), keeps it in the
+ * exchange and suspends the connection until the delayer resumes it: the
+ * same path as a heavy request's answer, so no worker sleeps. */
+static enum MHD_Result deliver(struct http_server *srv, struct MHD_Connection *conn,
+			       struct exchange *ex, struct http_response *res)
+{
+	if (!res->delay_ms || !srv->delayer || atomic_load(&srv->cancel))
+		return queue(conn, ex, res);
+	unsigned ms = res->delay_ms < HTTP_MAX_DELAY_MS ? res->delay_ms : HTTP_MAX_DELAY_MS;
+	if (res != &ex->reply) {
+		http_response_release(&ex->reply);
+		ex->reply = *res;
+		memset(res, 0, sizeof(*res));
+	}
+	ex->reply.delay_ms = 0;
+	ex->heavy = HEAVY_RUNNING;
+	MHD_suspend_connection(conn);
+	delayer_add(srv->delayer, time_monotonic_ms() + ms, delay_over, ex);
+	return MHD_YES;
+}
+
 static enum MHD_Result respond(struct http_server *srv, struct MHD_Connection *conn,
 			       struct exchange *ex)
 {
@@ -313,7 +358,7 @@ static enum MHD_Result respond(struct http_server *srv, struct MHD_Connection *c
 	ex->req.body = ex->body;
 	ex->req.body_len = ex->body_len;
 	srv->cfg.dispatch(srv->cfg.dispatch_ctx, &ex->req, &res);
-	return queue(conn, ex, &res);
+	return deliver(srv, conn, ex, &res);
 }
 
 /* A heavy thread: the dispatch; the answer waits in the exchange. */
@@ -663,6 +708,7 @@ static void exchange_begin(struct http_server *srv, struct exchange *ex,
 	ex->req.header = header_of;
 	ex->req.conn = ex;
 	ex->req.cancel = &srv->cancel;
+	ex->req.started_ms = ex->started_ms;
 	ex->req.body_limit = srv->cfg.max_body;
 	ex->srv = srv;
 	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, &ex->req);
@@ -689,6 +735,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			ex->req.upload =
 				srv->cfg.upload_begin(srv->cfg.dispatch_ctx, &ex->req, &early);
 			if (early.status) {
+				/* Before the body: answered (or dropped) at once,
+				 * never delayed mid-upload. */
+				early.delay_ms = 0;
 				ex->answered = true;
 				return queue(conn, ex, &early);
 			}
@@ -716,8 +765,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			return MHD_NO; /* answered: close */
 		return MHD_YES;
 	}
-	if (ex->heavy == HEAVY_DONE) /* resumed by publish_heavy */
-		return queue(conn, ex, &ex->reply);
+	if (ex->heavy == HEAVY_DONE) { /* resumed by publish_heavy or delay_over */
+		ex->heavy = HEAVY_NONE;
+		return deliver(srv, conn, ex, &ex->reply);
+	}
 	if (*upload_data_size && ex->req.upload) {
 		feed_upload(ex, upload_data, *upload_data_size);
 		*upload_data_size = 0;
@@ -897,9 +948,12 @@ static void watch_stop(struct http_server *srv)
 /* The heavy threads, when the configuration asks for them. */
 static int heavy_start(struct http_server *srv, unsigned *flags, char *err, size_t err_size)
 {
+	/* Delayed answers suspend their connection too (deliver). */
+	*flags |= MHD_ALLOW_SUSPEND_RESUME;
+	if (delayer_start(&srv->delayer, err, err_size))
+		return -1;
 	if (!srv->cfg.is_heavy || srv->cfg.heavy_threads == 0)
 		return 0;
-	*flags |= MHD_ALLOW_SUSPEND_RESUME;
 	return workpool_start(srv->cfg.heavy_threads, &srv->heavy, err, err_size);
 }
 
@@ -954,6 +1008,7 @@ int http_server_start(const struct http_server_config *cfg, struct http_server *
 	pthread_mutex_init(&srv->heavy_lock, NULL);
 	if (watch_start(srv, err, err_size) || heavy_start(srv, &flags, err, err_size)) {
 		freeaddrinfo(ai);
+		delayer_free(srv->delayer);
 		watch_stop(srv);
 		pthread_mutex_destroy(&srv->heavy_lock);
 		free(srv);
@@ -984,6 +1039,7 @@ int http_server_start(const struct http_server_config *cfg, struct http_server *
 				 "this machine?)",
 				 cfg->host, cfg->port);
 		workpool_free(srv->heavy);
+		delayer_free(srv->delayer);
 		watch_stop(srv);
 		pthread_mutex_destroy(&srv->heavy_lock);
 		free(srv);
@@ -1009,12 +1065,15 @@ void http_server_stop(struct http_server *s, unsigned grace_ms)
 	 * to its deadline; heavy requests that arrive from now on are refused. */
 	atomic_store(&s->cancel, true);
 	workpool_close(s->heavy);
+	/* Delayed answers go now (deliver sends the rest at once). */
+	delayer_flush(s->delayer);
 	double deadline = time_monotonic_ms() + grace_ms;
 	while (atomic_load(&s->in_flight) > 0 && time_monotonic_ms() < deadline)
 		usleep(10000);
 	/* libmicrohttpd must hold no suspended connection when it stops: each
 	 * heavy request resumes its own before its thread is done. */
 	workpool_free(s->heavy);
+	delayer_free(s->delayer);
 	MHD_stop_daemon(s->daemon);
 	watch_stop(s);
 	pthread_mutex_destroy(&s->heavy_lock);

@@ -79,7 +79,8 @@ static int write_batch(struct import_writer *w, struct import_batch *b)
 	w->job.failed = b->failed;
 	w->job.blank = b->blank;
 	w->job.total =
-		b->offset
+		b->total ? b->total
+		: b->offset
 			? (int64_t)((double)b->completed * (double)w->file_size / (double)b->offset)
 			: b->completed;
 	if (w->job.total < b->completed)

@@ -22,6 +22,7 @@ struct import_batch {
 	/* The job's counters when the batch was closed, for progress. */
 	int64_t completed, failed, blank;
 	unsigned long long offset; /* bytes of the file read by then */
+	int64_t total;		   /* the file's rows when counted (paced); 0: estimated */
 };
 
 /* Room for n more bytes in the batch's arena; returns where, and its offset. */

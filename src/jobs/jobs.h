@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "common/limits.h"
+#include "jobs/pacing.h"
 #include "store/pool.h"
 #include "store/store.h"
 
@@ -21,6 +22,7 @@ struct job_env {
 	atomic_bool *dropped; /* this job's list was deleted (set per run; may be NULL) */
 	const char *owner;    /* this server's instance id, random per start: its leases */
 	int64_t lease_ms;     /* how long a claimed job is held without renewal; --job-lease */
+	const struct job_pacer *pacer; /* NULL: every import immediate (pacing.h) */
 };
 
 struct job_runner;
@@ -37,6 +39,8 @@ void job_runner_wake(struct job_runner *r);
 /* The list was deleted: its running jobs stop at their next check (rows in
  * this process; a job elsewhere stops when its row is found gone). */
 void job_runner_drop_list(struct job_runner *r, const char *list_id);
+/* Whether a worker of this runner is running a job now. */
+bool job_runner_busy(struct job_runner *r);
 /* Asks running jobs to stop at their next batch and waits for the workers. */
 void job_runner_stop(struct job_runner *r);
 

@@ -34,6 +34,16 @@ struct job_runner {
 	bool keeper_started;
 };
 
+bool job_runner_busy(struct job_runner *r)
+{
+	bool busy = false;
+	pthread_mutex_lock(&r->lock);
+	for (unsigned i = 0; i < r->count && !busy; i++)
+		busy = r->workers[i].list_id[0] != '\0';
+	pthread_mutex_unlock(&r->lock);
+	return busy;
+}
+
 bool job_should_stop(const struct job_env *env)
 {
 	return atomic_load(env->cancel) || (env->dropped && atomic_load(env->dropped));

@@ -1,11 +1,13 @@
 /* `dialbookd [flags]`: serve until SIGINT or SIGTERM, then let in-flight
  * requests finish and close the database cleanly. */
 #include "api/api.h"
+#include "api/control.h"
 #include "api/ratelimit.h"
 #include "jobs/jobs.h"
 #include "common/log.h"
 #include "server/cli.h"
 #include "server/provision.h"
+#include "server/control_setup.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,7 +25,7 @@ static const char serve_help[] =
 	"usage: dialbookd [--listen HOST:PORT] [--db PATH] [--profile rest|genesys]\n"
 	"                 [--rate-limit N] [--threads N] [--log-level LEVEL]\n"
 	"                 [--token-ttl SECONDS] [--max-upload-bytes N] [--dev-client-file FILE]\n"
-	"                 [--retention DURATION]\n"
+	"                 [--retention DURATION] [--control-api [--control-token-file FILE]]\n"
 	"       dialbookd org add NAME [--db PATH]\n"
 	"       dialbookd client add|list|revoke ... (see dialbookd client --help)\n"
 	"\n"
@@ -72,6 +74,17 @@ static const char serve_help[] =
 	"  --header-timeout SECONDS\n"
 	"                       a request's line and headers must arrive within this, however\n"
 	"                       slowly the client sends them (default 10)\n"
+	"  --control-api        serve the control API under /_dialbook/ for tests: fault\n"
+	"                       rules, import and export progression, reset, snapshots,\n"
+	"                       token expiry, a request journal (docs/control-api.md). Its\n"
+	"                       token is logged at start (event=control_api) and written as\n"
+	"                       DIALBOOK_CONTROL_TOKEN into --dev-client-file. Refused on an\n"
+	"                       address that is not loopback, unless --control-api-remote\n"
+	"  --control-api-remote serve it on any --listen address (anyone who can reach it\n"
+	"                       and holds the token controls the server)\n"
+	"  --control-token-file F  also write DIALBOOK_CONTROL_TOKEN=<token> to F (mode 0600)\n"
+	"  --journal-size N     requests the control API's journal keeps (default 1000;\n"
+	"                       0 = none)\n"
 	"  --help               this text\n";
 
 struct serve_args {
@@ -95,6 +108,10 @@ struct serve_args {
 	const char *public_url; /* NULL: from --listen */
 	const char *tls_cert, *tls_key;
 	unsigned max_connections, max_per_address, header_timeout_s;
+	bool control_api, control_remote; /* the control API (api/control.h) */
+	const char *control_token_file;
+	unsigned journal_size;
+	bool journal_size_given;
 };
 
 /* Options of the HTTP front (issue 9), long only. */
@@ -203,6 +220,9 @@ static int parse_listen(const char *s, struct serve_args *a)
 /* Options of bounded requests (issue 9), long only. */
 enum { OPT_REQUEST_DEADLINE = 0x400, OPT_HEAVY_SLOTS };
 
+/* Options of the control API (issue 12), long only. */
+enum { OPT_CONTROL_API = 0x500, OPT_CONTROL_REMOTE, OPT_CONTROL_TOKEN_FILE, OPT_JOURNAL_SIZE };
+
 static int parse_args(int argc, char **argv, struct serve_args *a)
 {
 	static const struct option options[] = {
@@ -234,6 +254,10 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 		{"max-uploads-per-org", required_argument, NULL, OPT_MAX_UPLOADS},
 		{"max-exports-per-org", required_argument, NULL, OPT_MAX_EXPORTS},
 		{"db-lock-wait-ms", required_argument, NULL, OPT_DB_LOCK_WAIT},
+		{"control-api", no_argument, NULL, OPT_CONTROL_API},
+		{"control-api-remote", no_argument, NULL, OPT_CONTROL_REMOTE},
+		{"control-token-file", required_argument, NULL, OPT_CONTROL_TOKEN_FILE},
+		{"journal-size", required_argument, NULL, OPT_JOURNAL_SIZE},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -259,6 +283,7 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 	a->max_connections = DB_MAX_CONNECTIONS;
 	a->max_per_address = DB_MAX_CONNECTIONS_PER_ADDRESS;
 	a->header_timeout_s = DB_HEADER_TIMEOUT_S;
+	a->journal_size = CONTROL_JOURNAL_DEFAULT;
 	opterr = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, ":", options, NULL)) != -1) {
@@ -432,6 +457,21 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 				return usage_error(NULL, "--heavy-slots wants 1 to 1024, got %s",
 						   optarg);
 			break;
+		case OPT_CONTROL_API:
+			a->control_api = true;
+			break;
+		case OPT_CONTROL_REMOTE:
+			a->control_remote = true;
+			break;
+		case OPT_CONTROL_TOKEN_FILE:
+			a->control_token_file = optarg;
+			break;
+		case OPT_JOURNAL_SIZE:
+			if (parse_uint(optarg, CONTROL_JOURNAL_MAX, &a->journal_size))
+				return usage_error(NULL, "--journal-size wants 0 to %d, got %s",
+						   CONTROL_JOURNAL_MAX, optarg);
+			a->journal_size_given = true;
+			break;
 		case 'h':
 			fputs(serve_help, stdout);
 			return -1;
@@ -443,6 +483,21 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 	}
 	if (optind < argc)
 		return usage_error(NULL, "unexpected argument %s", argv[optind]);
+	if (!a->control_api &&
+	    (a->control_remote || a->control_token_file || a->journal_size_given))
+		return usage_error(NULL, "%s is an option of the control API: add --control-api",
+				   a->control_remote	   ? "--control-api-remote"
+				   : a->control_token_file ? "--control-token-file"
+							   : "--journal-size");
+	/* Whoever reaches the control API with its token can inject faults,
+	 * reset and restore: only on this machine unless asked for. */
+	if (a->control_api && !a->control_remote && !control_host_is_loopback(a->host))
+		return usage_error(
+			NULL,
+			"--control-api is served only on a loopback address (127.0.0.1, "
+			"::1, localhost), and --listen is %s; add --control-api-remote to "
+			"serve it there anyway",
+			a->host);
 	if (!a->tls_cert != !a->tls_key)
 		return usage_error(NULL, "--tls-cert and --tls-key go together: give both files, "
 					 "or neither for plain HTTP");
@@ -589,6 +644,27 @@ static int read_pem(const char *flag, const char *path, const char *marker, char
 	return 0;
 }
 
+/* The control token, once: in the log and in the files that were asked for. */
+static int start_control(const struct serve_args *a, const struct control *ctl)
+{
+	const char *files[] = {a->dev_client_file, a->control_token_file};
+	for (size_t i = 0; i < 2; i++) {
+		if (files[i] && control_token_write(files[i], control_token(ctl))) {
+			log_error("event=startup_failed error=\"cannot write the control token to "
+				  "%s: "
+				  "%s\"",
+				  files[i], strerror(errno));
+			return -1;
+		}
+	}
+	log_info("event=control_api token=%s remote=%s journal=%u token_files=%s%s%s",
+		 control_token(ctl), a->control_remote ? "true" : "false", a->journal_size,
+		 a->dev_client_file ? a->dev_client_file : "",
+		 a->dev_client_file && a->control_token_file ? "," : "",
+		 a->control_token_file ? a->control_token_file : "");
+	return 0;
+}
+
 /* --public-url without a trailing '/', or http(s)://HOST:PORT of --listen. */
 static void public_url_of(const struct serve_args *a, unsigned port, char *out, size_t size)
 {
@@ -664,6 +740,10 @@ int cmd_serve(int argc, char **argv)
 			      .cancel = &cancel,
 			      .owner = instance_id,
 			      .lease_ms = (int64_t)a.job_lease_s * 1000};
+	if (a.control_api) {
+		api.control = control_new(&api, a.journal_size);
+		env.pacer = control_pacer(api.control);
+	}
 
 	/* Signals are taken by sigwait below; worker threads inherit the mask. */
 	sigset_t stop;
@@ -720,6 +800,8 @@ int cmd_serve(int argc, char **argv)
 	if (a.dev_client_file &&
 	    bootstrap_dev_client(store_pool_get(api.pool), a.dev_client_file, base_url))
 		goto out;
+	if (api.control && start_control(&a, api.control))
+		goto out;
 	log_info("event=listening address=%s port=%u db=%s profile=%s threads=%u rate_limit=%u "
 		 "public_url=%s tls=%s max_connections=%u max_connections_per_address=%u "
 		 "header_timeout_s=%u",
@@ -738,6 +820,7 @@ out:
 	free(tls_cert);
 	sweeper_stop(sweeper);
 	job_runner_stop(api.jobs);
+	control_free(api.control);   /* after the jobs, which pace through it */
 	rate_limiter_free(api.rate); /* its thread uses the pool */
 	store_pool_free(api.pool);
 	if (rc == 0)
