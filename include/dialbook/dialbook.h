@@ -172,6 +172,77 @@ DIALBOOK_API int dialbook_export(struct dialbook_client *c, const char *list_id,
 				 const char *out_path, double timeout_s, int64_t *bytes,
 				 struct dialbook_error *err);
 
+/* Validation: dialbookd's import checks of a contact file, run locally,
+ * streaming (memory does not grow with the file): the header against the
+ * list's columns, every value, UTF-8, quoting, field counts and, with a
+ * contact id column, repeated ids. The same engine as `dialbook validate`.
+ *
+ *	struct dialbook_validator *v;
+ *	if (dialbook_validate_open(list_json, NULL, &v, &err) == 0 &&
+ *	    dialbook_validate_path(v, "contacts.csv", &err) == 0)
+ *		for (size_t i = 0; (p = dialbook_validate_problem(v, i)); i++)
+ *			printf("%lu:%lu: %s: %s\n", p->line, p->column, p->code, p->message);
+ *	dialbook_validate_free(v);
+ */
+struct dialbook_validator;
+
+struct dialbook_validate_options {
+	const char *contact_id_name; /* the column of contact ids, or NULL */
+	const char *encoding; /* the file's encoding (iconv's names) when not UTF-8, or NULL */
+	size_t max_problems;  /* problems kept (all are counted); 0 means 1000 */
+};
+
+/* One problem. Strings are lent by the validator until the next
+ * dialbook_validate_path/_bytes or dialbook_validate_free. */
+struct dialbook_problem {
+	const char *severity;	/* "error" (the row or the file would be rejected) or "warning" */
+	const char *code;	/* EMPTY_FILE, INVALID_HEADER, MISSING_COLUMNS... (the import's
+				   failureReason for a header), IGNORED_COLUMN, BLANK_ROW,
+				   INVALID_VALUE (a value breaks a rule), INVALID_ROW (field count,
+				   contact id), INVALID_RECORD (quoting, UTF-8), INVALID_FILE (the
+				   file cannot be read on), DUPLICATE_CONTACT_ID */
+	const char *message;	/* the sentence `dialbook validate` prints */
+	const char *field_name; /* the file's header cell of the field, or NULL */
+	long field_index;	/* 0-based field of the record, or -1 (the whole row or file) */
+	unsigned long line;	/* 1-based physical line */
+	unsigned long column;	/* 1-based character column on that line */
+	uint64_t offset;	/* byte offset in the (UTF-8) input where the field or row starts */
+};
+
+struct dialbook_validate_summary {
+	int header_ok;		  /* 1 when the header is importable */
+	int byte_order_mark;	  /* 1 when the input began with a UTF-8 BOM (allowed) */
+	int duplicates_unchecked; /* 1 when ids could not be checked (the input was a pipe) */
+	uint64_t rows;		  /* data rows, blank ones excluded */
+	uint64_t valid, invalid, blank;
+	uint64_t errors, warnings; /* problems of each severity, counted */
+	uint64_t kept;		   /* problems kept: dialbook_validate_problem's range */
+};
+
+/* A validator for a list definition: ContactList JSON in either column
+ * form (columnNames/phoneColumns... or columnDefinitions), as
+ * dialbook_list_get returns it or as written by hand; opt may be NULL.
+ * Fails with DIALBOOK_EINVAL: not JSON (err->message has line and column),
+ * not a list definition (naming the field), an encoding iconv does not
+ * know. *out is the caller's, to dialbook_validate_free. */
+DIALBOOK_API int dialbook_validate_open(const char *list_json,
+					const struct dialbook_validate_options *opt,
+					struct dialbook_validator **out,
+					struct dialbook_error *err);
+/* Checks a whole file ("-": standard input) or a whole buffer; the
+ * problems of an earlier call are dropped. DIALBOOK_OK even when the file
+ * has problems (see the summary); DIALBOOK_EIO when it cannot be read. */
+DIALBOOK_API int dialbook_validate_path(struct dialbook_validator *v, const char *path,
+					struct dialbook_error *err);
+DIALBOOK_API int dialbook_validate_bytes(struct dialbook_validator *v, const char *data, size_t len,
+					 struct dialbook_error *err);
+/* The i-th problem kept (in the order found), or NULL past the last. */
+DIALBOOK_API const struct dialbook_problem *
+dialbook_validate_problem(const struct dialbook_validator *v, size_t i);
+DIALBOOK_API void dialbook_validate_summary(const struct dialbook_validator *v,
+					    struct dialbook_validate_summary *out);
+DIALBOOK_API void dialbook_validate_free(struct dialbook_validator *v);
+
 #ifdef __cplusplus
 }
 #endif

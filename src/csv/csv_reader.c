@@ -47,6 +47,7 @@ struct csv_reader {
 	/* The last record's raw bytes in buf, line ending included, for
 	 * csv_reader_last_raw. */
 	size_t raw_start, raw_end;
+	unsigned long long raw_offset; /* raw_start's offset in the input, after the BOM */
 	bool has_raw;
 };
 
@@ -125,6 +126,7 @@ int csv_reader_last_raw(const struct csv_reader *r, const char **data, size_t *l
 /* Notes bytes [start, end) of the buffer as the last record. */
 static void keep_raw(struct csv_reader *r, size_t start, size_t end)
 {
+	r->raw_offset = r->consumed;
 	r->raw_start = start;
 	r->raw_end = end;
 	r->has_raw = true;
@@ -241,6 +243,19 @@ unsigned long csv_field_column(const struct csv_record *rec, size_t i)
 		return 1;
 	const struct span *s = &r->spans[i];
 	return 1 + chars_between(r->buf + s->line_start, r->buf + s->start);
+}
+
+unsigned long long csv_record_offset(const struct csv_reader *r)
+{
+	return (r->had_bom ? 3 : 0) + (r->has_raw ? r->raw_offset : r->consumed);
+}
+
+unsigned long long csv_field_offset(const struct csv_record *rec, size_t i)
+{
+	const struct csv_reader *r = rec->reader;
+	if (!r || i >= rec->count || !r->has_raw)
+		return r ? csv_record_offset(r) : 0;
+	return csv_record_offset(r) + (r->spans[i].start - r->raw_start);
 }
 
 /* Reads more input; returns 0, or -1 when the buffer cannot grow (the
@@ -585,10 +600,10 @@ int csv_reader_next(struct csv_reader *r, struct csv_record *out, struct csv_err
 		}
 		unsigned long first = r->line;
 		size_t begin = r->start;
+		keep_raw(r, begin, next); /* before `consumed` moves past it */
 		r->consumed += next - begin;
 		r->line = next_line;
 		r->start = next;
-		keep_raw(r, begin, next);
 		if (res == SCAN_BAD)
 			return -1;
 		out->line = first;

@@ -37,6 +37,14 @@ struct csv_record {
  * next csv_reader_next. */
 unsigned long csv_field_column(const struct csv_record *rec, size_t i);
 
+/* Byte offsets in the input the reader was given (its first byte is 0, a
+ * byte order mark included): where field i of the record starts (its
+ * opening quote when quoted), and where the record last returned, or
+ * failed on, starts. For reports that point into the file; valid until the
+ * next csv_reader_next. */
+unsigned long long csv_field_offset(const struct csv_record *rec, size_t i);
+unsigned long long csv_record_offset(const struct csv_reader *r);
+
 struct csv_error {
 	unsigned long line, column;
 	char message[192];

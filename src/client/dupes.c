@@ -1,7 +1,7 @@
 /* A 4 MiB filter with three probes: below a percent of false candidates
  * up to about 3 million ids; beyond that the candidate set grows, still
  * bounded by the ids that really are, or look like, duplicates. */
-#include "cli/dupes.h"
+#include "client/dupes.h"
 
 #include <stdlib.h>
 #include <string.h>

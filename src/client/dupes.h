@@ -1,8 +1,8 @@
 /* Duplicate contact ids in constant memory: a Bloom filter in the first
  * pass marks ids that may repeat; a second pass over the file confirms them
  * exactly, keeping only those candidates. */
-#ifndef DIALBOOK_CLI_DUPES_H
-#define DIALBOOK_CLI_DUPES_H
+#ifndef DIALBOOK_CLIENT_DUPES_H
+#define DIALBOOK_CLIENT_DUPES_H
 
 #include <stdbool.h>
 #include <stddef.h>
