@@ -32,6 +32,7 @@ static char *dup_or_null(const char *s)
 static void clear(struct dialbook_validator *v)
 {
 	for (size_t i = 0; i < v->kept; i++) {
+		free((char *)v->problems[i].code);
 		free((char *)v->problems[i].message);
 		free((char *)v->problems[i].field_name);
 	}
@@ -40,7 +41,8 @@ static void clear(struct dialbook_validator *v)
 	memset(&v->counts, 0, sizeof(v->counts));
 }
 
-/* Codes and severities are static strings; messages and names are copied. */
+/* Severities are static strings; codes (a header's reason is the
+ * engine's), messages and names are copied. */
 static void keep(void *ctx, const struct dialbook_problem *p, bool rejected,
 		 const struct contact_csv *check, const struct csv_record *rec,
 		 const struct csv_reader *reader)
@@ -63,6 +65,7 @@ static void keep(void *ctx, const struct dialbook_problem *p, bool rejected,
 	}
 	struct dialbook_problem *k = &v->problems[v->kept++];
 	*k = *p;
+	k->code = dup_or_null(p->code);
 	k->message = dup_or_null(p->message);
 	k->field_name = dup_or_null(p->field_name);
 }
