@@ -82,8 +82,9 @@ int control_reset(struct api_ctx *c)
 		struct org o;
 		rc = store_org_get(c->store, org_id, &o);
 		if (rc == STORE_NOT_FOUND)
-			return control_bad(c, "organizationId",
-					   "organizationId %.64s is no organization of this server",
+			return problem_set(&c->problem, 404, "not.found",
+					   "The requested resource was not found: no organization "
+					   "with id %.64s (organizationId)",
 					   org_id);
 		if (rc == STORE_OK)
 			ids_add(&orgs, org_id);
