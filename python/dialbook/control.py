@@ -9,6 +9,7 @@ the ErrorBody's fields when dialbookd refuses it (a 400 names the field).
 """
 import datetime
 import numbers
+import time
 
 import requests
 
@@ -120,18 +121,29 @@ class Faults:
 
 
 class _Progression:
-    def __init__(self, control):
+    def __init__(self, control, server=None):
         self.control = control
+        self.server = server  # its session watches imports (advance(wait=True))
 
     def _put(self, kind, body, list_id, organization_id, where):
+        """Sets one member (import or export) of a list's or organization's
+        setting, keeping the other: a PUT replaces the whole setting."""
         if (list_id is None) == (organization_id is None):
             raise bad_argument(f"{where}: give list_id or organization_id (one of them)")
         if list_id is not None:
-            path = f"/progression/contactlists/{_check_id(list_id, 'list_id', where)}"
+            scope, key = "contactlist", _check_id(list_id, "list_id", where)
+            path = f"/progression/contactlists/{key}"
         else:
-            path = f"/progression/organizations/" \
-                   f"{_check_id(organization_id, 'organization_id', where)}"
-        return self.control.call("PUT", path, f"setting the {kind} progression", json={kind: body})
+            scope, key = "organization", _check_id(organization_id, "organization_id", where)
+            path = f"/progression/organizations/{key}"
+        setting = {kind: body}
+        for current in self.settings():
+            if current.get("scope") == scope and current.get("id") == key:
+                for other in ("import", "export"):
+                    if other != kind and current.get(other):
+                        setting[other] = {k: v for k, v in current[other].items()
+                                          if v is not None}
+        return self.control.call("PUT", path, f"setting the {kind} progression", json=setting)
 
     def settings(self):
         """Every progression setting (GET /_dialbook/progression)."""
@@ -185,13 +197,37 @@ class Imports(_Progression):
         return self._set("manual", list_id, organization_id, fail_at_percent, failure_reason,
                          "imports.manual")
 
-    def advance(self, list_id, rows):
+    def advance(self, list_id, rows, wait=False, timeout=60.0):
         """Lets the list's manual import read rows more data rows; returns
-        {"contactListId", "creditRows"} (the credit not yet used)."""
+        {"contactListId", "creditRows"} (the credit not yet used). With
+        wait=True, waits until the running import has read them (or ended)
+        and returns its importstatus instead."""
         _check_id(list_id, "list_id", "imports.advance")
         rows = _check_int(rows, "rows", "imports.advance", 1, 100000000)
-        return self.control.call("POST", f"/progression/contactlists/{list_id}/advance",
-                                 "advancing an import", json={"rows": rows})
+        if not wait:
+            return self.control.call("POST", f"/progression/contactlists/{list_id}/advance",
+                                     "advancing an import", json={"rows": rows})
+        if self.server is None:
+            raise bad_argument("imports.advance(wait=True) needs the Server's session")
+        from .transfer import import_status
+        session = self.server.session
+        before = import_status(session, list_id)
+        if before.get("state") != "IN_PROGRESS":
+            raise Error(f"imports.advance: no import of list {list_id} is running",
+                        code="import.not_running", body=before)
+        target = before.get("completedRecords", 0) + rows
+        self.control.call("POST", f"/progression/contactlists/{list_id}/advance",
+                          "advancing an import", json={"rows": rows})
+        deadline = time.monotonic() + timeout
+        while True:
+            status = import_status(session, list_id)
+            if status.get("state") != "IN_PROGRESS" or status.get("completedRecords", 0) >= target:
+                return status
+            if time.monotonic() > deadline:
+                raise Error(f"imports.advance: the import of list {list_id} did not read "
+                            f"{rows} more rows within {timeout:g} s", code="import.timeout",
+                            body=status)
+            time.sleep(0.05)
 
 
 class Exports(_Progression):

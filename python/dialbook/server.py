@@ -137,8 +137,8 @@ class Server:
         self.control_token = env.get("DIALBOOK_CONTROL_TOKEN")
         self.control = Control(self.base_url, self.control_token)
         self.faults = Faults(self.control)
-        self.imports = Imports(self.control)
-        self.exports = Exports(self.control)
+        self.imports = Imports(self.control, self)
+        self.exports = Exports(self.control, self)
         self.journal = Journal(self.control)
         if not self.client_id or not self.client_secret:
             self.stop()
