@@ -5,7 +5,7 @@ server holding it has stopped renewing its lease (issue 10 item 4)."""
 import signal
 import time
 
-from conftest import LISTS, Api, upload, wait_import
+from conftest import LISTS, Api, run_cli, upload, wait_import
 
 LEASE = "3s"  # short, so that a dead server's jobs end within the test
 # Long enough (seconds, even in the normal build) to be running while the
@@ -138,3 +138,17 @@ def test_the_rate_limit_holds_across_servers(make_server):
     r = on_a.get(LISTS)  # and a knows b's
     assert r.status_code == 429, r.text
     assert int(r.headers["inin-ratelimit-count"]) >= 8
+
+
+def test_a_revoked_clients_tokens_stop_working_on_every_server(make_server):
+    """Tokens are looked up in the database on every request, never cached:
+    revoking a client takes effect on every server at its next request."""
+    a = make_server()
+    b = make_server(db=a.db)
+    client = a.client()
+    token = a.token(client)
+    on_a, on_b = Api(a.base, token), Api(b.base, token)
+    assert on_a.get(LISTS).status_code == 200 and on_b.get(LISTS).status_code == 200
+    run_cli("client", "revoke", client["client_id"], "--db", a.db)
+    assert on_a.get(LISTS).status_code == 401
+    assert on_b.get(LISTS).status_code == 401
