@@ -237,7 +237,8 @@ typedef int (*store_key_cb)(const char *key, void *ctx);
 
 /* ---- Connections ---------------------------------------------------- */
 
-/* Opens a connection to `location` (a file path: SQLite) and brings the
+/* Opens a connection to `location` (a file path: SQLite; a libpq URI
+ * "postgresql://..." or "postgres://...": PostgreSQL) and brings the
  * schema up to date (two processes opening a new database migrate one at
  * a time). When the log level is debug the connection is traced: one
  * `event=store_call` line per call with its duration. STORE_FAILED with
@@ -255,6 +256,9 @@ struct store_options {
 /* store_open with options (NULL: the defaults). */
 int store_open_with(const char *location, const struct store_options *opt, struct store **out,
 		    char *err, size_t err_size);
+/* location as it may be shown in logs and messages: a PostgreSQL URI's
+ * password masked ("***"); truncated to size. */
+void store_location_redact(const char *location, char *out, size_t size);
 /* Accepts NULL. */
 void store_close(struct store *s);
 /* Why the last call on s answered STORE_FAILED (STORE_FAULT_NONE after
@@ -537,8 +541,9 @@ int store_snapshot_save(struct store *s, const char *name);
  * transaction: every connection, of any process, then sees all of the
  * snapshot's rows and nothing of what was there. STORE_NOT_FOUND: no such
  * snapshot. Jobs that were RUNNING in the snapshot come back RUNNING with
- * their old owner and lease: the caller decides (the control API fails
- * them as interrupted). Blobs are not touched. */
+ * their old owner and lease (store_jobs_expire fails them once it ends;
+ * the control API takes no snapshot while its server runs a job). Blobs
+ * are not touched. */
 int store_snapshot_restore(struct store *s, const char *name);
 
 #endif
