@@ -102,6 +102,20 @@ def request(session, method, path, what, retries=MAX_RETRIES, **kwargs):
     raise AssertionError("unreachable")
 
 
+def _tqdm():
+    """tqdm's class: the notebook widget when ipywidgets is there (tqdm.auto
+    warns without it), else the text bar; None without tqdm."""
+    try:
+        import ipywidgets  # noqa: F401
+        from tqdm.auto import tqdm
+    except ImportError:
+        try:
+            from tqdm import tqdm
+        except ImportError:
+            return None
+    return tqdm
+
+
 class _Progress:
     """A tqdm bar of imported rows when tqdm is there, else a log line at each
     ten percent."""
@@ -112,10 +126,7 @@ class _Progress:
         self.what = what
         self.enabled = enabled
         if enabled:
-            try:
-                from tqdm.auto import tqdm
-            except ImportError:
-                tqdm = None
+            tqdm = _tqdm()
             if tqdm is not None:
                 self.bar = tqdm(total=100, desc=what,
                                 bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix}")
@@ -241,8 +252,9 @@ def wait_import(session, list_id, correlation_id=None, progress=True, timeout=36
                     context_id=result.correlation_id, body=status)
     result.rejected = rejected_rows(session, status)
     if result.rejected:
-        log.warning("import into %s: %d rows rejected (result.rejected has them)", list_id,
-                    len(result.rejected))
+        n = len(result.rejected)
+        log.warning("import into %s: %d %s rejected (result.rejected has them)", list_id, n,
+                    "row" if n == 1 else "rows")
     return result
 
 

@@ -56,12 +56,13 @@ def _candidates():
     env = os.environ.get("LIBDIALBOOK")
     if env:
         return [env]
-    prefix_lib = os.path.dirname(os.path.dirname(os.path.dirname(PACKAGE_DIR)))
-    found = ctypes.util.find_library("dialbook")
-    return [os.path.join(TREE, "build", "libdialbook.so"),
-            os.path.join(prefix_lib, "libdialbook.so.0"),
-            os.path.join(prefix_lib, "x86_64-linux-gnu", "libdialbook.so.0"),
-            found or "libdialbook.so.0"]
+    paths = [os.path.join(TREE, "build", "libdialbook.so")]
+    if os.path.basename(os.path.dirname(PACKAGE_DIR)) == "dist-packages":
+        # Installed by `make install`: <prefix>/lib/python3/dist-packages/dialbook.
+        prefix_lib = os.path.dirname(os.path.dirname(os.path.dirname(PACKAGE_DIR)))
+        paths += [os.path.join(prefix_lib, "libdialbook.so.0"),
+                  os.path.join(prefix_lib, "x86_64-linux-gnu", "libdialbook.so.0")]
+    return paths + [ctypes.util.find_library("dialbook") or "libdialbook.so.0"]
 
 
 def load_library():
