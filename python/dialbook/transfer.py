@@ -7,6 +7,7 @@ on the "dialbook" logger. Polls retry the answers the SDKs retry (429, 503,
 504) after Retry-After.
 """
 import csv
+import importlib.util
 import io
 import logging
 import os
@@ -106,13 +107,12 @@ def _tqdm():
     """tqdm's class: the notebook widget when ipywidgets is there (tqdm.auto
     warns without it), else the text bar; None without tqdm."""
     try:
-        import ipywidgets  # noqa: F401
-        from tqdm.auto import tqdm
-    except ImportError:
-        try:
+        if importlib.util.find_spec("ipywidgets"):
+            from tqdm.auto import tqdm
+        else:
             from tqdm import tqdm
-        except ImportError:
-            return None
+    except ImportError:
+        return None
     return tqdm
 
 
