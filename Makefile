@@ -26,9 +26,12 @@ build-asan: deps api-page
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DDIALBOOK_SANITIZE=ON >/dev/null
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 
+# make run PORT=8081 serves on another port.
+PORT       ?= 8080
+
 run: build
 	@mkdir -p var
-	./$(BUILD)/dialbookd --listen 127.0.0.1:8080 --db var/dialbook.db \
+	./$(BUILD)/dialbookd --listen 127.0.0.1:$(PORT) --db var/dialbook.db \
 		--dev-client-file var/dev-client.env
 
 test: build build-asan
