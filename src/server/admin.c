@@ -1,5 +1,6 @@
 /* `dialbookd org ...` and `dialbookd client ...`: administration straight
- * on the database, safe while a server runs on it (SQLite WAL, busy wait). */
+ * on the database, safe while a server runs on it (SQLite WAL, busy wait;
+ * PostgreSQL transactions). */
 #include "server/cli.h"
 #include "server/provision.h"
 
@@ -10,18 +11,20 @@
 #include <string.h>
 
 static const char org_help[] =
-	"usage: dialbookd org add NAME [--db PATH]\n"
+	"usage: dialbookd org add NAME [--db PATH|URI]\n"
 	"\n"
 	"Creates an organization (a tenant: its lists are invisible to the others).\n"
 	"Prints its id. An existing organization of that name is an error.\n"
 	"\n"
-	"  --db PATH   the database (default " DEFAULT_DB ")\n"
-	"  --help      this text\n";
+	"  --db PATH|URI  the database: a SQLite file, or a PostgreSQL connection URI\n"
+	"                 (postgresql://user:password@host:port/database); default\n"
+	"                 " DEFAULT_DB "\n"
+	"  --help         this text\n";
 
 static const char client_help[] =
-	"usage: dialbookd client add --org NAME --name NAME --grant G[,G...] [--db PATH]\n"
-	"       dialbookd client list [--db PATH]\n"
-	"       dialbookd client revoke ID [--db PATH]\n"
+	"usage: dialbookd client add --org NAME --name NAME --grant G[,G...] [--db PATH|URI]\n"
+	"       dialbookd client list [--db PATH|URI]\n"
+	"       dialbookd client revoke ID [--db PATH|URI]\n"
 	"\n"
 	"add     creates an OAuth client (and the organization if missing) and prints\n"
 	"        {\"client_id\", \"client_secret\", \"org\", \"grants\"}. The secret is shown\n"
@@ -34,8 +37,10 @@ static const char client_help[] =
 	"outbound:contactlist:write, outbound:contactlist:read, outbound:contact:write,\n"
 	"outbound:contact:read.\n"
 	"\n"
-	"  --db PATH   the database (default " DEFAULT_DB ")\n"
-	"  --help      this text\n";
+	"  --db PATH|URI  the database: a SQLite file, or a PostgreSQL connection URI\n"
+	"                 (postgresql://user:password@host:port/database); default\n"
+	"                 " DEFAULT_DB "\n"
+	"  --help         this text\n";
 
 struct admin_args {
 	const char *db, *org, *name, *grant;

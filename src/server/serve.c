@@ -22,18 +22,20 @@
 #include <unistd.h>
 
 static const char serve_help[] =
-	"usage: dialbookd [--listen HOST:PORT] [--db PATH] [--profile rest|genesys]\n"
+	"usage: dialbookd [--listen HOST:PORT] [--db PATH|URI] [--profile rest|genesys]\n"
 	"                 [--rate-limit N] [--threads N] [--log-level LEVEL]\n"
 	"                 [--token-ttl SECONDS] [--max-upload-bytes N] [--dev-client-file FILE]\n"
 	"                 [--retention DURATION] [--control-api [--control-token-file FILE]]\n"
-	"       dialbookd org add NAME [--db PATH]\n"
+	"       dialbookd org add NAME [--db PATH|URI]\n"
 	"       dialbookd client add|list|revoke ... (see dialbookd client --help)\n"
 	"\n"
 	"Serves the Genesys Cloud contact-list API.\n"
 	"\n"
 	"  --listen HOST:PORT   address to listen on (default 127.0.0.1:8080; port 0 picks a\n"
 	"                       free one, logged as event=listening)\n"
-	"  --db PATH            SQLite database, created if missing (default " DEFAULT_DB ")\n"
+	"  --db PATH|URI        SQLite database, created if missing (default " DEFAULT_DB "),\n"
+	"                       or a PostgreSQL connection URI (postgresql://user:password@\n"
+	"                       host:port/database, or postgres://...) shared by servers\n"
 	"  --profile P          rest (default): creates answer 201 with Location, deletes 204;\n"
 	"                       genesys: status codes exactly as the cloud (200)\n"
 	"  --rate-limit N       requests per minute per token (default 300; 0 = off)\n"
@@ -802,10 +804,12 @@ int cmd_serve(int argc, char **argv)
 		goto out;
 	if (api.control && start_control(&a, api.control))
 		goto out;
+	char db_shown[512]; /* never the password of a PostgreSQL URI */
+	store_location_redact(a.db, db_shown, sizeof(db_shown));
 	log_info("event=listening address=%s port=%u db=%s profile=%s threads=%u rate_limit=%u "
 		 "public_url=%s tls=%s max_connections=%u max_connections_per_address=%u "
 		 "header_timeout_s=%u",
-		 a.host, port, a.db, a.profile == PROFILE_REST ? "rest" : "genesys", a.threads,
+		 a.host, port, db_shown, a.profile == PROFILE_REST ? "rest" : "genesys", a.threads,
 		 a.rate_limit, base_url, tls_cert ? "on" : "off", a.max_connections,
 		 a.max_per_address, a.header_timeout_s);
 	int sig = 0;

@@ -164,6 +164,14 @@ int store_open_with(const char *location, const struct store_options *opt, struc
 	return STORE_OK;
 }
 
+void store_location_redact(const char *location, char *out, size_t size)
+{
+	if (pg_location_is(location))
+		pg_location_redact(location, out, size);
+	else
+		snprintf(out, size, "%s", location);
+}
+
 void store_close(struct store *s)
 {
 	if (s)

@@ -1,12 +1,18 @@
 """Black-box harness: starts the real dialbookd on a free port with a
 temporary database and talks HTTP to it. The binary comes from $DIALBOOKD
-(set by scripts/run-tests: the normal and the sanitizer build)."""
+(set by scripts/run-tests: the normal and the sanitizer build).
+
+With $DIALBOOK_TEST_PG set (a libpq URI of a PostgreSQL server where the
+tests may create databases), every database is PostgreSQL instead: each
+database path a test names gets a fresh database of its own, so servers
+given one path share one database, as they would share the file."""
 import json
 import os
 import re
 import signal
 import subprocess
 import time
+import urllib.parse
 import uuid
 
 import pytest
@@ -16,6 +22,25 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BINARY = os.environ.get("DIALBOOKD", os.path.join(ROOT, "build", "dialbookd"))
 LISTS = "/api/v2/outbound/contactlists"
 SANITIZER_MARKS = ("Sanitizer", "runtime error:")
+PG_SERVER = os.environ.get("DIALBOOK_TEST_PG", "")
+# Tests that look into SQLite's files (the .db, <db>.files) say so.
+sqlite_only = pytest.mark.skipif(bool(PG_SERVER),
+                                 reason="looks into the SQLite backend's files")
+_pg_databases = {}
+
+
+def pg_database(path):
+    """The PostgreSQL database standing for database path `path` (created
+    on first use, empty), as a libpq URI."""
+    if path not in _pg_databases:
+        name = "dialbook_" + uuid.uuid4().hex[:16]
+        proc = subprocess.run(["psql", PG_SERVER, "-v", "ON_ERROR_STOP=1", "-qAtc",
+                               f"CREATE DATABASE {name}"],
+                              capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 0, f"cannot create database {name}: {proc.stderr}"
+        _pg_databases[path] = urllib.parse.urlsplit(PG_SERVER)._replace(
+            path="/" + name).geturl()
+    return _pg_databases[path]
 
 
 def run_cli(*args, check=True):
@@ -32,6 +57,8 @@ class Server:
     def __init__(self, tmp_path, *flags, db=None):
         self.tmp = tmp_path
         self.db = db or str(tmp_path / "dialbook.db")
+        if PG_SERVER and not self.db.startswith(("postgresql://", "postgres://")):
+            self.db = pg_database(self.db)
         self.flags = list(flags)
         self.proc = None
         self.log_path = None

@@ -133,7 +133,7 @@ def test_first_start_creates_a_dev_client_and_later_starts_reuse_it(tmp_path):
     again = Server(tmp_path, "--dev-client-file", str(env_file), db=db).start()
     try:
         assert values["DIALBOOK_CLIENT_SECRET"] in again.log_text()
-        clients = json.loads(run_cli("client", "list", "--db", db).stdout)
+        clients = json.loads(run_cli("client", "list", "--db", again.db).stdout)
         assert len(clients) == 1 and clients[0]["org"] == "default"
         assert clients[0]["grants"] == ["outbound"]
     finally:

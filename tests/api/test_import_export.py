@@ -10,7 +10,7 @@ import time
 import pytest
 import requests
 
-from conftest import LISTS, Api, assert_error, upload, wait_import
+from conftest import LISTS, PG_SERVER, Api, assert_error, upload, wait_import
 
 HEADER = "id,name,phone,email\r\n"
 
@@ -24,15 +24,23 @@ def lst(api):
     return r.json()
 
 
-def no_upload_left(files_dir, timeout=5):
-    """Uploads that were refused are deleted once their connection completes."""
+def no_upload_left(server, timeout=5):
+    """Uploads that were refused are deleted once their connection completes:
+    no file in <db>.files (SQLite), no blob row (PostgreSQL)."""
     deadline = time.time() + timeout
     while time.time() < deadline:
-        left = [f for f in os.listdir(files_dir) if ".upload.csv" in f]
+        if PG_SERVER:
+            out = subprocess.run(["psql", server.db, "-qAtc",
+                                  "SELECT key FROM blobs WHERE key LIKE '%.upload.csv'"],
+                                 capture_output=True, text=True, timeout=30)
+            assert out.returncode == 0, out.stderr
+            left = out.stdout.split()
+        else:
+            left = [f for f in os.listdir(server.db + ".files") if ".upload.csv" in f]
         if not left:
             return True
         time.sleep(0.02)
-    raise AssertionError(f"upload files left behind: {left}")
+    raise AssertionError(f"uploads left behind: {left}")
 
 
 def search_all(api, list_id):
@@ -194,7 +202,7 @@ def test_upload_errors(api, lst, server):
     r = reader.post("/uploads/v2/contactlist", files={"file": ("a", b"x")})
     assert_error(r, 403, "missing.permissions")
     # No upload leaves a file behind.
-    assert no_upload_left(server.db + ".files")
+    assert no_upload_left(server)
 
 
 def test_inactive_list_refuses_imports(api, lst):
@@ -210,7 +218,7 @@ def test_upload_over_the_limit_is_413(make_server):
     lid = api.post(LISTS, json={"name": "x", "columnNames": ["id"]}).json()["id"]
     r = upload(api, lid, b"id\n" + b"1\n" * 2000, status=413)
     assert_error(r, 413, "request.entity.too.large", contains="1000")
-    assert no_upload_left(srv.db + ".files")
+    assert no_upload_left(srv)
 
 
 def test_export_round_trip(api, lst):
@@ -309,7 +317,7 @@ def test_kill_9_during_an_import_reports_interrupted(make_server, tmp_path):
     # The killed server's lease on the import ends after --job-lease; then
     # the server started next fails it (it would never touch a live one's).
     db = str(tmp_path / "crash.db")
-    srv = make_server("--job-lease", "2s", db=db)
+    srv = make_server("--job-lease", "2s", "--rate-limit", "0", db=db)
     client = srv.client()
     api = Api(srv.base, srv.token(client))
     lid = api.post(LISTS, json={"name": "crash", "columnDefinitions": [
@@ -327,7 +335,7 @@ def test_kill_9_during_an_import_reports_interrupted(make_server, tmp_path):
     srv.proc.wait()
     srv.proc = None
     srv.log.close()
-    again = make_server("--job-lease", "2s", db=db)
+    again = make_server("--job-lease", "2s", "--rate-limit", "0", db=db)
     api = Api(again.base, again.token(client))
     st = wait_import(api, lid, timeout=30)
     assert st["state"] == "FAILED" and st["failureReason"] == "INTERRUPTED", st
@@ -377,7 +385,7 @@ def test_an_endless_upload_is_cut_off_and_the_server_goes_on(make_server):
     except requests.exceptions.ConnectionError:
         # Closed once the body ran 64 MiB past the limit, never earlier.
         assert "event=body_abandoned" in srv.log_text()
-    assert no_upload_left(srv.db + ".files")
+    assert no_upload_left(srv)
     assert api.get(LISTS).status_code == 200
     st = api.get(f"{LISTS}/{lid}/importstatus").json()
     assert st == {"totalRecords": 0, "completedRecords": 0, "percentComplete": 100}

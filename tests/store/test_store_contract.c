@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <fcntl.h>
+#include <libpq-fe.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1370,6 +1371,157 @@ static void open_refuses_what_is_not_a_database(void **state)
 	assert_non_null(strstr(err, "cannot open database"));
 }
 
+/* A URI that cannot be reached fails at open with one line saying what
+ * libpq said, and never the password (in the userinfo or a parameter). */
+static void open_refuses_an_unreachable_uri_without_its_password(void **state)
+{
+	(void)state;
+	static const char *const uris[] = {
+		"postgresql://dialbook:s3cret-pw@127.0.0.1:1/nodb",
+		"postgres://127.0.0.1:1/nodb?user=dialbook&password=s3cret-pw&connect_timeout=5",
+	};
+	static const char *const shown[] = {
+		"cannot connect to PostgreSQL at postgresql://dialbook:***@127.0.0.1:1/nodb: ",
+		"cannot connect to PostgreSQL at postgres://127.0.0.1:1/nodb?user=dialbook&"
+		"password=***&connect_timeout=5: ",
+	};
+	for (size_t i = 0; i < sizeof(uris) / sizeof(uris[0]); i++) {
+		struct store *s = (struct store *)uris; /* must be reset */
+		char err[512];
+		assert_int_equal(store_open(uris[i], &s, err, sizeof(err)), STORE_FAILED);
+		assert_null(s);
+		assert_non_null(strstr(err, shown[i]));
+		assert_true(strlen(err) > strlen(shown[i])); /* libpq's words follow */
+		assert_null(strstr(err, "s3cret-pw"));
+		assert_null(strchr(err, '\n'));
+		char redacted[256];
+		store_location_redact(uris[i], redacted, sizeof(redacted));
+		assert_null(strstr(redacted, "s3cret-pw"));
+	}
+}
+
+/* ---- PostgreSQL only: a database of the test's own -------------------- */
+
+static bool on_postgres(const struct fixture *f)
+{
+	return strcmp(backend_name(f), "postgres") == 0;
+}
+
+/* Runs sql on conn; fails the test when it fails. */
+static void pg_must(PGconn *conn, const char *sql)
+{
+	PGresult *r = PQexec(conn, sql);
+	ExecStatusType st = PQresultStatus(r);
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+		fail_msg("%s: %s", sql, PQerrorMessage(conn));
+	PQclear(r);
+}
+
+/* Creates a new database on the fixture's server; *admin is a connection
+ * to the fixture's database (to drop it), uri the new one's location. */
+static void pg_new_database(const struct fixture *f, PGconn **admin, char *name, size_t name_size,
+			    char *uri, size_t uri_size)
+{
+	*admin = PQconnectdb(f->location);
+	assert_int_equal(PQstatus(*admin), CONNECTION_OK);
+	char id[UUID_STR_LEN], sql[128];
+	text_uuid_new(id);
+	snprintf(name, name_size, "dialbook_contract_%.8s", id);
+	snprintf(sql, sizeof(sql), "CREATE DATABASE %s", name);
+	pg_must(*admin, sql);
+	/* The fixture's URI with the database replaced: after the authority. */
+	const char *auth = strstr(f->location, "://") + 3;
+	const char *path = auth + strcspn(auth, "/?");
+	const char *query = strchr(path, '?');
+	snprintf(uri, uri_size, "%.*s/%s%s", (int)(path - f->location), f->location, name,
+		 query ? query : "");
+}
+
+static void pg_drop_database(PGconn *admin, const char *name)
+{
+	char sql[160];
+	snprintf(sql, sizeof(sql), "DROP DATABASE %s WITH (FORCE)", name);
+	pg_must(admin, sql);
+	PQfinish(admin);
+}
+
+/* A database migrated by a newer dialbookd is refused, naming both
+ * versions; servers opening a new database at once migrate it once. */
+static void a_newer_schema_is_refused(void **state)
+{
+	const struct fixture *f = *state;
+	if (!on_postgres(f))
+		skip();
+	PGconn *admin;
+	char name[64], uri[512], err[512];
+	pg_new_database(f, &admin, name, sizeof(name), uri, sizeof(uri));
+	struct store *s;
+	assert_int_equal(store_open(uri, &s, err, sizeof(err)), STORE_OK);
+	store_close(s);
+	PGconn *c = PQconnectdb(uri);
+	assert_int_equal(PQstatus(c), CONNECTION_OK);
+	PGresult *r = PQexec(c, "SELECT count(*), max(version) FROM schema_version");
+	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+	char known[16];
+	snprintf(known, sizeof(known), "%s", PQgetvalue(r, 0, 1));
+	assert_string_equal(PQgetvalue(r, 0, 0), known); /* each step once */
+	PQclear(r);
+	pg_must(c, "INSERT INTO schema_version VALUES(999)");
+	PQfinish(c);
+	assert_int_equal(store_open(uri, &s, err, sizeof(err)), STORE_FAILED);
+	char words[128];
+	snprintf(words, sizeof(words),
+		 "database schema version 999 is newer than this dialbookd knows (%s)", known);
+	assert_non_null(strstr(err, words));
+	pg_drop_database(admin, name);
+}
+
+/* Ends every session of the database but admin's. */
+static void pg_kill_sessions(PGconn *admin, const char *name)
+{
+	char sql[256];
+	snprintf(sql, sizeof(sql),
+		 "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity "
+		 "WHERE datname = '%s' AND pid <> pg_backend_pid()",
+		 name);
+	pg_must(admin, sql);
+}
+
+/* A connection that broke is reopened by the next call, which then runs
+ * (reads, and writes that had not been sent); while the database cannot
+ * be reached, calls answer STORE_FAILED with STORE_FAULT_UNAVAILABLE,
+ * and once it is back the connection comes back on its own. */
+static void a_lost_connection_is_reopened(void **state)
+{
+	const struct fixture *f = *state;
+	if (!on_postgres(f))
+		skip();
+	PGconn *admin;
+	char name[64], uri[512], err[512], sql[160];
+	pg_new_database(f, &admin, name, sizeof(name), uri, sizeof(uri));
+	struct store *s;
+	assert_int_equal(store_open(uri, &s, err, sizeof(err)), STORE_OK);
+	struct org o = add_org(s, "lost"), got;
+	pg_kill_sessions(admin, name);
+	assert_int_equal(store_org_get(s, o.id, &got), STORE_OK);
+	pg_kill_sessions(admin, name);
+	struct org other = add_org(s, "lost");
+	assert_int_equal(store_org_get(s, other.id, &got), STORE_OK);
+
+	snprintf(sql, sizeof(sql), "ALTER DATABASE %s ALLOW_CONNECTIONS false", name);
+	pg_must(admin, sql);
+	pg_kill_sessions(admin, name);
+	assert_int_equal(store_org_get(s, o.id, &got), STORE_FAILED);
+	assert_int_equal(store_last_failure(s)->fault, STORE_FAULT_UNAVAILABLE);
+	assert_int_equal(store_org_get(s, o.id, &got), STORE_FAILED); /* still away */
+	snprintf(sql, sizeof(sql), "ALTER DATABASE %s ALLOW_CONNECTIONS true", name);
+	pg_must(admin, sql);
+	assert_int_equal(store_org_get(s, o.id, &got), STORE_OK);
+	assert_int_equal(store_last_failure(s)->fault, STORE_FAULT_NONE);
+	store_close(s);
+	pg_drop_database(admin, name);
+}
+
 /* ---- Blobs ------------------------------------------------------------ */
 
 /* A key no other run of the suite uses (the store may be shared). */
@@ -1569,6 +1721,9 @@ int main(void)
 		TEST(lists_delete_and_scan),
 		TEST(data_survives_reopening),
 		TEST(open_refuses_what_is_not_a_database),
+		TEST(open_refuses_an_unreachable_uri_without_its_password),
+		TEST(a_newer_schema_is_refused),
+		TEST(a_lost_connection_is_reopened),
 		TEST(contacts_upsert_count_and_limits),
 		TEST(contacts_upsert_keeps_system_state),
 		TEST(import_and_export_jobs),

@@ -22,15 +22,17 @@ static int get_org_once(struct pg_store *s, enum pg_sql id, const char *key, str
 	return rc;
 }
 
-/* A single INSERT in its own transaction: a unique key taken is a conflict. */
+/* A single INSERT; a unique key taken is a conflict. In BEGIN ... COMMIT,
+ * so that a connection found broken before the COMMIT is retried. */
 static int insert_once(struct pg_store *s, enum pg_sql id, const struct pg_params *p,
 		       const char *what)
 {
+	if (pg_begin(s))
+		return STORE_FAILED;
 	PGresult *r = pg_run(s, id, p, false);
-	if (!r)
-		return pg_write_failed(s, what);
+	int rc = r ? STORE_OK : pg_write_failed(s, what);
 	PQclear(r);
-	return STORE_OK;
+	return pg_end(s, rc);
 }
 
 int pg_org_add(struct store *base, const struct org *org)
@@ -213,7 +215,9 @@ int pg_client_revoke(struct store *base, const char *id)
 /* A hash taken is a failure here: hashes of random tokens do not collide. */
 static int token_add_once(struct pg_store *s, const struct pg_params *p)
 {
-	return pg_exec(s, PG_SQL_TOKEN_ADD, p, "token_add");
+	if (pg_begin(s))
+		return STORE_FAILED;
+	return pg_end(s, pg_exec(s, PG_SQL_TOKEN_ADD, p, "token_add"));
 }
 
 int pg_token_add(struct store *base, const char *hash, const struct token_info *t)
