@@ -114,7 +114,7 @@ int control_body(struct api_ctx *c, bool optional, json_t **out)
 	const struct http_request *req = c->req;
 	if (!req->body || req->body_len == 0) {
 		if (optional) {
-			*out = json_object();
+			*out = c->body = json_object(); /* released by the dispatcher */
 			return 0;
 		}
 		return problem_set(&c->problem, 400, "bad.request",
