@@ -15,7 +15,7 @@ pytest_plugin  fixtures dialbook_server and dialbook (-p dialbook.pytest_plugin)
 
 docs/python.md in the repository walks through it all.
 """
-from .env import find_env, load_env
+from .env import find_env, load_env, read_env
 from .errors import Error, check
 from .server import Server, find_dialbookd
 from .session import Session
@@ -24,6 +24,6 @@ from .validation import Problem, Report, load_library, validate
 
 __all__ = ["Error", "ImportResult", "Problem", "Report", "Server", "Session", "check", "export",
            "find_dialbookd", "find_env", "import_status", "load_env", "load_library",
-           "rejected_rows", "upload", "validate", "wait_import"]
+           "read_env", "rejected_rows", "upload", "validate", "wait_import"]
 __version__ = "0.1.0"
 

@@ -41,6 +41,15 @@ def load_env(path=None, override=True):
     Raises dialbook.Error naming the file and line when it cannot be read or
     a line is not NAME=value.
     """
+    values = read_env(path)
+    for name, value in values.items():
+        if override or name not in os.environ:
+            os.environ[name] = value
+    return values
+
+
+def read_env(path=None):
+    """load_env without touching os.environ: the file's {NAME: value}."""
     if path is None:
         path = find_env()
         if path is None:
@@ -64,7 +73,4 @@ def load_env(path=None, override=True):
         if not m:
             raise Error(f"{path}:{number}: not NAME=value: {text[:80]!r}", code="env.invalid")
         values[m.group(1)] = _unquote(m.group(2))
-    for name, value in values.items():
-        if override or name not in os.environ:
-            os.environ[name] = value
     return values

@@ -27,8 +27,20 @@ def dialbook_server(request):
 
 
 @pytest.fixture
-def dialbook(dialbook_server):
+def dialbook(dialbook_server, request):
     """The session's server, reset to its first state (the development client
-    kept) before the test."""
+    kept) before the test. A failing test's report shows what the server
+    logged during it."""
     dialbook_server.reset()
+    request.node._dialbook_log = (dialbook_server, len(dialbook_server.log_text()))
     yield dialbook_server
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    held = getattr(item, "_dialbook_log", None)
+    if held and report.failed and report.when == "call":
+        srv, start = held
+        report.sections.append(("dialbookd log", srv.log_text()[start:][-20000:]))

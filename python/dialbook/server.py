@@ -18,8 +18,10 @@ import sys
 import tempfile
 import time
 
+import requests
+
 from .control import Control, Exports, Faults, Imports, Journal, snapshot_name
-from .env import load_env
+from .env import read_env
 from .errors import Error, bad_argument
 from .session import Session
 
@@ -130,8 +132,8 @@ class Server:
             time.sleep(0.02)
         self.port = int(m.group(1))
         self.base_url = f"http://127.0.0.1:{self.port}"
-        env = load_env(self.env_path, override=False) if os.path.exists(self.env_path) else {}
-        # os.environ is the caller's: load_env above did not override it.
+        # The caller's os.environ is left alone: this server is one of many.
+        env = read_env(self.env_path) if os.path.exists(self.env_path) else {}
         self.client_id = env.get("DIALBOOK_CLIENT_ID")
         self.client_secret = env.get("DIALBOOK_CLIENT_SECRET")
         self.control_token = env.get("DIALBOOK_CONTROL_TOKEN")
@@ -143,7 +145,28 @@ class Server:
         if not self.client_id or not self.client_secret:
             self.stop()
             self._fail(f"dialbookd wrote no development client to {self.env_path}", text)
+        self._wait_ready(deadline)
         return self
+
+    def _wait_ready(self, deadline):
+        """Until GET /readyz answers 200 (its database answers); a dialbookd
+        without /readyz (404) is ready once it listens."""
+        while True:
+            try:
+                status = requests.get(self.base_url + "/readyz", timeout=5).status_code
+            except requests.RequestException:
+                status = 0
+            if status in (200, 404):
+                return
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                text = self.log_text()
+                try:
+                    self.stop()
+                except Error:
+                    pass
+                self._fail(f"dialbookd did not become ready (GET /readyz: {status or 'no answer'})",
+                           text)
+            time.sleep(0.05)
 
     def _fail(self, what, text):
         # The server's own words: its error line, else the last line it wrote.

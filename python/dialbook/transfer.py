@@ -225,6 +225,11 @@ def wait_import(session, list_id, correlation_id=None, progress=True, timeout=36
                 poll_interval=0.25):
     """Polls importstatus until the import (correlation_id, or the latest) ends.
     Returns an ImportResult; raises dialbook.Error when it FAILED or timed out."""
+    _check_session(session, "wait_import")
+    _check_id(list_id, "wait_import")
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+        raise bad_argument(f"wait_import: timeout must be a number of seconds > 0, got "
+                           f"{timeout!r}")
     deadline = time.monotonic() + timeout
     bar = _Progress(progress, f"import into {list_id}")
     try:
@@ -261,7 +266,11 @@ def wait_import(session, list_id, correlation_id=None, progress=True, timeout=36
 def rejected_rows(session, status):
     """The rejected rows of an importstatus (a list of dicts: line, column,
     reason, then the row's own fields), [] when there are none."""
-    uri = status.get("rejectedRowsUri") if isinstance(status, dict) else None
+    _check_session(session, "rejected_rows")
+    if not isinstance(status, dict):
+        raise bad_argument(f"rejected_rows: status must be an importstatus dict, got "
+                           f"{type(status).__name__}")
+    uri = status.get("rejectedRowsUri")
     if not uri:
         return []
     r = request(session, "GET", uri, "rejected rows")

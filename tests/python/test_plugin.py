@@ -40,6 +40,9 @@ def test_a_failing_assertion_in_a_plugin_test_fails_the_run(tmp_path):
     out = run_pytest(str(tmp_path / "test_fails.py"))
     assert out.returncode == 1, out.stdout + out.stderr
     assert "1 failed" in out.stdout and "assert False" in out.stdout
+    # The report shows what the server logged during the test.
+    assert "dialbookd log" in out.stdout
+    assert "status=429" in out.stdout or "429" in out.stdout.split("dialbookd log", 1)[1]
 
 
 def test_a_dialbookd_flag_the_plugin_passes_on(tmp_path):

@@ -127,3 +127,13 @@ def test_profile_flag_is_passed_through():
                                           "columnNames": ["phone"], "phoneColumns": [
                                               {"columnName": "phone", "type": "cell"}]})
         assert r.status_code == 200, r.text  # the cloud's answer to a create
+
+
+def test_a_server_leaves_the_callers_environment_alone(monkeypatch):
+    for name in ("DIALBOOK_CLIENT_ID", "DIALBOOK_CLIENT_SECRET", "DIALBOOK_BASE_URL",
+                 "DIALBOOK_CONTROL_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    with server() as srv:
+        assert srv.session.get(LISTS).ok
+        assert "DIALBOOK_CLIENT_ID" not in os.environ
+        assert "DIALBOOK_BASE_URL" not in os.environ

@@ -169,3 +169,22 @@ def test_error_from_a_refusal_carries_the_error_body(srv):
     with pytest.raises(dialbook.Error):
         dialbook.check(r)
     assert dialbook.check(srv.session.get(LISTS)).status_code == 200
+
+
+@pytest.mark.parametrize("call, text", [
+    (lambda s: dialbook.import_status(s, ""), "list_id must be a contact list id"),
+    (lambda s: dialbook.import_status("s", "L"), "session must be a dialbook.Session"),
+    (lambda s: dialbook.wait_import(s, None), "list_id must be a contact list id"),
+    (lambda s: dialbook.wait_import(s, "L", timeout=0), "timeout must be a number of seconds"),
+    (lambda s: dialbook.rejected_rows(s, "status"), "status must be an importstatus dict"),
+    (lambda s: dialbook.rejected_rows(None, {}), "session must be a dialbook.Session"),
+])
+def test_import_helpers_bad_arguments(srv, call, text):
+    with pytest.raises(dialbook.Error) as e:
+        call(srv.session)
+    assert e.value.code == "bad.argument"
+    assert text in e.value.message
+
+
+def test_no_rejected_rows_is_an_empty_list(srv):
+    assert dialbook.rejected_rows(srv.session, {"failedRecords": 0}) == []
