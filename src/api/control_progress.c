@@ -74,7 +74,7 @@ static bool plan(void *ctx, const char *org_id, const char *list_id, struct impo
 	return paced;
 }
 
-static int64_t take_rows(void *ctx, const char *list_id, int64_t want)
+static int64_t take_rows(void *ctx, const char *org_id, const char *list_id, int64_t want)
 {
 	struct control *ctl = ctx;
 	pthread_mutex_lock(&ctl->progress_lock);
@@ -82,6 +82,11 @@ static int64_t take_rows(void *ctx, const char *list_id, int64_t want)
 	int64_t got = c ? (c->rows < want ? c->rows : want) : 0;
 	if (c)
 		c->rows -= got;
+	/* Its setting deleted (or no longer manual): a held import is let go
+	 * rather than left waiting for an advance nobody will send. */
+	const struct progression *s = got ? NULL : effective(ctl, org_id, list_id, true);
+	if (!got && (!s || s->pace.mode != IMPORT_PACE_MANUAL))
+		got = want;
 	pthread_mutex_unlock(&ctl->progress_lock);
 	return got;
 }

@@ -291,7 +291,7 @@ static int pace_row(struct importer *im, unsigned long line)
 			     (time_monotonic_ms() - im->rows_started_ms) *
 				     im->pace.rows_per_second / 1000.0;
 		else if (im->pace.mode == IMPORT_PACE_MANUAL)
-			go = p->take_rows(p->ctx, im->job.list_id, 1) == 1;
+			go = p->take_rows(p->ctx, im->job.org_id, im->job.list_id, 1) == 1;
 		else
 			go = true;
 		if (go)

@@ -28,8 +28,9 @@ struct job_pacer {
 	bool (*import_plan)(void *ctx, const char *org_id, const char *list_id,
 			    struct import_pace *out);
 	/* IMPORT_PACE_MANUAL: takes up to `want` rows of the list's credit
-	 * and returns how many it took (0: none yet; the import waits). */
-	int64_t (*take_rows)(void *ctx, const char *list_id, int64_t want);
+	 * and returns how many it took (0: none yet; the import waits). Once
+	 * the list is no longer manual (its setting was deleted), `want`. */
+	int64_t (*take_rows)(void *ctx, const char *org_id, const char *list_id, int64_t want);
 	/* The paced import of list_id ended: its unused credit is dropped. */
 	void (*import_ended)(void *ctx, const char *list_id);
 };

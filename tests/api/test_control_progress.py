@@ -297,3 +297,16 @@ def test_requests_library_is_enough(cserver):
                      headers={"Authorization": "Bearer " + cserver.ctl.token})
     assert r.status_code == 200 and "entities" in r.json()
 
+
+
+def test_deleting_the_setting_lets_a_held_import_go(ctl, capi):
+    lst = make_list(capi)
+    put_list(ctl, lst["id"], {"import": {"mode": "manual"}})
+    upload(capi, lst["id"], csv_rows(6))
+    advance(ctl, lst["id"], 2)
+    wait_until(lambda: status(capi, lst["id"])["completedRecords"] == 2, "2 rows")
+    assert status(capi, lst["id"])["state"] == "IN_PROGRESS"
+    assert ctl.delete(f"/progression/contactlists/{lst['id']}").status_code == 204
+    st = wait_until(lambda: (s := status(capi, lst["id"])).get("state") != "IN_PROGRESS" and s,
+                    "the released import")
+    assert "state" not in st and st["completedRecords"] == 6
