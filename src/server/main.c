@@ -23,10 +23,14 @@ int main(int argc, char **argv)
 		return cmd_org(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "client") == 0)
 		return cmd_client(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "backup") == 0)
+		return cmd_backup(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "restore") == 0)
+		return cmd_restore(argc - 1, argv + 1);
 	if (argc > 1 && argv[1][0] != '-')
 		return usage_error(NULL,
-				   "unknown command %s; commands are org, client, or none "
-				   "to serve",
+				   "unknown command %s; commands are org, client, backup, "
+				   "restore, or none to serve",
 				   argv[1]);
 	return cmd_serve(argc, argv);
 }

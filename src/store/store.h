@@ -250,6 +250,12 @@ struct store_options {
 	/* How long a write waits for another writer's lock before it answers
 	 * STORE_FAILED with STORE_FAULT_BUSY, in ms (default 10000). */
 	unsigned lock_wait_ms;
+	/* The connection must be the only one on the database, of any
+	 * process (a restore): open fails, with err naming the database,
+	 * while another is open, and any other open fails while this one is.
+	 * The SQLite backend holds an flock on "<database>.files/.serving",
+	 * shared by every other connection; PostgreSQL ignores it. */
+	bool exclusive;
 };
 #define STORE_LOCK_WAIT_MS_DEFAULT 10000
 
@@ -545,5 +551,30 @@ int store_snapshot_save(struct store *s, const char *name);
  * the control API takes no snapshot while its server runs a job). Blobs
  * are not touched. */
 int store_snapshot_restore(struct store *s, const char *name);
+
+/* ---- Backups (the admin commands; no tenant: the whole database) --- */
+
+/* Which backend serves `location`: "sqlite" or "postgresql" (a libpq
+ * URI), without opening it. */
+const char *store_location_backend(const char *location);
+
+/* Writes a copy of the database as of one moment (a read snapshot: the
+ * other connections, of any process, go on reading and writing) to the
+ * file `path`, made 0600 as "<path>.part" and renamed into place, so
+ * `path` is a whole backup or what was there before. The SQLite backend
+ * also copies the blobs that the copied job rows name into
+ * "<path>.files/" (see docs/operations.md for what "consistent" means
+ * for them). STORE_UNSUPPORTED: the backend has its own tools
+ * (PostgreSQL: pg_dump). STORE_FAILED: err (may be NULL) says why, for
+ * people, naming the file. */
+int store_backup(struct store *s, const char *path, char *err, size_t err_size);
+/* Replaces the whole database with the backup at `path` (and the blobs
+ * with those of "<path>.files/" when there is one), in one write
+ * transaction. s must have been opened with options.exclusive, so no
+ * server runs on it. An older schema is migrated by the next open.
+ * STORE_NOT_FOUND: no file at path; STORE_FAILED, with err saying why: not
+ * a dialbook database, a schema newer than this binary's (both versions
+ * named), s not exclusive, storage; STORE_UNSUPPORTED as store_backup. */
+int store_restore(struct store *s, const char *path, char *err, size_t err_size);
 
 #endif

@@ -86,6 +86,8 @@ struct store_ops {
 			       size_t n, int64_t expire_before, int64_t *totals);
 	int (*snapshot_save)(struct store *s, const char *name);
 	int (*snapshot_restore)(struct store *s, const char *name);
+	int (*backup_to)(struct store *s, const char *path, char *err, size_t err_size);
+	int (*restore_from)(struct store *s, const char *path, char *err, size_t err_size);
 };
 
 /* Every member of struct store_ops after `name`, by name: the facade
@@ -135,7 +137,9 @@ struct store_ops {
 	X(blob_sweep)                                                                              \
 	X(rate_counts_add)                                                                         \
 	X(snapshot_save)                                                                           \
-	X(snapshot_restore)
+	X(snapshot_restore)                                                                        \
+	X(backup_to)                                                                               \
+	X(restore_from)
 
 #define STORE_OP_ONE(op) +1
 _Static_assert(sizeof(struct store_ops) ==

@@ -122,6 +122,10 @@ TRACE(rate_counts_add,
       (in, window, c, n, expire, totals))
 TRACE(snapshot_save, (struct store * s, const char *name), (in, name))
 TRACE(snapshot_restore, (struct store * s, const char *name), (in, name))
+TRACE(backup_to, (struct store * s, const char *path, char *err, size_t size),
+      (in, path, err, size))
+TRACE(restore_from, (struct store * s, const char *path, char *err, size_t size),
+      (in, path, err, size))
 
 static void trace_close(struct store *s)
 {

@@ -330,6 +330,9 @@ int pg_rate_counts_add(struct store *base, int64_t window_start, const struct ra
 		       size_t n, int64_t expire_before, int64_t *totals);
 int pg_snapshot_save(struct store *base, const char *name);
 int pg_snapshot_restore(struct store *base, const char *name);
+/* Backups: pg_dump's job; both answer STORE_UNSUPPORTED (pg_backup.c). */
+int pg_backup_to(struct store *base, const char *path, char *err, size_t err_size);
+int pg_restore_from(struct store *base, const char *path, char *err, size_t err_size);
 
 int pg_list_create(struct store *base, const struct contact_list *cl, const char *name_key,
 		   unsigned max_per_org);

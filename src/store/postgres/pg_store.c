@@ -615,6 +615,8 @@ static const struct store_ops pg_ops = {
 	.rate_counts_add = pg_rate_counts_add,
 	.snapshot_save = pg_snapshot_save,
 	.snapshot_restore = pg_snapshot_restore,
+	.backup_to = pg_backup_to,
+	.restore_from = pg_restore_from,
 };
 
 int pg_store_open(const char *uri, const struct store_options *opt, struct store **out, char *err,

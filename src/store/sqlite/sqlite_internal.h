@@ -43,9 +43,9 @@
 	X(TOKENS_EXPIRED_DELETE, "DELETE FROM tokens WHERE expires_at <= ?1")                      \
 	X(TOKENS_OF_CLIENT_EXPIRE, "UPDATE tokens SET expires_at = ?2 WHERE client_id = ?1 "       \
 				   "AND expires_at > ?2")                                          \
-	X(RATE_ADD, "INSERT INTO rate_counts(key, window_start, count) VALUES(?1, ?2, ?3) "         \
-		    "ON CONFLICT(key, window_start) DO UPDATE SET count = count + excluded.count "  \
-		    "RETURNING count")                                                              \
+	X(RATE_ADD, "INSERT INTO rate_counts(key, window_start, count) VALUES(?1, ?2, ?3) "        \
+		    "ON CONFLICT(key, window_start) DO UPDATE SET count = count + excluded.count " \
+		    "RETURNING count")                                                             \
 	X(RATE_GET, "SELECT count FROM rate_counts WHERE key = ?1 AND window_start = ?2")          \
 	X(RATE_EXPIRE, "DELETE FROM rate_counts WHERE window_start < ?1")                          \
 	X(LIST_COUNT, "SELECT count(*) FROM contact_lists WHERE org_id = ?1")                      \
@@ -164,6 +164,8 @@ struct sqlite_store {
 	sqlite3 *db;
 	sqlite3_stmt *stmts[SQL_COUNT];
 	char *blob_dir; /* "<database>.files"; NULL for ":memory:" */
+	int serving_fd; /* holds the flock on "<blob_dir>/.serving"; -1 for ":memory:" */
+	bool exclusive; /* options.exclusive: the only connection (a restore) */
 };
 
 /* Blobs: files in blob_dir (sqlite_blobs.c). */
@@ -232,6 +234,20 @@ int sqlite_rate_counts_add(struct store *base, int64_t window_start, const struc
 /* Snapshots: database files in "<database>.snapshots" (sqlite_snapshots.c). */
 int sqlite_snapshot_save(struct store *base, const char *name);
 int sqlite_snapshot_restore(struct store *base, const char *name);
+/* Copies every page of from's main database into to's, in one step: the
+ * source is read as of one moment, the destination replaced in one
+ * transaction (its busy handler waits for other writers). An SQLite
+ * result code. */
+int sqlite_copy_database(sqlite3 *to, sqlite3 *from);
+/* Writes a copy of db's main database as of one moment into the new file
+ * tmp (made 0600 before SQLite opens it; an old tmp is replaced, a
+ * failed copy removed). NULL when done, else why (static words). */
+const char *sqlite_copy_out(sqlite3 *db, const char *tmp);
+/* Backups to and from a file, with the blobs (sqlite_backup.c). */
+int sqlite_backup_to(struct store *base, const char *path, char *err, size_t err_size);
+int sqlite_restore_from(struct store *base, const char *path, char *err, size_t err_size);
+/* The schema version this binary migrates to (sqlite_store.c). */
+int sqlite_schema_latest(void);
 
 int sqlite_list_create(struct store *base, const struct contact_list *cl, const char *name_key,
 		       unsigned max_per_org);

@@ -33,10 +33,7 @@ static bool snapshot_path(struct sqlite_store *s, const char *name, const char *
 	return n > 0 && (size_t)n < size;
 }
 
-/* Copies every page of from's main database into to's, in one step: the
- * source is read as of one moment, the destination replaced in one
- * transaction (its busy handler waits for other writers). */
-static int copy_database(sqlite3 *to, sqlite3 *from)
+int sqlite_copy_database(sqlite3 *to, sqlite3 *from)
 {
 	sqlite3_backup *b = sqlite3_backup_init(to, "main", from, "main");
 	if (!b)
@@ -44,6 +41,30 @@ static int copy_database(sqlite3 *to, sqlite3 *from)
 	int rc = sqlite3_backup_step(b, -1);
 	int fin = sqlite3_backup_finish(b);
 	return rc == SQLITE_DONE ? fin : rc;
+}
+
+const char *sqlite_copy_out(sqlite3 *db, const char *tmp)
+{
+	/* Made 0600 before SQLite opens it: it holds personal data. */
+	unlink(tmp);
+	int fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return strerror(errno);
+	close(fd);
+	sqlite3 *out = NULL;
+	int rc = sqlite3_open_v2(tmp, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite_copy_database(out, db);
+	/* The copy took the source's WAL mode: back to one self-contained
+	 * file, with no -wal and -shm left beside it. */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(out, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+	const char *why = rc == SQLITE_OK ? NULL : out ? sqlite3_errstr(rc) : "out of memory";
+	if (sqlite3_close(out) != SQLITE_OK && !why)
+		why = "cannot close the copy";
+	if (why)
+		unlink(tmp);
+	return why;
 }
 
 int sqlite_snapshot_save(struct store *base, const char *name)
@@ -57,28 +78,14 @@ int sqlite_snapshot_save(struct store *base, const char *name)
 		return store_fail_record(&s->base.failure, "sqlite", "snapshot_save",
 					 STORE_FAULT_IO, "cannot make the snapshot directory: %s",
 					 strerror(errno));
-	/* Made 0600 before SQLite opens it: it holds personal data. */
-	unlink(tmp);
-	int fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return store_fail_record(&s->base.failure, "sqlite", "snapshot_save",
-					 STORE_FAULT_IO, "cannot create %s: %s", tmp,
-					 strerror(errno));
-	close(fd);
-	sqlite3 *out = NULL;
-	int rc = sqlite3_open_v2(tmp, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc == SQLITE_OK)
-		rc = copy_database(out, s->db);
-	const char *why = rc == SQLITE_OK ? NULL : out ? sqlite3_errstr(rc) : "out of memory";
-	if (sqlite3_close(out) != SQLITE_OK && !why)
-		why = "cannot close the snapshot";
-	if (!why && rename(tmp, path) != 0)
+	const char *why = sqlite_copy_out(s->db, tmp);
+	if (!why && rename(tmp, path) != 0) {
 		why = strerror(errno);
-	if (why) {
 		unlink(tmp);
+	}
+	if (why)
 		return store_fail_record(&s->base.failure, "sqlite", "snapshot_save",
 					 STORE_FAULT_IO, "snapshot %s: %s", name, why);
-	}
 	return STORE_OK;
 }
 
@@ -95,7 +102,7 @@ int sqlite_snapshot_restore(struct store *base, const char *name)
 	sqlite3 *in = NULL;
 	int rc = sqlite3_open_v2(path, &in, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc == SQLITE_OK)
-		rc = copy_database(s->db, in);
+		rc = sqlite_copy_database(s->db, in);
 	sqlite3_close(in);
 	if (rc == SQLITE_OK)
 		return STORE_OK;

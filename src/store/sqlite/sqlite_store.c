@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -264,6 +265,11 @@ int sql_list_exists(struct sqlite_store *s, const char *org_id, const char *id)
 				     : sql_fail(s, "list_exists");
 }
 
+int sqlite_schema_latest(void)
+{
+	return (int)(sizeof(migrations) / sizeof(migrations[0]));
+}
+
 static int migrate(sqlite3 *db, char *err, size_t err_size)
 {
 	sqlite3_stmt *st;
@@ -273,7 +279,7 @@ static int migrate(sqlite3 *db, char *err, size_t err_size)
 	if (sqlite3_step(st) == SQLITE_ROW)
 		version = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
-	int latest = (int)(sizeof(migrations) / sizeof(migrations[0]));
+	int latest = sqlite_schema_latest();
 	if (version > latest) {
 		snprintf(err, err_size,
 			 "database schema version %d is newer than this dialbookd knows (%d)",
@@ -315,6 +321,8 @@ static void sqlite_close(struct store *base)
 	for (int i = 0; i < SQL_COUNT; i++)
 		sqlite3_finalize(s->stmts[i]);
 	sqlite3_close(s->db);
+	if (s->serving_fd >= 0)
+		close(s->serving_fd); /* lets go of the flock */
 	free(s->blob_dir);
 	free(s);
 }
@@ -343,6 +351,8 @@ static const struct store_ops sqlite_ops = {.name = "sqlite",
 					    .blob_open = sqlite_blob_open,
 					    .blob_delete = sqlite_blob_delete,
 					    .blob_sweep = sqlite_blob_sweep,
+					    .backup_to = sqlite_backup_to,
+					    .restore_from = sqlite_restore_from,
 #define X(op, params, args) .op = sqlite_locked_##op,
 					    SQLITE_WRITE_OPS(X)
 #undef X
@@ -367,6 +377,48 @@ static int open_blob_dir(struct sqlite_store *s, const char *path, char *err, si
 	return STORE_OK;
 }
 
+/* Every connection holds an flock on "<blob_dir>/.serving": shared for
+ * the servers and commands that use the database, exclusive for a
+ * restore, which must be alone. Neither waits: a restore refuses while
+ * anything uses the database, and a server refuses to start during a
+ * restore. The lock goes with the process, however it ends. */
+static int hold_serving(struct sqlite_store *s, const char *path, bool exclusive, char *err,
+			size_t err_size)
+{
+	if (!s->blob_dir)
+		return STORE_OK;
+	size_t size = strlen(s->blob_dir) + sizeof("/.serving");
+	char *lock = malloc(size);
+	if (!lock) {
+		snprintf(err, err_size, "out of memory");
+		return STORE_FAILED;
+	}
+	snprintf(lock, size, "%s/.serving", s->blob_dir);
+	s->serving_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	int rc = STORE_OK;
+	if (s->serving_fd < 0) {
+		snprintf(err, err_size, "cannot open %s: %s", lock, strerror(errno));
+		rc = STORE_FAILED;
+	} else if (flock(s->serving_fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0) {
+		if (errno != EWOULDBLOCK)
+			snprintf(err, err_size, "cannot lock %s: %s", lock, strerror(errno));
+		else if (exclusive)
+			snprintf(err, err_size,
+				 "database %s is in use by a running dialbookd (or a dialbookd "
+				 "command): stop every server on it first",
+				 path);
+		else
+			snprintf(err, err_size,
+				 "database %s is being restored (dialbookd restore holds %s); "
+				 "start again when it is done",
+				 path, lock);
+		rc = STORE_FAILED;
+	}
+	s->exclusive = exclusive;
+	free(lock);
+	return rc;
+}
+
 int sqlite_store_open(const char *path, const struct store_options *opt, struct store **out,
 		      char *err, size_t err_size)
 {
@@ -377,6 +429,7 @@ int sqlite_store_open(const char *path, const struct store_options *opt, struct 
 		return STORE_FAILED;
 	}
 	s->base.ops = &sqlite_ops;
+	s->serving_fd = -1;
 	/* A new database is created 0600: it holds personal data. SQLite gives
 	 * the -wal and -shm files the mode of the database file. O_EXCL: an
 	 * existing one is never opened here, since closing a descriptor of a
@@ -403,9 +456,12 @@ int sqlite_store_open(const char *path, const struct store_options *opt, struct 
 			 sqlite3_errmsg(s->db));
 		goto fail;
 	}
-	if (migrate(s->db, err, err_size) != STORE_OK)
+	/* The blob directory and the serving lock before migrating: a
+	 * restore's connection must be alone before anything is written. */
+	if (open_blob_dir(s, path, err, err_size) != STORE_OK ||
+	    hold_serving(s, path, opt->exclusive, err, err_size) != STORE_OK)
 		goto fail;
-	if (open_blob_dir(s, path, err, err_size) != STORE_OK)
+	if (migrate(s->db, err, err_size) != STORE_OK)
 		goto fail;
 	*out = &s->base;
 	return STORE_OK;
