@@ -10,7 +10,28 @@
 #include "csv/csv_decoder.h"
 #include "dialbook/dialbook.h"
 
-enum cli_exit { EXIT_DONE = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_SERVER = 3 };
+/* The exit status table (CLI_EXIT_HELP, README.md "Exit status"). */
+enum cli_exit {
+	EXIT_DONE = 0,	  /* done */
+	EXIT_INVALID = 1, /* invalid data: rows that would be rejected, data the server refused */
+	EXIT_USAGE = 2,	  /* usage: a bad flag or argument, a file or id that does not exist */
+	EXIT_SERVER = 3,  /* server or network failure: unreachable, 5xx, 429 after retries */
+	EXIT_AUTH = 4,	  /* credentials refused, or not allowed (HTTP 401, 403) */
+};
+
+#define CLI_EXIT_HELP                                                                              \
+	"exit status:\n"                                                                           \
+	"  0  done\n"                                                                              \
+	"  1  invalid data: rows that would be rejected, data the server refused (400, 409)\n"     \
+	"  2  usage error: a bad flag or argument, a file or an id that does not exist\n"          \
+	"  3  server or network failure: unreachable, 5xx, still 429 after retries\n"              \
+	"  4  authentication failed: wrong client id or secret, or not allowed (401, 403)\n"
+
+/* Problems a validation report prints by default, in `validate` and in
+ * `contacts import` alike (all are counted). */
+#define CLI_DEFAULT_MAX_ERRORS 20
+#define CLI_STR2(x)	       #x
+#define CLI_STR(x)	       CLI_STR2(x)
 
 /* Where and who: from flags, else the environment, else the file that
  * `dialbook login` writes. */
@@ -83,7 +104,15 @@ void cli_input_close(struct cli_input *in);
  * error (the bad byte's offset, line and column) when it was the cause. */
 const struct csv_error *cli_input_error(const struct cli_input *in, const struct csv_error *err);
 
+/* The contact list for `validate --list VALUE`: a file when VALUE names
+ * one (a ContactList, {"columnDefinitions": [...]} or a bare array), else a
+ * list id fetched from the server. Returns 0 with *schema filled, or an
+ * exit code after printing why. */
+struct contact_schema;
+int cli_list_schema(const char *value, struct cli_target *target, struct contact_schema *schema);
+
 int cmd_validate(int argc, char **argv);
+int cmd_download(int argc, char **argv);
 int cmd_login(int argc, char **argv);
 int cmd_lists(int argc, char **argv);
 int cmd_contacts(int argc, char **argv);

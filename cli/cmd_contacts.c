@@ -17,25 +17,49 @@ static const char help[] =
 	"       dialbook contacts get --list-id ID CONTACT_ID\n"
 	"       dialbook contacts rm --list-id ID CONTACT_ID...\n"
 	"       dialbook contacts import --list-id ID [--contact-id-name COL] [--skip-invalid]\n"
+	"                                [--rejects FILE] [--progress auto|bar|json|none]\n"
 	"                                [--via upload|api] [--parallel N] [--encoding NAME]\n"
-	"                                FILE.csv\n"
+	"                                [--max-errors N] FILE.csv\n"
 	"       dialbook contacts export --list-id ID -o FILE.csv\n"
 	"\n"
 	"import validates the file first (as `dialbook validate` does) and refuses it, with\n"
 	"the report, when a row is invalid, unless --skip-invalid (the server then skips\n"
-	"those rows). It uploads through the multipart endpoint and follows the import\n"
-	"with a progress bar when stderr is a terminal; --via api sends 1,000-contact\n"
-	"calls over --parallel N connections (default 4) instead.\n"
+	"those rows). It uploads through the multipart endpoint and follows the import;\n"
+	"--via api sends 1,000-contact calls over --parallel N connections instead.\n"
 	"\n"
-	"  --max-errors N     problems printed by the validation (default 20)\n"
-	"  --encoding NAME    the file's encoding when it is not UTF-8 (windows-1252, latin1,\n"
-	"                     utf-16... any name iconv knows): validated and sent as UTF-8,\n"
-	"                     converted as it is read\n"
-	"  --json             machine output\n"
-	"\n" CLI_TARGET_HELP;
+	"  --list-id ID       the contact list\n"
+	"  --data COL=VALUE   add: a value of the contact (repeat it)\n"
+	"  --from FILE.json   add: a contact or an array of contacts\n"
+	"  --contact-id-name COL  import: the column holding contact ids\n"
+	"  --skip-invalid     import: upload even with invalid rows (the server rejects them)\n"
+	"  --rejects FILE     import: download the rows the server rejected to FILE (CSV: line,\n"
+	"                     column, reason, then the row); written only when some were\n"
+	"  --progress MODE    import: auto (default: a bar when stderr is a terminal, else\n"
+	"                     json), bar, json (one JSON line a step on stderr:\n"
+	"                     "
+	"{\"phase\",\"completedRecords\",\"totalRecords\",\"percentComplete\",\n"
+	"                     \"elapsedSeconds\"}), or none\n"
+	"  --via upload|api   import: the multipart upload (default) or contact calls\n"
+	"  --parallel N       import --via api: connections at once, 1 to 64 (default 4)\n"
+	"  --max-errors N     import: problems the validation prints (default " CLI_STR(
+		CLI_DEFAULT_MAX_ERRORS) "; all are counted)\n"
+					"  --encoding NAME    import: the file's encoding when it "
+					"is not "
+					"UTF-8 (windows-1252,\n"
+					"                     latin1, utf-16... any name iconv "
+					"knows): "
+					"validated and sent as\n"
+					"                     UTF-8, converted as it is read\n"
+					"  -o, --output FILE  export: where to write the CSV\n"
+					"  --json             machine output\n"
+					"  -h, --help         this help\n"
+					"\n" CLI_TARGET_HELP "\n" CLI_EXIT_HELP;
+
+enum progress_mode { PROGRESS_AUTO, PROGRESS_BAR, PROGRESS_JSON, PROGRESS_NONE };
 
 struct args {
-	const char *list_id, *from, *id_name, *via, *output, *encoding;
+	const char *list_id, *from, *id_name, *via, *output, *encoding, *rejects;
+	enum progress_mode progress;
 	const char *data[64];
 	size_t ndata;
 	bool skip_invalid, json;
@@ -58,6 +82,8 @@ static int parse(int argc, char **argv, struct args *a)
 		{"output", required_argument, NULL, 'o'},
 		{"max-errors", required_argument, NULL, 'm'},
 		{"encoding", required_argument, NULL, 'e'},
+		{"rejects", required_argument, NULL, 'r'},
+		{"progress", required_argument, NULL, 'P'},
 		{"json", no_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'},
 		CLI_TARGET_OPTIONS,
@@ -65,12 +91,12 @@ static int parse(int argc, char **argv, struct args *a)
 	};
 	memset(a, 0, sizeof(*a));
 	a->parallel = 4;
-	a->max_errors = 20;
+	a->max_errors = CLI_DEFAULT_MAX_ERRORS;
 	a->via = "upload";
 	opterr = 0;
 	optind = 1;
 	int opt;
-	while ((opt = getopt_long(argc, argv, ":o:", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
 		if (cli_target_option(&a->target, opt, optarg))
 			continue;
 		char *end;
@@ -121,6 +147,21 @@ static int parse(int argc, char **argv, struct args *a)
 				return EXIT_USAGE;
 			a->encoding = optarg;
 			break;
+		case 'r':
+			a->rejects = optarg;
+			break;
+		case 'P': {
+			static const char *const modes[] = {"auto", "bar", "json", "none"};
+			size_t m = 0;
+			while (m < 4 && strcmp(optarg, modes[m]) != 0)
+				m++;
+			if (m == 4)
+				return cli_usage("contacts",
+						 "--progress is auto, bar, json or none, not %s",
+						 optarg);
+			a->progress = (enum progress_mode)m;
+			break;
+		}
 		case 'j':
 			a->json = true;
 			break;
@@ -140,9 +181,11 @@ static int add(struct args *a, struct dialbook_client *c)
 	json_t *body;
 	if (a->from) {
 		char *text = cli_read_file(a->from, 512000);
+		if (!text)
+			return EXIT_USAGE;
 		json_error_t jerr;
-		body = text ? json_loads(text, 0, &jerr) : NULL;
-		if (text && !body)
+		body = json_loads(text, 0, &jerr);
+		if (!body)
 			fprintf(stderr, "dialbook: %s:%d:%d: not valid JSON: %s\n", a->from,
 				jerr.line, jerr.column, jerr.text);
 		free(text);
@@ -194,10 +237,13 @@ static int add(struct args *a, struct dialbook_client *c)
 	return EXIT_DONE;
 }
 
-/* Progress on a terminal: rows, percent, rate, time left. */
+/* Progress: a bar on a terminal, or one JSON line a step for scripts and
+ * notebooks (which see nothing of a bar), on stderr either way. */
 struct progress {
-	bool tty;
+	enum progress_mode mode; /* BAR, JSON or NONE: AUTO is resolved */
 	double started;
+	long long last_done;
+	bool shown;
 };
 
 static double now_s(void)
@@ -207,15 +253,51 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void draw(struct progress *p, long long done, long long total)
+static struct progress progress_start(enum progress_mode mode)
 {
-	if (!p->tty)
+	if (mode == PROGRESS_AUTO)
+		mode = isatty(STDERR_FILENO) ? PROGRESS_BAR : PROGRESS_JSON;
+	return (struct progress){mode, now_s(), -1, false};
+}
+
+/* A phase's first line ("upload"): what is sent. */
+static void progress_phase(struct progress *p, const char *phase, const char *file)
+{
+	if (p->mode == PROGRESS_BAR) {
+		fprintf(stderr, "%sing %s...\n", strcmp(phase, "upload") == 0 ? "upload" : phase,
+			file);
+	} else if (p->mode == PROGRESS_JSON) {
+		json_t *o = json_pack("{s:s,s:s}", "phase", phase, "file", file);
+		char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		if (text)
+			fprintf(stderr, "%s\n", text);
+		free(text);
+		json_decref(o);
+	}
+	fflush(stderr);
+}
+
+static void draw(struct progress *p, const char *phase, long long done, long long total)
+{
+	if (p->mode == PROGRESS_NONE)
 		return;
 	double elapsed = now_s() - p->started;
 	double rate = elapsed > 0 ? (double)done / elapsed : 0;
 	int pct = total > 0 ? (int)(done * 100 / total) : 0;
 	if (pct > 100)
 		pct = 100;
+	if (p->mode == PROGRESS_JSON) {
+		if (done == p->last_done) /* a poll that saw no change is no step */
+			return;
+		p->last_done = done;
+		fprintf(stderr,
+			"{\"phase\":\"%s\",\"completedRecords\":%lld,\"totalRecords\":%lld,"
+			"\"percentComplete\":%d,\"elapsedSeconds\":%.3f}\n",
+			phase, done, total, pct, elapsed);
+		fflush(stderr);
+		return;
+	}
+	p->shown = true;
 	char bar[31];
 	for (int i = 0; i < 30; i++)
 		bar[i] = i < pct * 30 / 100 ? '#' : '.';
@@ -226,9 +308,15 @@ static void draw(struct progress *p, long long done, long long total)
 	fflush(stderr);
 }
 
+static void progress_end(struct progress *p)
+{
+	if (p->mode == PROGRESS_BAR && p->shown)
+		fputc('\n', stderr);
+}
+
 static void on_import_progress(void *ctx, const struct dialbook_import_status *s)
 {
-	draw(ctx, (long long)s->completed_records, (long long)s->total_records);
+	draw(ctx, "import", (long long)s->completed_records, (long long)s->total_records);
 }
 
 static int64_t source_read(void *ctx, char *buf, size_t size)
@@ -270,9 +358,8 @@ static int import_upload(struct args *a, struct dialbook_client *c, const char *
 {
 	char *correlation = NULL;
 	struct dialbook_error err;
-	struct progress p = {isatty(STDERR_FILENO), now_s()};
-	if (p.tty)
-		fprintf(stderr, "uploading %s...\n", file);
+	struct progress p = progress_start(a->progress);
+	progress_phase(&p, "upload", file);
 	int code = a->encoding
 			   ? upload_converted(a, c, file, &correlation, &err)
 			   : dialbook_upload(c, a->list_id, file, a->id_name, &correlation, &err);
@@ -280,8 +367,7 @@ static int import_upload(struct args *a, struct dialbook_client *c, const char *
 		return cli_fail("the upload failed", code, &err);
 	struct dialbook_import_status st;
 	code = dialbook_import_wait(c, a->list_id, 0, on_import_progress, &p, &st, &err);
-	if (p.tty)
-		fputc('\n', stderr);
+	progress_end(&p);
 	if (code) {
 		free(correlation);
 		return cli_fail("cannot follow the import", code, &err);
@@ -308,6 +394,18 @@ static int import_upload(struct args *a, struct dialbook_client *c, const char *
 		printf("\n");
 	}
 	free(correlation);
+	/* --rejects: the rows the server rejected, fetched here so that no one
+	 * needs curl and a token for them. */
+	if (a->rejects && !st.failed && st.failed_records && st.rejected_rows_uri[0]) {
+		int64_t bytes = 0;
+		code = dialbook_download(c, st.rejected_rows_uri, a->rejects, &bytes, &err);
+		if (code)
+			return cli_fail("cannot download the rejected rows", code, &err);
+		if (!a->json)
+			printf("rejected rows written to %s\n", a->rejects);
+	} else if (a->rejects && !st.failed && !a->json) {
+		printf("no row was rejected; %s was not written\n", a->rejects);
+	}
 	if (st.failed) {
 		fprintf(stderr, "dialbook: the import failed: %s: %s\n", st.failure_reason,
 			st.failure_detail);
@@ -371,7 +469,7 @@ static void *sender(void *arg)
 		free(body);
 		pthread_mutex_lock(&q->lock);
 		q->sent += (long long)n;
-		draw(q->progress, q->sent, q->total);
+		draw(q->progress, "api", q->sent, q->total);
 		pthread_mutex_unlock(&q->lock);
 	}
 	return NULL;
@@ -400,7 +498,8 @@ static int import_api(struct args *a, const char *file, const struct contact_sch
 	struct cli_input in;
 	if (cli_input_open(&in, file, a->encoding))
 		return EXIT_INVALID;
-	struct progress p = {isatty(STDERR_FILENO), now_s()};
+	struct progress p = progress_start(a->progress);
+	progress_phase(&p, "api", file);
 	struct batch_queue q = {.list_id = a->list_id, .progress = &p, .total = total};
 	pthread_mutex_init(&q.lock, NULL);
 	pthread_cond_init(&q.changed, NULL);
@@ -461,8 +560,7 @@ static int import_api(struct args *a, const char *file, const struct contact_sch
 		pthread_join(threads[i], NULL);
 		dialbook_client_free(args[i].client);
 	}
-	if (p.tty)
-		fputc('\n', stderr);
+	progress_end(&p);
 	csv_reader_free(reader);
 	contact_csv_release(&check);
 	cli_input_close(&in);
@@ -543,6 +641,19 @@ int cmd_contacts(int argc, char **argv)
 		return cli_usage("contacts", "import needs one CSV file");
 	if (v == EXPORT && (nrest || !a.output))
 		return cli_usage("contacts", "export needs -o FILE.csv");
+	if (v != IMPORT && (a.rejects || a.progress || a.skip_invalid))
+		return cli_usage("contacts",
+				 "--rejects, --progress and --skip-invalid are for import");
+	if (v == IMPORT && a.rejects && strcmp(a.via, "api") == 0)
+		return cli_usage("contacts",
+				 "--rejects is for --via upload: the API adds no rejected "
+				 "rows (the validation leaves invalid rows out)");
+	/* A file named wrong costs no request. */
+	if (v == IMPORT && strcmp(rest[0], "-") != 0 && access(rest[0], R_OK) != 0) {
+		fprintf(stderr, "dialbook: %s: %s; name a file that exists\n", rest[0],
+			strerror(errno));
+		return EXIT_USAGE;
+	}
 	struct dialbook_client *c;
 	if ((rc = cli_connect(&a.target, &c)))
 		return rc;

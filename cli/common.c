@@ -40,11 +40,16 @@ int cli_fail(const char *what, int code, const struct dialbook_error *err)
 			err->api_code[0] ? " " : "", err->api_code,
 			err->context_id[0] ? ", correlation id " : "", err->context_id);
 	fputc('\n', stderr);
-	/* Data the server refused is the user's to fix; the rest is the server's. */
-	if (code == DIALBOOK_EHTTP && err && err->http_status >= 400 && err->http_status < 500 &&
-	    err->http_status != 429)
-		return EXIT_INVALID;
-	if (code == DIALBOOK_EINVAL || code == DIALBOOK_EIO)
+	/* The table of CLI_EXIT_HELP: credentials, then what names nothing
+	 * (an unknown id, a file), then data the server refused; the rest is
+	 * the server's or the network's. */
+	long status = err ? err->http_status : 0;
+	if (code == DIALBOOK_EAUTH || (code == DIALBOOK_EHTTP && (status == 401 || status == 403)))
+		return EXIT_AUTH;
+	if (code == DIALBOOK_EINVAL || code == DIALBOOK_EIO ||
+	    (code == DIALBOOK_EHTTP && status == 404))
+		return EXIT_USAGE;
+	if (code == DIALBOOK_EHTTP && status >= 400 && status < 500 && status != 429)
 		return EXIT_INVALID;
 	return EXIT_SERVER;
 }
@@ -157,7 +162,8 @@ char *cli_read_file(const char *path, size_t max)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f) {
-		fprintf(stderr, "dialbook: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "dialbook: %s: %s; name a file that exists\n", path,
+			strerror(errno));
 		return NULL;
 	}
 	char *buf = malloc(max + 1);

@@ -11,18 +11,18 @@ static const char help[] =
 	"  login      check and save client credentials for the other commands\n"
 	"  lists      create, get, ls, update, rm contact lists\n"
 	"  contacts   add, get, rm, import, export contacts\n"
+	"  download   download a URI the server handed out (rejected rows, an export)\n"
 	"\n"
-	"`dialbook COMMAND --help` tells more. Exit status: 0 done, 1 invalid data,\n"
-	"2 usage error, 3 server or network failure.\n";
+	"`dialbook COMMAND --help` tells more. Results go to stdout, progress and errors to\n"
+	"stderr.\n"
+	"\n" CLI_EXIT_HELP;
 
 static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
 } commands[] = {
-	{"validate", cmd_validate},
-	{"login", cmd_login},
-	{"lists", cmd_lists},
-	{"contacts", cmd_contacts},
+	{"validate", cmd_validate}, {"login", cmd_login},	{"lists", cmd_lists},
+	{"contacts", cmd_contacts}, {"download", cmd_download},
 };
 
 int main(int argc, char **argv)
@@ -39,6 +39,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].run(argc - 1, argv + 1);
-	return cli_usage(NULL, "unknown command %s; commands are validate, login, lists, contacts",
-			 argv[1]);
+	return cli_usage(
+		NULL, "unknown command %s; commands are validate, login, lists, contacts, download",
+		argv[1]);
 }

@@ -8,21 +8,49 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void problem(struct report *r, const char *kind, unsigned long line, unsigned long column,
-		    const char *message)
+/* The message without the `column "NAME": ` the import's reason starts
+ * with, when the report names the field anyway. */
+static const char *without_column(const char *message, const char *field)
+{
+	size_t n = field ? strlen(field) : 0;
+	if (field && strncmp(message, "column \"", 8) == 0 && strncmp(message + 8, field, n) == 0 &&
+	    strncmp(message + 8 + n, "\": ", 3) == 0)
+		return message + 8 + n + 3;
+	return message;
+}
+
+static void problem(struct report *r, const struct dialbook_problem *p)
 {
 	r->problems++;
-	if (kind[0] == 'w')
+	if (p->severity[0] == 'w')
 		r->warnings++;
 	if (r->printed >= r->max_errors)
 		return;
 	r->printed++;
-	if (r->json)
-		json_array_append_new(r->errors, json_pack("{s:s,s:I,s:I,s:s}", "severity", kind,
-							   "line", (json_int_t)line, "column",
-							   (json_int_t)column, "message", message));
-	else
-		fprintf(r->out, "%s:%lu:%lu: %s: %s\n", r->file, line, column, kind, message);
+	if (r->json) {
+		/* Every place: line, character column, field (name and 1-based
+		 * number), byte offset. */
+		json_t *o = json_pack("{s:s,s:s,s:I,s:I}", "severity", p->severity, "code", p->code,
+				      "line", (json_int_t)p->line, "column", (json_int_t)p->column);
+		if (p->field_index >= 0) {
+			json_object_set_new(o, "field",
+					    p->field_name ? json_string(p->field_name)
+							  : json_null());
+			json_object_set_new(o, "fieldNumber", json_integer(p->field_index + 1));
+		}
+		json_object_set_new(o, "offset", json_integer((json_int_t)p->offset));
+		json_object_set_new(o, "message", json_string(p->message));
+		json_array_append_new(r->errors, o);
+	} else if (p->field_index >= 0 && p->field_name) {
+		fprintf(r->out, "%s:%lu: field \"%s\" (%ld): %s: %s\n", r->file, p->line,
+			p->field_name, p->field_index + 1, p->severity,
+			without_column(p->message, p->field_name));
+	} else if (p->column > 1) { /* a place on the line: a stray quote, a bad byte */
+		fprintf(r->out, "%s:%lu: character %lu: %s: %s\n", r->file, p->line, p->column,
+			p->severity, p->message);
+	} else {
+		fprintf(r->out, "%s:%lu: %s: %s\n", r->file, p->line, p->severity, p->message);
+	}
 }
 
 /* rec NULL: the reader could not split the record; its raw bytes are kept. */
@@ -58,7 +86,7 @@ static void on_problem(void *ctx, const struct dialbook_problem *p, bool rejecte
 		       const struct csv_reader *reader)
 {
 	struct report *r = ctx;
-	problem(r, p->severity, p->line, p->column, p->message);
+	problem(r, p);
 	if (rejected)
 		reject(r, check, p->line, p->column, p->message, rec, reader);
 }
@@ -70,7 +98,7 @@ int cli_validate_run(struct report *r, const char *path, const struct contact_sc
 	struct dialbook_error err;
 	if (vsource_open_path(&src, path, r->encoding, &err)) {
 		fprintf(stderr, "dialbook: %s\n", err.message);
-		return EXIT_INVALID;
+		return EXIT_USAGE; /* a file named wrong: the command line's fault */
 	}
 	struct validate_hooks hooks = {.problem = on_problem, .ctx = r};
 	struct validate_counts counts;

@@ -28,7 +28,8 @@ struct report {
  * server's own rules; prints why and returns an exit code when it fails. */
 int cli_load_schema(const char *json_text, const char *origin, struct contact_schema *schema);
 /* Checks the file; returns EXIT_DONE when the header is importable (look at
- * r->invalid for the rows), EXIT_INVALID otherwise. */
+ * r->invalid for the rows), EXIT_USAGE when the file cannot be opened
+ * (said on stderr), EXIT_INVALID otherwise. */
 int cli_validate_run(struct report *r, const char *path, const struct contact_schema *schema,
 		     const char *id_name);
 void cli_validate_summary(struct report *r, bool header_ok);

@@ -172,6 +172,16 @@ DIALBOOK_API int dialbook_export(struct dialbook_client *c, const char *list_id,
 				 const char *out_path, double timeout_s, int64_t *bytes,
 				 struct dialbook_error *err);
 
+/* Downloads a URI the server handed out (an export's uri, an import's
+ * rejectedRowsUri: absolute, or a path on the API) to out_path, written as
+ * out_path.part and renamed when complete. The token goes only to the
+ * API's own host. *bytes (may be NULL) is the size written. Fails with
+ * DIALBOOK_EINVAL (not such a URI), DIALBOOK_EIO (out_path cannot be
+ * written), DIALBOOK_EHTTP (404 unknown, 410 past its retention: the
+ * server's message in err), DIALBOOK_ENET, DIALBOOK_EAUTH. */
+DIALBOOK_API int dialbook_download(struct dialbook_client *c, const char *uri, const char *out_path,
+				   int64_t *bytes, struct dialbook_error *err);
+
 /* Validation: dialbookd's import checks of a contact file, run locally,
  * streaming (memory does not grow with the file): the header against the
  * list's columns, every value, UTF-8, quoting, field counts and, with a

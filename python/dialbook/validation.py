@@ -136,6 +136,19 @@ class Problem:
         return f"<{self.severity} {self.code} at {where}: {self.message}>"
 
 
+def _report_line(name, p):
+    """A problem as `dialbook validate` prints it (cli/validate.c): the field
+    by name and number (from 1), else the character on the line."""
+    if p.field_index is not None and p.field_name is not None:
+        prefix = f'column "{p.field_name}": '
+        message = p.message[len(prefix):] if p.message.startswith(prefix) else p.message
+        return (f'{name}:{p.line}: field "{p.field_name}" ({p.field_index + 1}): '
+                f"{p.severity}: {message}")
+    if p.column and p.column > 1:
+        return f"{name}:{p.line}: character {p.column}: {p.severity}: {p.message}"
+    return f"{name}:{p.line}: {p.severity}: {p.message}"
+
+
 class Report:
     """The outcome of dialbook.validate.
 
@@ -178,9 +191,7 @@ class Report:
         return text
 
     def __str__(self):
-        lines = [f"{self.name}:{p.line}:{p.column}: {p.severity}: {p.message}"
-                 for p in self.problems]
-        return "\n".join(lines + [self.summary])
+        return "\n".join([_report_line(self.name, p) for p in self.problems] + [self.summary])
 
     def __repr__(self):
         return f"<dialbook.validate report: {self.summary}>"

@@ -33,8 +33,11 @@ json_t *import_status_json(struct api_ctx *c, const char *list_id)
 	json_object_set_new(out, "failedRecords", json_integer(j.failed));
 	json_object_set_new(out, "blankRecords", json_integer(j.blank));
 	if (j.failed > 0) {
-		char uri[96];
-		snprintf(uri, sizeof(uri), "/api/v2/downloads/%s", j.id);
+		/* Absolute, from --public-url, like an export's uri: a client
+		 * follows it as it is. */
+		char uri[600];
+		snprintf(uri, sizeof(uri), "%s/api/v2/downloads/%s",
+			 c->srv->public_url ? c->srv->public_url : "", j.id);
 		json_object_set_new(out, "rejectedRowsUri", json_string(uri));
 	}
 	json_t *ignored = j.ignored_columns[0] ? json_loads(j.ignored_columns, 0, NULL) : NULL;

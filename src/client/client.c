@@ -494,6 +494,11 @@ static int call(struct dialbook_client *c, const char *method, const char *path,
 	}
 }
 
+int client_ensure_token(struct dialbook_client *c, struct dialbook_error *err)
+{
+	return ensure_token(c, err);
+}
+
 int client_call(struct dialbook_client *c, const char *method, const char *path, const char *body,
 		const struct client_form *form, char **response, long *http_status,
 		struct dialbook_error *err)

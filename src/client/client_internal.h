@@ -39,6 +39,8 @@ struct client_form {
 int client_call(struct dialbook_client *c, const char *method, const char *path, const char *body,
 		const struct client_form *form, char **response, long *http_status,
 		struct dialbook_error *err);
+/* Logs in, or again when the token is about to expire: 0 or an error code. */
+int client_ensure_token(struct dialbook_client *c, struct dialbook_error *err);
 /* Writes a URL-encoded copy of s to out (size bytes); -1 when it does not
  * fit, so that a long id is refused rather than cut to another one. */
 int client_escape(const char *s, char *out, size_t size);

@@ -232,6 +232,17 @@ static int download(struct dialbook_client *c, const char *uri, FILE *f, const c
 	curl_slist_free_all(headers);
 	int closed = fclose(f);
 	if (rc != CURLE_OK || status != 200 || closed != 0) {
+		if (rc == CURLE_OK && closed == 0 && status >= 400) {
+			/* The server's ErrorBody (gone: 410, unknown: 404) says why. */
+			char body[4096];
+			FILE *again = fopen(tmp, "rb");
+			size_t n = again ? fread(body, 1, sizeof(body) - 1, again) : 0;
+			if (again)
+				fclose(again);
+			body[n] = '\0';
+			unlink(tmp);
+			return client_http_error(err, status, body);
+		}
 		unlink(tmp);
 		if (rc != CURLE_OK)
 			return client_fail(err, DIALBOOK_ENET, 0, "%s: %s", url,
@@ -309,4 +320,39 @@ int dialbook_export(struct dialbook_client *c, const char *list_id, const char *
 	}
 	json_decref(j);
 	return rc;
+}
+
+/* The output's temporary twin (path.part), opened for writing. */
+static FILE *open_part(const char *out_path, char *tmp, size_t size, struct dialbook_error *err)
+{
+	int n = snprintf(tmp, size, "%s.part", out_path);
+	if (n < 0 || (size_t)n >= size) {
+		client_fail(err, DIALBOOK_EINVAL, 0, "the output path is too long");
+		return NULL;
+	}
+	FILE *f = fopen(tmp, "wb");
+	if (!f)
+		client_fail(err, DIALBOOK_EIO, 0, "%s: %s", tmp, strerror(errno));
+	return f;
+}
+
+int dialbook_download(struct dialbook_client *c, const char *uri, const char *out_path,
+		      int64_t *bytes, struct dialbook_error *err)
+{
+	char tmp[1100];
+	if (!c || !uri || !*uri || !out_path || !*out_path)
+		return client_fail(err, DIALBOOK_EINVAL, 0,
+				   "a URI and an output file are required");
+	if (uri[0] != '/' && strncmp(uri, "http://", 7) != 0 && strncmp(uri, "https://", 8) != 0)
+		return client_fail(err, DIALBOOK_EINVAL, 0,
+				   "%.200s: not a URI the server handed out (http://, https:// "
+				   "or a path starting with /)",
+				   uri);
+	int rc = client_ensure_token(c, err);
+	if (rc)
+		return rc;
+	FILE *f = open_part(out_path, tmp, sizeof(tmp), err);
+	if (!f)
+		return err ? err->code : DIALBOOK_EIO;
+	return download(c, uri, f, tmp, out_path, bytes, err);
 }

@@ -117,6 +117,16 @@ int validate_schema_load(const char *json_text, const char *origin, struct conta
 		fail(err, DIALBOOK_EINVAL, "%s: not valid JSON: %s", where, jerr.text);
 		return DIALBOOK_EINVAL;
 	}
+	/* What a person has before the list exists: a bare array of column
+	 * definitions, or an object with only columns. The name matters to the
+	 * server, not to the checks. */
+	if (json_is_array(body)) {
+		json_t *wrapped =
+			json_pack("{s:s,s:o}", "name", "validate", "columnDefinitions", body);
+		body = wrapped;
+	} else if (json_is_object(body) && !json_object_get(body, "name")) {
+		json_object_set_new(body, "name", json_string("validate"));
+	}
 	struct db_limits limits;
 	db_limits_init(&limits);
 	struct contact_list_input in;

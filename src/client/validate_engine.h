@@ -35,7 +35,8 @@ int vsource_open_bytes(struct vsource *s, const char *data, size_t len, const ch
 void vsource_close(struct vsource *s);
 
 /* A list definition (ContactList JSON in either column form, as read back
- * from a server or written by hand) through the server's own rules.
+ * from a server or written by hand; an object with only its columns, or a
+ * bare array of column definitions) through the server's own rules.
  * Returns 0, or DIALBOOK_EINVAL with err->message naming origin (a file
  * name, a list id): "origin:3:7: not valid JSON: ..." or "origin: not a
  * contact list definition: ...". */

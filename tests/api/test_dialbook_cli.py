@@ -70,8 +70,13 @@ def test_rejects_file_and_json(tmp_path):
                     "--json", f, check=1)
     summary = json.loads(proc.stdout)
     assert summary["rows"] == 2 and summary["invalid"] == 1 and summary["valid"] == 1
-    assert summary["problems"][0] == {"severity": "error", "line": 3, "column": 5,
+    # Every place separately: the line, the character, the field by name and
+    # number (from 1), the byte offset.
+    assert summary["problems"][0] == {"severity": "error", "code": "INVALID_VALUE", "line": 3,
+                                      "column": 5, "field": "phone", "fieldNumber": 3,
+                                      "offset": 45,
                                       "message": 'column "phone": not a phone number: "12ab"'}
+    assert open(f, "rb").read()[45:49] == b"12ab"
     rows = list(csv.reader(open(out)))
     assert rows[0] == ["line", "column", "reason", "id", "name", "phone", "email", "zip"]
     assert rows[1][:3] == ["3", "5", 'column "phone": not a phone number: "12ab"']
@@ -93,8 +98,8 @@ def test_repeated_contact_ids(tmp_path):
     f = write(tmp_path, "d.csv", data.encode())
     proc = dialbook("validate", "--list", os.path.join(GOLDEN, "list.json"),
                     "--contact-id-name", "id", f, check=1)
-    assert 'd.csv:1002:1: error: contact id "0" repeats line 2' in proc.stdout
-    assert 'd.csv:1003:1: error: contact id "1" repeats line 3' in proc.stdout
+    assert 'd.csv:1002: field "id" (1): error: contact id "0" repeats line 2' in proc.stdout
+    assert 'd.csv:1003: field "id" (1): error: contact id "1" repeats line 3' in proc.stdout
     assert "2 invalid" in proc.stdout.splitlines()[-1]
     ok = write(tmp_path, "ok.csv", b"id,name,phone,email,zip\n1,a,5551234567,,\n2,b,5551234567,,\n")
     dialbook("validate", "--list", os.path.join(GOLDEN, "list.json"), "--contact-id-name", "id",
@@ -124,11 +129,23 @@ def test_repeated_contact_ids(tmp_path):
     ["contacts", "add", "--list-id", "x", "--data", "no-equals-sign"],
     ["contacts", "add", "--list-id", "x"],
     ["login", "extra"],
+    ["download"],
+    ["download", "http://x/a"],
+    ["download", "not-a-uri", "-o", "f.csv"],
+    ["download", "/a", "/b", "-o", "f.csv"],
+    ["download", "--nope"],
+    ["contacts", "import", "--list-id", "x", "--progress", "loud", "f.csv"],
+    ["contacts", "import", "--list-id", "x", "--progress"],
+    ["contacts", "import", "--list-id", "x", "--rejects"],
+    ["contacts", "import", "--list-id", "x", "--via", "api", "--rejects", "r.csv", "f.csv"],
+    ["contacts", "export", "--list-id", "x", "-o", "f.csv", "--rejects", "r.csv"],
 ])
 def test_usage_errors_exit_2(args):
     proc = dialbook(*args, check=2)
     assert proc.stdout == ""
     assert proc.stderr.startswith("dialbook: ") or proc.stderr.startswith("usage:")
+    if proc.stderr.startswith("dialbook: "):  # one line: what, and where to read more
+        assert proc.stderr.count("\n") == 1, proc.stderr
 
 
 @pytest.mark.parametrize("args", [["--help"], ["validate", "--help"], ["login", "--help"],
@@ -148,8 +165,8 @@ def test_bad_list_definition_is_invalid_data(tmp_path):
     proc = dialbook("validate", "--list", nojson, f, check=1)
     assert "no.json:1:" in proc.stderr
     proc = dialbook("validate", "--list", os.path.join(GOLDEN, "list.json"),
-                    str(tmp_path / "missing.csv"), check=1)
-    assert "No such file" in proc.stderr
+                    str(tmp_path / "missing.csv"), check=2)
+    assert "missing.csv: No such file" in proc.stderr and proc.stderr.count("\n") == 1
 
 
 def test_login_saves_credentials_for_the_other_commands(target, tmp_path):
@@ -160,7 +177,7 @@ def test_login_saves_credentials_for_the_other_commands(target, tmp_path):
     only_home = {"XDG_CONFIG_HOME": target["XDG_CONFIG_HOME"], "HOME": target["HOME"]}
     dialbook("lists", "ls", env=only_home, check=0)
     wrong = dict(target, DIALBOOK_CLIENT_SECRET="wrong")
-    proc = dialbook("login", env=wrong, check=3)
+    proc = dialbook("login", env=wrong, check=4)
     assert "login failed" in proc.stderr and "authentication failed" in proc.stderr
     proc = dialbook("lists", "ls", env={"HOME": str(tmp_path / "nowhere")}, check=2)
     assert "no server" in proc.stderr
@@ -189,7 +206,7 @@ def test_lists_lifecycle(target, tmp_path):
     proc = dialbook("lists", "create", "--from", body, "--json", env=target, check=0)
     assert json.loads(proc.stdout)["columnNames"] == ["a", "b"]
     dialbook("lists", "rm", list_id, env=target, check=0)
-    proc = dialbook("lists", "get", list_id, env=target, check=1)
+    proc = dialbook("lists", "get", list_id, env=target, check=2)
     assert "HTTP 404" in proc.stderr
 
 
@@ -204,12 +221,12 @@ def test_network_failure_is_exit_3(target):
 def test_bad_ids_and_outputs_are_refused_before_any_request(target, tmp_path):
     # Port 9 answers nothing: a refusal here never reached the network.
     env = dict(target, DIALBOOK_BASE_URL="http://127.0.0.1:9")
-    proc = dialbook("lists", "get", "x" * 600, env=env, check=1)
+    proc = dialbook("lists", "get", "x" * 600, env=env, check=2)
     assert "an id is too long" in proc.stderr
-    proc = dialbook("contacts", "get", "--list-id", "x", "é" * 400, env=env, check=1)
+    proc = dialbook("contacts", "get", "--list-id", "x", "é" * 400, env=env, check=2)
     assert "an id is too long" in proc.stderr
     out = tmp_path / "missing-dir" / "out.csv"
-    proc = dialbook("contacts", "export", "--list-id", "x", "-o", str(out), env=env, check=1)
+    proc = dialbook("contacts", "export", "--list-id", "x", "-o", str(out), env=env, check=2)
     assert f"{out}.part: No such file" in proc.stderr
     assert not (tmp_path / "missing-dir").exists()
 
@@ -231,7 +248,7 @@ def test_contacts_add_get_rm(target):
     assert "not a phone number" in proc.stderr
     assert dialbook("contacts", "rm", "--list-id", lid, cid, env=target, check=0).stdout == \
         f"deleted {cid}\n"
-    dialbook("contacts", "get", "--list-id", lid, cid, env=target, check=1)
+    dialbook("contacts", "get", "--list-id", lid, cid, env=target, check=2)
 
 
 def test_import_refuses_invalid_files_then_imports_and_exports(target, tmp_path):
@@ -239,7 +256,8 @@ def test_import_refuses_invalid_files_then_imports_and_exports(target, tmp_path)
     bad = write(tmp_path, "bad.csv", b"id,name,phone\n1,Ann,5551234567\n2,Bob,12ab\n")
     proc = dialbook("contacts", "import", "--list-id", lid, "--contact-id-name", "id", bad,
                     env=target, check=1)
-    assert 'bad.csv:3:' in proc.stderr and "nothing was imported" in proc.stderr
+    assert 'bad.csv:3: field "phone" (3): error:' in proc.stderr
+    assert "nothing was imported" in proc.stderr
     size = json.loads(dialbook("lists", "get", lid, env=target, check=0).stdout)
     proc = dialbook("contacts", "import", "--list-id", lid, "--contact-id-name", "id",
                     "--skip-invalid", bad, env=target, check=0)
@@ -322,3 +340,105 @@ def test_only_the_public_api_is_exported():
                                "dialbook.h")).read()
     for n in names:
         assert n + "(" in header, n
+
+
+COLUMNS = [{"name": "id"}, {"name": "name"}, {"name": "phone", "type": "phone", "required": True}]
+
+
+@pytest.mark.parametrize("form", ["contactlist", "object", "array"])
+def test_validate_takes_every_form_of_a_list(tmp_path, form):
+    body = {"contactlist": {"name": "x", "columnDefinitions": COLUMNS},
+            "object": {"columnDefinitions": COLUMNS}, "array": COLUMNS}[form]
+    definition = write(tmp_path, "list.json", json.dumps(body).encode())
+    f = write(tmp_path, "c.csv", b"id,name,phone\n1,Ann,5551234567\n2,Bob,12ab\n")
+    proc = dialbook("validate", "--list", definition, f, check=1)
+    assert proc.stdout.splitlines()[0] == f'{f}:3: field "phone" (3): error: not a phone ' \
+        'number: "12ab"'
+    ok = write(tmp_path, "ok.csv", b"id,name,phone\n1,Ann,5551234567\n")
+    dialbook("validate", "--list", definition, ok, check=0)
+
+
+def test_validate_takes_a_list_id_on_the_server(target, tmp_path):
+    lid = make_list(target)
+    f = write(tmp_path, "c.csv", b"id,name,phone\n1,Ann,5551234567\n2,Bob,12ab\n")
+    proc = dialbook("validate", "--list", lid, f, env=target, check=1)
+    assert "1 invalid" in proc.stdout
+    proc = dialbook("validate", "--list", "no-such-list", f, env=target, check=2)
+    assert proc.stderr == "dialbook: --list no-such-list: neither a file nor the id of a list " \
+        "on the server (`dialbook lists ls` shows them)\n"
+    proc = dialbook("validate", "--list", str(tmp_path / "nope.json"), f, env=target, check=2)
+    assert "nope.json: No such file" in proc.stderr and proc.stderr.count("\n") == 1
+
+
+def test_import_downloads_its_rejected_rows_and_download_fetches_any_uri(target, tmp_path):
+    lid = make_list(target)
+    bad = write(tmp_path, "bad.csv", b"id,name,phone\n1,Ann,5551234567\n2,Bob,12ab\n")
+    rejects = tmp_path / "rejects.csv"
+    proc = dialbook("contacts", "import", "--list-id", lid, "--contact-id-name", "id",
+                    "--skip-invalid", "--rejects", str(rejects), "--json", bad, env=target,
+                    check=0)
+    status = json.loads(proc.stdout)
+    # Absolute, from --public-url (the server's own address here).
+    assert status["rejectedRowsUri"].startswith(target["DIALBOOK_BASE_URL"] + "/api/v2/downloads/")
+    rows = list(csv.reader(open(rejects, encoding="utf-8-sig")))
+    assert rows == [["line", "column", "reason", "id", "name", "phone"],
+                    ["3", "7", 'column "phone": not a phone number: "12ab"', "2", "Bob", "12ab"]]
+    again = tmp_path / "again.csv"
+    proc = dialbook("download", status["rejectedRowsUri"], "-o", str(again), env=target, check=0)
+    assert again.read_bytes() == rejects.read_bytes() and "downloaded to" in proc.stdout
+    assert not os.path.exists(str(again) + ".part")
+    gone = status["rejectedRowsUri"][:-4] + "0000"
+    proc = dialbook("download", gone, "-o", str(tmp_path / "x.csv"), env=target, check=2)
+    assert "HTTP 404" in proc.stderr and not (tmp_path / "x.csv").exists()
+    # A clean import writes no rejects file, and says so.
+    good = write(tmp_path, "good.csv", b"id,name,phone\n3,Cy,5551234567\n")
+    none = tmp_path / "none.csv"
+    proc = dialbook("contacts", "import", "--list-id", lid, "--rejects", str(none), good,
+                    env=target, check=0)
+    assert "no row was rejected" in proc.stdout and not none.exists()
+
+
+def test_import_progress_is_json_lines_off_a_terminal(target, tmp_path):
+    lid = make_list(target)
+    f = write(tmp_path, "p.csv", ("id,name,phone\n" + "".join(
+        f"{i},n{i},5551234567\n" for i in range(3000))).encode())
+    proc = dialbook("contacts", "import", "--list-id", lid, f, env=target, check=0)
+    lines = [json.loads(line) for line in proc.stderr.splitlines()]
+    assert lines[0] == {"phase": "upload", "file": f}
+    assert lines[-1]["phase"] == "import" and lines[-1]["completedRecords"] == 3000
+    assert lines[-1]["totalRecords"] == 3000 and lines[-1]["percentComplete"] == 100
+    assert all(set(x) == {"phase", "completedRecords", "totalRecords", "percentComplete",
+                          "elapsedSeconds"} for x in lines[1:])
+    assert "imported 3000 of 3000 rows" in proc.stdout
+    proc = dialbook("contacts", "import", "--list-id", lid, "--progress", "none", f, env=target,
+                    check=0)
+    assert proc.stderr == ""
+    proc = dialbook("contacts", "import", "--list-id", lid, "--progress=json", "--via", "api", f,
+                    env=target, check=0)
+    assert json.loads(proc.stderr.splitlines()[-1])["completedRecords"] == 3000
+
+
+def test_exit_status_table(target, tmp_path):
+    """One test per code of `dialbook --help`'s table."""
+    table = dialbook("--help", check=0).stdout
+    for line in ("0  done", "1  invalid data", "2  usage error", "3  server or network failure",
+                 "4  authentication failed"):
+        assert line in table
+    lid = make_list(target)
+    good = write(tmp_path, "g.csv", b"id,name,phone\n1,Ann,5551234567\n")
+    bad = write(tmp_path, "b.csv", b"id,name,phone\n1,Ann,12ab\n")
+    dialbook("validate", "--list", lid, good, env=target, check=0)
+    dialbook("validate", "--list", lid, bad, env=target, check=1)  # invalid data
+    dialbook("contacts", "import", "--list-id", lid, bad, env=target, check=1)
+    dialbook("validate", "--list", lid, "--bogus", good, env=target, check=2)  # usage
+    proc = dialbook("contacts", "import", "--list-id", lid, str(tmp_path / "missing.csv"),
+                    env=target, check=2)  # a missing file
+    assert proc.stderr.count("\n") == 1 and "missing.csv: No such file" in proc.stderr
+    proc = dialbook("contacts", "import", "--list-id", "no-such-list", good, env=target,
+                    check=2)  # an unknown list id
+    assert "HTTP 404" in proc.stderr and proc.stderr.count("\n") == 1
+    down = dict(target, DIALBOOK_BASE_URL="http://127.0.0.1:9")
+    dialbook("lists", "ls", env=down, check=3)  # server down
+    wrong = dict(target, DIALBOOK_CLIENT_SECRET="wrong")
+    proc = dialbook("lists", "ls", env=wrong, check=4)  # wrong secret
+    assert proc.stderr.count("\n") == 1 and "HTTP 401" in proc.stderr

@@ -105,12 +105,12 @@ def test_import_rejects_each_rewritten_phone_with_the_hint(api):
     assert sorted(c["data"]["phone"] for c in search["entities"]) == sorted(VALID)
 
 
-def test_validate_gives_the_same_hints_with_line_and_column(tmp_path, list_file):
+def test_validate_gives_the_same_hints_with_line_and_field(tmp_path, list_file):
     f = write(tmp_path, "pandas.csv", mangled_csv())
     rc, out, _ = dialbook("validate", "--list", list_file, f, check=1)
     for i, (value, kind) in enumerate(REWRITTEN):
-        line, column = 2 + len(VALID) + i, len(f"m{i},bad,") + 1
-        assert (f'{f}:{line}:{column}: error: column "phone": not a phone number: "{value}" '
+        line = 2 + len(VALID) + i
+        assert (f'{f}:{line}: field "phone" (3): error: not a phone number: "{value}" '
                 f'{HINT} {kind}: {ADVICE}\n') in out
     assert out.splitlines()[-1].startswith(
         f"{f}: {len(VALID) + len(REWRITTEN)} rows: {len(VALID)} valid, {len(REWRITTEN)} invalid")
@@ -144,7 +144,7 @@ def get_name(target, list_id, contact_id):
 def test_windows_1252_is_guessed_then_converted(tmp_path, list_file, target):
     f = write(tmp_path, "excel.csv", WIN1252.encode("cp1252"))
     rc, out, err = dialbook("validate", "--list", list_file, f, check=1)
-    assert f"{f}:2:6: error: invalid UTF-8" in out and "Windows-1252" in out
+    assert f"{f}:2: character 6: error: invalid UTF-8" in out and "Windows-1252" in out
     rc, out, err = dialbook("validate", "--list", list_file, "--encoding", "windows-1252", f,
                             check=0)
     assert "2 rows: 2 valid, 0 invalid" in out and err == ""
@@ -173,7 +173,7 @@ LE_BOM = b"\xff\xfe" + WIN1252.encode("utf-16-le")
 def test_utf16_is_named_then_converted(tmp_path, list_file, target, encoding, data, guess):
     f = write(tmp_path, "utf16.csv", data)
     rc, out, err = dialbook("validate", "--list", list_file, f, check=1)
-    assert f"{f}:1:1: error: INVALID_HEADER: " in out and guess in out, out
+    assert f"{f}:1: error: INVALID_HEADER: " in out and guess in out, out
     assert "--encoding utf-16" in out
     rc, out, err = dialbook("validate", "--list", list_file, "--encoding", encoding, f, check=0)
     assert "2 rows: 2 valid, 0 invalid" in out
@@ -222,7 +222,7 @@ def test_bytes_the_encoding_does_not_define_are_errors_with_their_offset(tmp_pat
     rc, out, err = dialbook("validate", "--list", list_file, "--encoding", "windows-1252", f,
                             check=1)
     offset = data.index(b"\x81")
-    assert (f"{f}:3:4: error: the byte at offset {offset} (0x81) is not valid windows-1252"
+    assert (f"{f}:3: character 4: error: the byte at offset {offset} (0x81) is not valid windows-1252"
             in out)
     assert "2 rows: 1 valid, 1 invalid" in out
     # Without --encoding the reader cannot guess one for that byte: it says so.
@@ -240,8 +240,8 @@ def test_rows_of_delimiters_are_blank_in_both_paths(api, tmp_path, list_file):
     assert st["totalRecords"] == 3 and st["failedRecords"] == 1
     f = write(tmp_path, "commas.csv", data)
     rc, out, err = dialbook("validate", "--list", list_file, f, check=1)
-    assert f"{f}:3:1: warning: blank row (imports skip it)" in out
-    assert f"{f}:4:1: warning: blank row (imports skip it)" in out
+    assert f"{f}:3: warning: blank row (imports skip it)" in out
+    assert f"{f}:4: warning: blank row (imports skip it)" in out
     assert out.splitlines()[-1].startswith(f"{f}: 3 rows: 2 valid, 1 invalid; 2 blank rows")
 
 

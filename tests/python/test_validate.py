@@ -78,6 +78,15 @@ def test_the_same_problems_as_the_cli(tmp_path):
     report = dialbook.validate(f, COLUMNS)
     assert [(p.severity, p.line, p.column, p.message) for p in report.problems] == [
         (p["severity"], p["line"], p["column"], p["message"]) for p in expected["problems"]]
+    # The field by name and number (from 1), the byte offset: the same.
+    assert [(p.field_name, None if p.field_index is None else p.field_index + 1, p.offset)
+            for p in report.problems] == [
+        (p.get("field"), p.get("fieldNumber"), p["offset"]) for p in expected["problems"]]
+    # And the text report's problem lines, word for word.
+    text = subprocess.run([cli, "validate", "--list", str(definition), str(f)],
+                          capture_output=True, text=True, timeout=60).stdout
+    assert str(report).splitlines()[:-1] == text.splitlines()[:-1]
+    assert 'c.csv:2: field "email" (3): error: not an e-mail address' in text
     assert (report.rows, report.valid, report.invalid, report.blank) == (
         expected["rows"], expected["valid"], expected["invalid"], expected["blank"])
     assert [p.code for p in report.problems] == ["IGNORED_COLUMN", "INVALID_VALUE", "BLANK_ROW",
@@ -140,7 +149,7 @@ def test_the_report_renders_in_jupyter_and_as_text():
     page = report._repr_html_()
     assert "<table>" in page and "INVALID_VALUE" in page
     assert "&lt;b&gt;" in page and "<b>," not in page  # values are escaped
-    assert str(report).startswith('<bytes>:2:3: error: column "phone": not a phone number')
+    assert str(report).startswith('<bytes>:2: field "phone" (2): error: not a phone number')
     assert "1 row: 0 valid, 1 invalid" in repr(report)
     assert not report
 
