@@ -48,6 +48,7 @@ void control_faults_clear(struct control *ctl)
 	for (size_t i = 0; i < ctl->rule_count; i++)
 		rule_free(ctl->rules[i]);
 	ctl->rule_count = 0;
+	atomic_store(&ctl->rule_total, 0);
 	pthread_mutex_unlock(&ctl->faults_lock);
 }
 
@@ -200,6 +201,8 @@ int control_fault(struct api_ctx *c)
 {
 	struct control *ctl = c->srv->control;
 	const struct http_request *req = c->req;
+	if (!atomic_load(&ctl->rule_total))
+		return 0; /* the common case: no rule, no work */
 	char scratch[ROUTER_SCRATCH];
 	const char *segs[MAX_SEGMENTS * 2];
 	size_t n;
@@ -427,6 +430,7 @@ int control_faults_add(struct api_ctx *c)
 	bool full = ctl->rule_count == CONTROL_MAX_RULES;
 	if (!full)
 		ctl->rules[ctl->rule_count++] = r;
+	atomic_store(&ctl->rule_total, ctl->rule_count);
 	json_t *out = full ? NULL : rule_json(r);
 	pthread_mutex_unlock(&ctl->faults_lock);
 	if (full) {
@@ -465,6 +469,7 @@ int control_faults_delete(struct api_ctx *c)
 		memmove(&ctl->rules[i], &ctl->rules[i + 1],
 			(ctl->rule_count - i - 1) * sizeof(ctl->rules[0]));
 		ctl->rule_count--;
+		atomic_store(&ctl->rule_total, ctl->rule_count);
 		break;
 	}
 	pthread_mutex_unlock(&ctl->faults_lock);

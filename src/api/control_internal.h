@@ -3,6 +3,7 @@
 #define DIALBOOK_API_CONTROL_INTERNAL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "api/control.h"
@@ -23,6 +24,7 @@ struct control {
 	pthread_mutex_t faults_lock;
 	struct fault_rule *rules[CONTROL_MAX_RULES]; /* in the order added */
 	size_t rule_count;
+	atomic_size_t rule_total; /* rule_count, read without the lock */
 
 	pthread_mutex_t progress_lock;
 	struct progression *settings;

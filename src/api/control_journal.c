@@ -17,9 +17,11 @@ struct journal_entry {
 	uint64_t seq;
 	int64_t at_ms; /* arrival, wall clock */
 	char method[16];
+	/* One allocation: the path, then each query parameter's name, each
+	 * NUL-terminated; names_len bytes of names. */
 	char *path;
-	json_t *query_names; /* array of strings */
-	int status;	     /* 0: dropped */
+	size_t names_len;
+	int status; /* 0: dropped */
 	char org_id[UUID_STR_LEN], client_id[65];
 	char correlation_id[UUID_STR_LEN];
 	int64_t duration_ms;
@@ -29,7 +31,6 @@ struct journal_entry {
 static void entry_release(struct journal_entry *e)
 {
 	free(e->path);
-	json_decref(e->query_names);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -62,12 +63,22 @@ void control_journal_record(struct api_ctx *c)
 	e.at_ms = time_now_ms() - (int64_t)took;
 	e.duration_ms = (int64_t)took + res->delay_ms;
 	snprintf(e.method, sizeof(e.method), "%s", req->method);
-	e.path = text_ndup(req->path, strnlen(req->path, PATH_KEPT));
-	e.query_names = json_array();
+	size_t path_len = strnlen(req->path, PATH_KEPT), names = 0;
+	for (size_t i = 0; i < req->query_count; i++)
+		names += strnlen(req->query[i].key, PATH_KEPT) + 1;
+	e.path = malloc(path_len + 1 + names);
+	if (!e.path)
+		abort();
+	memcpy(e.path, req->path, path_len);
+	e.path[path_len] = '\0';
+	char *at = e.path + path_len + 1;
 	for (size_t i = 0; i < req->query_count; i++) {
-		json_t *name = json_string(req->query[i].key); /* NULL: not UTF-8 */
-		json_array_append_new(e.query_names, name ? name : json_string("?"));
+		size_t n = strnlen(req->query[i].key, PATH_KEPT);
+		memcpy(at, req->query[i].key, n);
+		at[n] = '\0';
+		at += n + 1;
 	}
+	e.names_len = names;
 	e.status = res->drop ? 0 : res->status;
 	if (c->org.id[0])
 		memcpy(e.org_id, c->org.id, sizeof(e.org_id));
@@ -198,7 +209,13 @@ static json_t *entry_json(const struct journal_entry *e)
 	json_object_set_new(o, "timestamp", json_string(when));
 	json_object_set_new(o, "method", json_string(e->method));
 	json_object_set_new(o, "path", json_string(e->path));
-	json_object_set_new(o, "queryNames", json_deep_copy(e->query_names));
+	json_t *names = json_array();
+	const char *first = e->path + strlen(e->path) + 1;
+	for (const char *n = first; n < first + e->names_len; n += strlen(n) + 1) {
+		json_t *name = json_string(n); /* NULL: not UTF-8 */
+		json_array_append_new(names, name ? name : json_string("?"));
+	}
+	json_object_set_new(o, "queryNames", names);
 	json_object_set_new(o, "status", json_integer(e->status));
 	json_object_set_new(o, "organizationId",
 			    e->org_id[0] ? json_string(e->org_id) : json_null());
