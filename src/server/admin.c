@@ -4,25 +4,31 @@
 #include "server/cli.h"
 #include "server/provision.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
+#include <stdbool.h>
+#include <sys/stat.h>
 #include "common/timeutil.h"
 #include <stdio.h>
 #include <string.h>
 
 static const char org_help[] =
-	"usage: dialbookd org add NAME [--db PATH|URI]\n"
+	"usage: dialbookd org add NAME [--db PATH|URI] [--create]\n"
 	"\n"
 	"Creates an organization (a tenant: its lists are invisible to the others).\n"
 	"Prints its id. An existing organization of that name is an error.\n"
 	"\n"
 	"  --db PATH|URI  the database: a SQLite file, or a PostgreSQL connection URI\n"
 	"                 (postgresql://user:password@host:port/database); default\n"
-	"                 " DEFAULT_DB "\n"
+	"                 " DEFAULT_DB " (the one `make run` serves)\n"
+	"  --create       create the SQLite database when it does not exist (without it,\n"
+	"                 a missing database is an error: nothing is created silently)\n"
 	"  --help         this text\n";
 
 static const char client_help[] =
 	"usage: dialbookd client add --org NAME --name NAME --grant G[,G...] [--db PATH|URI]\n"
+	"                            [--create]\n"
 	"       dialbookd client list [--db PATH|URI]\n"
 	"       dialbookd client revoke ID [--db PATH|URI]\n"
 	"\n"
@@ -39,11 +45,14 @@ static const char client_help[] =
 	"\n"
 	"  --db PATH|URI  the database: a SQLite file, or a PostgreSQL connection URI\n"
 	"                 (postgresql://user:password@host:port/database); default\n"
-	"                 " DEFAULT_DB "\n"
+	"                 " DEFAULT_DB " (the one `make run` serves)\n"
+	"  --create       create the SQLite database when it does not exist (without it,\n"
+	"                 a missing database is an error: nothing is created silently)\n"
 	"  --help         this text\n";
 
 struct admin_args {
 	const char *db, *org, *name, *grant;
+	bool create;
 	const char *positional[2];
 	int positional_count;
 };
@@ -53,9 +62,13 @@ struct admin_args {
 static int parse(const char *command, const char *help, int argc, char **argv, struct admin_args *a)
 {
 	static const struct option options[] = {
-		{"db", required_argument, NULL, 'd'},	{"org", required_argument, NULL, 'o'},
-		{"name", required_argument, NULL, 'n'}, {"grant", required_argument, NULL, 'g'},
-		{"help", no_argument, NULL, 'h'},	{NULL, 0, NULL, 0},
+		{"db", required_argument, NULL, 'd'},
+		{"org", required_argument, NULL, 'o'},
+		{"name", required_argument, NULL, 'n'},
+		{"grant", required_argument, NULL, 'g'},
+		{"create", no_argument, NULL, 'C'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	memset(a, 0, sizeof(*a));
 	a->db = DEFAULT_DB;
@@ -76,6 +89,9 @@ static int parse(const char *command, const char *help, int argc, char **argv, s
 		case 'g':
 			a->grant = optarg;
 			break;
+		case 'C':
+			a->create = true;
+			break;
 		case 'h':
 			fputs(help, stdout);
 			return -1;
@@ -93,8 +109,33 @@ static int parse(const char *command, const char *help, int argc, char **argv, s
 	return 0;
 }
 
-static struct store *open_store(const char *path)
+/* Opens the database of a->db. A SQLite file that does not exist is
+ * refused unless --create: an administration command run in the wrong
+ * directory must not start a new, empty database (and print `[]`). */
+static struct store *open_store(const struct admin_args *a)
 {
+	const char *path = a->db;
+	bool uri = strncmp(path, "postgres://", 11) == 0 || strncmp(path, "postgresql://", 13) == 0;
+	struct stat st;
+	if (!uri && stat(path, &st) != 0) {
+		if (!a->create) {
+			fprintf(stderr,
+				"dialbookd: %s: no such database; give --db PATH of the server's "
+				"database, start dialbookd on it once, or pass --create\n",
+				path);
+			return NULL;
+		}
+		char dir[1024];
+		snprintf(dir, sizeof(dir), "%s", path);
+		char *slash = strrchr(dir, '/');
+		if (slash && slash != dir) {
+			*slash = '\0';
+			if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+				fprintf(stderr, "dialbookd: %s: %s\n", dir, strerror(errno));
+				return NULL;
+			}
+		}
+	}
 	struct store *s;
 	char err[512];
 	if (store_open(path, &s, err, sizeof(err)) != STORE_OK) {
@@ -115,8 +156,8 @@ int cmd_org(int argc, char **argv)
 	if (a.positional_count != 2)
 		return usage_error("org", "org add needs the organization's NAME");
 	if (a.grant || a.org || a.name)
-		return usage_error("org", "org add takes only NAME and --db");
-	struct store *s = open_store(a.db);
+		return usage_error("org", "org add takes only NAME, --db and --create");
+	struct store *s = open_store(&a);
 	if (!s)
 		return 3;
 	struct org org;
@@ -163,7 +204,7 @@ static int client_add(struct admin_args *a)
 		return usage_error("client", "client add takes no arguments besides its flags");
 	if (credentials_init())
 		return 3;
-	struct store *s = open_store(a->db);
+	struct store *s = open_store(a);
 	if (!s)
 		return 3;
 	struct oauth_client client;
@@ -204,7 +245,7 @@ int cmd_client(int argc, char **argv)
 	if (strcmp(verb, "list") == 0) {
 		if (a.positional_count != 1 || a.org || a.name || a.grant)
 			return usage_error("client", "client list takes only --db");
-		struct store *s = open_store(a.db);
+		struct store *s = open_store(&a);
 		if (!s)
 			return 3;
 		json_t *arr = json_array();
@@ -221,7 +262,7 @@ int cmd_client(int argc, char **argv)
 	if (strcmp(verb, "revoke") == 0) {
 		if (a.positional_count != 2)
 			return usage_error("client", "client revoke needs the client ID");
-		struct store *s = open_store(a.db);
+		struct store *s = open_store(&a);
 		if (!s)
 			return 3;
 		rc = store_client_revoke(s, a.positional[1]);

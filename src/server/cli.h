@@ -5,7 +5,8 @@
 
 #define EXIT_USAGE 2
 
-#define DEFAULT_DB "dialbook.db"
+/* Every command's database unless --db: the one `make run` serves. */
+#define DEFAULT_DB "var/dialbook.db"
 
 int cmd_serve(int argc, char **argv);
 int cmd_org(int argc, char **argv);

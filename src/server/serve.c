@@ -713,6 +713,11 @@ int cmd_serve(int argc, char **argv)
 	api.limits.max_uploads_per_org = a.max_uploads;
 	api.limits.max_exports_per_org = a.max_exports;
 	char err[512];
+	/* The default database lives in var/ (as `make run`'s): made when missing. */
+	if (strcmp(a.db, DEFAULT_DB) == 0 && mkdir("var", 0700) != 0 && errno != EEXIST) {
+		log_error("event=startup_failed error=\"var: %s\"", strerror(errno));
+		return 3;
+	}
 	const struct store_options store_opt = {.lock_wait_ms = a.db_lock_wait_ms};
 	if (store_pool_new(a.db, &store_opt, &api.pool, err, sizeof(err)) != STORE_OK) {
 		log_error("event=startup_failed error=\"%s\"", err);

@@ -143,7 +143,7 @@ def refused(*args, rc=None, needle=None):
 @pytest.fixture
 def backup_file(tmp_path):
     db = str(tmp_path / "src.db")
-    run_cli("org", "add", "acme", "--db", db)
+    run_cli("org", "add", "acme", "--db", db, "--create")
     out = str(tmp_path / "src.backup")
     run_cli("backup", "--db", db, out)
     return out

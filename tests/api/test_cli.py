@@ -51,7 +51,8 @@ def test_help_everywhere(tmp_path):
 ])
 def test_bad_usage_is_one_line_and_exit_2(tmp_path, args):
     db = str(tmp_path / "x.db")
-    proc = subprocess.run([BINARY, *args, *(["--db", db] if args[0] in ("org", "client") else [])],
+    proc = subprocess.run([BINARY, *args, *(["--db", db, "--create"] if args[0] in ("org", "client")
+                                            else [])],
                           capture_output=True, text=True, timeout=20)
     assert proc.returncode == 2, (args, proc.stderr)
     assert proc.stderr.startswith("dialbookd: ")
@@ -61,7 +62,7 @@ def test_bad_usage_is_one_line_and_exit_2(tmp_path, args):
 
 def test_client_add_prints_exactly_one_json_object(tmp_path):
     db = str(tmp_path / "c.db")
-    out = run_cli("client", "add", "--db", db, "--org", "acme", "--name", "ci",
+    out = run_cli("client", "add", "--db", db, "--create", "--org", "acme", "--name", "ci",
                   "--grant", "outbound:contactList:view,outbound:contact:*")
     obj = json.loads(out.stdout)
     assert set(obj) == {"client_id", "client_secret", "org", "grants"}
@@ -79,7 +80,7 @@ def test_client_add_prints_exactly_one_json_object(tmp_path):
 
 def test_org_add(tmp_path):
     db = str(tmp_path / "o.db")
-    out = run_cli("org", "add", "tenant-a", "--db", db)
+    out = run_cli("org", "add", "tenant-a", "--db", db, "--create")
     assert re.match(r"^[0-9a-f-]{36}\n$", out.stdout)
     again = run_cli("org", "add", "tenant-a", "--db", db, check=False)
     assert again.returncode == 1 and "already exists" in again.stderr
@@ -102,7 +103,45 @@ def test_unusable_database_is_a_clear_error(tmp_path):
     assert proc.returncode == 3 and "not a database" in proc.stderr
     proc = subprocess.run([BINARY, "client", "list", "--db", str(tmp_path / "no/such/dir.db")],
                           capture_output=True, text=True, timeout=20)
-    assert proc.returncode == 3 and "cannot open database" in proc.stderr
+    assert proc.returncode == 3 and "no/such/dir.db: no such database" in proc.stderr
+
+
+@pytest.mark.parametrize("args", [["client", "list"], ["org", "add", "x"],
+                                  ["client", "revoke", "some-id"],
+                                  ["client", "add", "--org", "o", "--name", "n", "--grant",
+                                   "outbound"]])
+def test_admin_commands_never_create_a_database_silently(tmp_path, args):
+    # Without --db: the default of every command, var/dialbook.db (make run's).
+    proc = subprocess.run([BINARY, *args], capture_output=True, text=True, timeout=20,
+                          cwd=tmp_path)
+    assert proc.returncode == 3 and proc.stdout == ""
+    assert proc.stderr == ("dialbookd: var/dialbook.db: no such database; give --db PATH of "
+                           "the server's database, start dialbookd on it once, or pass "
+                           "--create\n")
+    assert os.listdir(tmp_path) == []
+    proc = subprocess.run([BINARY, *args, "--create"], capture_output=True, text=True,
+                          timeout=20, cwd=tmp_path)
+    assert proc.returncode in (0, 1), proc.stderr  # revoke: no such client (1)
+    assert os.path.exists(tmp_path / "var" / "dialbook.db")
+
+
+def test_the_server_and_the_admin_commands_share_one_default_database(tmp_path):
+    assert "default var/dialbook.db" in run_cli("--help").stdout
+    for command in ("org", "client"):
+        assert "var/dialbook.db" in run_cli(command, "--help").stdout
+    proc = subprocess.Popen([BINARY, "--listen", "127.0.0.1:0"], cwd=tmp_path,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        for line in proc.stderr:
+            if "event=listening" in line:
+                assert "db=var/dialbook.db" in line
+                break
+        listed = subprocess.run([BINARY, "client", "list"], capture_output=True, text=True,
+                                timeout=20, cwd=tmp_path)
+        assert listed.returncode == 0 and json.loads(listed.stdout) == []
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
 
 
 def test_port_in_use_is_a_clear_error(make_server, tmp_path):

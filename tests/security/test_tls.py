@@ -71,7 +71,7 @@ def test_database_and_files_are_the_service_users_only(make_server):
 
 def test_a_database_made_by_the_admin_commands_is_private_too(tmp_path):
     db = tmp_path / "admin.db"
-    subprocess.run([BINARY, "org", "add", "acme", "--db", str(db)], check=True,
+    subprocess.run([BINARY, "org", "add", "acme", "--db", str(db), "--create"], check=True,
                    capture_output=True, timeout=60)
     assert mode(db) == 0o600
 
