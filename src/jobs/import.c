@@ -412,7 +412,9 @@ void import_run(struct store *s, const struct job_env *env, const char *org_id, 
 			im->job.total = im->job.completed;
 		}
 	}
-	if (im->paced && env->pacer->import_ended)
+	/* Paced or not (a header that fails comes before the plan): the
+	 * list's credit goes with its import. */
+	if (env->pacer && env->pacer->import_ended)
 		env->pacer->import_ended(env->pacer->ctx, im->job.list_id);
 	importer_release(im);
 	store_blob_delete(s,

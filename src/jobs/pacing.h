@@ -31,7 +31,8 @@ struct job_pacer {
 	 * and returns how many it took (0: none yet; the import waits). Once
 	 * the list is no longer manual (its setting was deleted), `want`. */
 	int64_t (*take_rows)(void *ctx, const char *org_id, const char *list_id, int64_t want);
-	/* The paced import of list_id ended: its unused credit is dropped. */
+	/* An import of list_id ended (paced or not): its unused credit is
+	 * dropped. */
 	void (*import_ended)(void *ctx, const char *list_id);
 };
 
