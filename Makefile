@@ -6,7 +6,7 @@ JOBS       ?= $(shell nproc)
 
 PREFIX     ?= /usr/local
 
-.PHONY: all deps api-page build build-asan run test install lint clean format
+.PHONY: all deps api-page build build-asan run test install deb lint clean format
 
 all: build
 
@@ -37,10 +37,15 @@ run: build
 test: build build-asan
 	./scripts/run-tests $(BUILD) $(ASAN_BUILD)
 
-# dialbookd, the dialbook CLI, libdialbook (shared and static), its header
-# and dialbook.pc.
+# dialbookd, the dialbook CLI, libdialbook (shared and static), its header,
+# dialbook.pc (written for PREFIX), the API page, the man pages, the systemd
+# unit and the Python package; DESTDIR=DIR stages it all under DIR.
 install: build
-	cmake --install $(BUILD) --prefix $(PREFIX)
+	DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix $(PREFIX)
+
+# The same as a Debian package, under /usr: $(BUILD)/dialbook_VERSION_ARCH.deb.
+deb: build
+	cd $(BUILD) && cpack -G DEB
 
 # cppcheck and clang-tidy (.clang-tidy), both kept clean.
 lint: build

@@ -7,22 +7,77 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define LISTS_COLUMN_HELP                                                                          \
+	"  --column NAME:TYPE[:required]   TYPE is text, phone, email, numeric or timestamp;\n"    \
+	"                                  e.g. --column phone:phone:required --column "           \
+	"email:email\n"                                                                            \
+	"  --from LIST.json                a ContactList body (either column form)\n"              \
+	"  --status ACTIVE|INACTIVE        the list's status\n"
+
+#define LISTS_FOOTER                                                                               \
+	"  --json                          machine output\n"                                       \
+	"  -h, --help                      this help\n"                                            \
+	"\n" CLI_TARGET_HELP "\n" CLI_EXIT_HELP
+
 static const char help[] =
 	"usage: dialbook lists create (--name NAME --column COL... | --from LIST.json)\n"
 	"                             [--status ACTIVE|INACTIVE] [--json]\n"
-	"       dialbook lists get ID\n"
+	"       dialbook lists get ID [--json]\n"
 	"       dialbook lists ls [--name TEXT] [--json]\n"
 	"       dialbook lists update ID [--name NAME] [--status S] [--from LIST.json] [--json]\n"
 	"       dialbook lists rm ID...\n"
 	"\n"
-	"  --column NAME:TYPE[:required]   TYPE is text, phone, email, numeric or timestamp;\n"
-	"                                  e.g. --column phone:phone:required --column "
-	"email:email\n"
-	"  --from LIST.json                a ContactList body (either column form)\n"
-	"\n"
+	"  --name NAME                     create, update: the list's name; ls: only the lists\n"
+	"                                  whose name contains NAME\n" LISTS_COLUMN_HELP "\n"
 	"create prints the new list's id (the whole list with --json); get prints the list;\n"
-	"ls prints one list a line (id, size, name); update prints the new version.\n"
-	"\n" CLI_TARGET_HELP;
+	"ls prints one list a line: its id, a tab, its name; update prints the id and the\n"
+	"new version. `dialbook lists ACTION --help` tells about one action.\n"
+	"\n" LISTS_FOOTER;
+
+/* `dialbook lists ACTION --help`: that action's help only. */
+static const struct {
+	const char *verb, *text;
+} verb_help[] = {
+	{"create",
+	 "usage: dialbook lists create (--name NAME --column COL... | --from LIST.json)\n"
+	 "                             [--status ACTIVE|INACTIVE] [--json]\n"
+	 "\n"
+	 "Creates a contact list and prints its id (the whole list with --json).\n"
+	 "\n"
+	 "  --name NAME                     the list's name\n" LISTS_COLUMN_HELP LISTS_FOOTER},
+	{"get", "usage: dialbook lists get ID [--json]\n"
+		"\n"
+		"Prints the list ID as JSON, indented (on one line with --json).\n"
+		"\n" LISTS_FOOTER},
+	{"ls", "usage: dialbook lists ls [--name TEXT] [--json]\n"
+	       "\n"
+	       "Prints every list, one a line: its id, a tab, its name (a JSON array with\n"
+	       "--json).\n"
+	       "\n"
+	       "  --name TEXT                     only the lists whose name contains "
+	       "TEXT\n" LISTS_FOOTER},
+	{"update", "usage: dialbook lists update ID [--name NAME] [--status S] [--from LIST.json] "
+		   "[--json]\n"
+		   "\n"
+		   "Changes the list ID (read first, so that its version is the current one) and\n"
+		   "prints its id and new version: \"ID version 2\".\n"
+		   "\n"
+		   "  --name NAME                     the new name\n"
+		   "  --from LIST.json                fields to change, as a ContactList body\n"
+		   "  --status ACTIVE|INACTIVE        the new status\n" LISTS_FOOTER},
+	{"rm", "usage: dialbook lists rm ID...\n"
+	       "\n"
+	       "Deletes the lists, printing \"deleted ID\" for each.\n"
+	       "\n" LISTS_FOOTER},
+};
+
+static const char *help_of(const char *verb)
+{
+	for (size_t i = 0; i < sizeof(verb_help) / sizeof(verb_help[0]); i++)
+		if (strcmp(verb, verb_help[i].verb) == 0)
+			return verb_help[i].text;
+	return help;
+}
 
 struct args {
 	const char *name, *status, *from;
@@ -71,7 +126,7 @@ static int parse(int argc, char **argv, struct args *a)
 			a->json = true;
 			break;
 		case 'h':
-			fputs(help, stdout);
+			fputs(help_of(argv[0]), stdout);
 			return -1;
 		default:
 			return cli_bad_option("lists", opt, argv);
@@ -102,14 +157,23 @@ static json_t *column_definition(const char *spec)
 			 req != NULL);
 }
 
-static char *body_from(const struct args *a, json_t *base)
+/* The request body of create and update; NULL after printing why, with
+ * *code the exit status (2: a --column or a --from file that cannot be
+ * read, 1: a --from file that is not a JSON object). */
+static char *body_from(const struct args *a, json_t *base, int *code)
 {
+	*code = EXIT_USAGE;
 	json_t *body = base ? json_incref(base) : json_object();
 	if (a->from) {
 		char *text = cli_read_file(a->from, 512000);
+		if (!text) {
+			json_decref(body);
+			return NULL;
+		}
+		*code = EXIT_INVALID;
 		json_error_t jerr;
-		json_t *j = text ? json_loads(text, 0, &jerr) : NULL;
-		if (text && !j)
+		json_t *j = json_loads(text, 0, &jerr);
+		if (!j)
 			fprintf(stderr, "dialbook: %s:%d:%d: not valid JSON: %s\n", a->from,
 				jerr.line, jerr.column, jerr.text);
 		free(text);
@@ -122,6 +186,7 @@ static char *body_from(const struct args *a, json_t *base)
 		}
 		json_object_update(body, j);
 		json_decref(j);
+		*code = EXIT_USAGE;
 	}
 	if (a->name)
 		json_object_set_new(body, "name", json_string(a->name));
@@ -153,9 +218,10 @@ static int create(struct args *a, struct dialbook_client *c)
 {
 	if (!a->from && (!a->name || !a->ncolumns))
 		return cli_usage("lists", "create needs --name and --column (or --from LIST.json)");
-	char *body = body_from(a, NULL);
+	int why;
+	char *body = body_from(a, NULL, &why);
 	if (!body)
-		return a->ncolumns ? EXIT_USAGE : EXIT_INVALID;
+		return why;
 	char *created = NULL;
 	struct dialbook_error err;
 	int code = dialbook_list_create(c, body, &created, &err);
@@ -218,10 +284,11 @@ static int update(struct args *a, struct dialbook_client *c, const char *id)
 		return cli_fail("cannot read the list", code, &err);
 	json_t *base = json_loads(current, 0, NULL);
 	free(current);
-	char *body = body_from(a, base);
+	int why;
+	char *body = body_from(a, base, &why);
 	json_decref(base);
 	if (!body)
-		return EXIT_INVALID;
+		return why;
 	char *updated = NULL;
 	code = dialbook_list_update(c, id, body, &updated, &err);
 	free(body);

@@ -18,7 +18,9 @@ static const char help[] =
 	"Gets a token with the client credentials, and saves where and who to\n"
 	"$XDG_CONFIG_HOME/dialbook/credentials (~/.config/dialbook/credentials), readable\n"
 	"by you only, for the other commands.\n"
-	"\n" CLI_TARGET_HELP;
+	"\n"
+	"  --json               print where and who as JSON\n"
+	"  -h, --help           this help\n" CLI_TARGET_HELP "\n" CLI_EXIT_HELP;
 
 static int mkdirs(const char *path)
 {
@@ -103,7 +105,7 @@ int cmd_login(int argc, char **argv)
 	if (save(path, &t)) {
 		fprintf(stderr, "dialbook: logged in, but %s could not be written: %s\n", path,
 			strerror(errno));
-		return EXIT_INVALID;
+		return EXIT_USAGE;
 	}
 	const char *where = t.base_url ? t.base_url : t.region;
 	if (json) {

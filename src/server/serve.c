@@ -729,12 +729,19 @@ int cmd_serve(int argc, char **argv)
 	if (a.docs_dir) {
 		snprintf(docs_dir, sizeof(docs_dir), "%s", a.docs_dir);
 	} else {
-		ssize_t n = readlink("/proc/self/exe", docs_dir, sizeof(docs_dir) - 16);
+		/* A build tree's: api-page beside the binary; an installed one's:
+		 * <prefix>/share/dialbook/api-page, from <prefix>/bin. */
+		ssize_t n = readlink("/proc/self/exe", docs_dir, sizeof(docs_dir) - 40);
 		char *slash = n > 0 ? memrchr(docs_dir, '/', (size_t)n) : NULL;
-		if (slash)
-			snprintf(slash, sizeof(docs_dir) - (size_t)(slash - docs_dir), "/api-page");
-		else
+		size_t room = slash ? sizeof(docs_dir) - (size_t)(slash - docs_dir) : 0;
+		struct stat st;
+		if (!slash) {
 			snprintf(docs_dir, sizeof(docs_dir), "api-page");
+		} else {
+			snprintf(slash, room, "/api-page");
+			if (stat(docs_dir, &st) != 0)
+				snprintf(slash, room, "/../share/dialbook/api-page");
+		}
 	}
 	api.docs_dir = docs_dir;
 	static atomic_bool cancel;
