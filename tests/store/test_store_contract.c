@@ -484,6 +484,94 @@ static void contacts_upsert_keeps_system_state(void **state)
 	contact_list_release(&a);
 }
 
+/* A batch as large as an import's (a backend may write it otherwise than
+ * a few rows: PostgreSQL copies it into a staging table) keeps the same
+ * rules: new and replaced contacts counted, system state kept unless
+ * given, meta merged, clear_system, limits with nothing written. */
+#define BIG_BATCH 300
+static void contacts_upsert_in_large_batches(void **state)
+{
+	struct store *s = ((struct fixture *)*state)->s;
+	struct org o = add_org(s, "acme");
+	struct contact_list a;
+	add_list(s, &a, &o, "a");
+	struct contact_limits lim = {.per_list = BIG_BATCH + 50, .per_org = 10000};
+	static char ids[BIG_BATCH + 100][16];
+	static struct contact_row rows[BIG_BATCH + 100];
+	for (int i = 0; i < BIG_BATCH + 100; i++) {
+		snprintf(ids[i], sizeof(ids[i]), "k%04d", i);
+		rows[i] = row(ids[i], "\x01x");
+	}
+	rows[0].callable = false;
+	rows[0].callable_given = true;
+	rows[0].meta = "{\"name\":\"Kim\",\"phoneNumberStatus\":{\"home\":{\"callable\":false}}}";
+	rows[1].meta = rows[0].meta;
+	rows[2].meta = rows[0].meta;
+	size_t added;
+	assert_int_equal(store_contacts_upsert(s, o.id, a.id, rows, BIG_BATCH, &lim, &added),
+			 STORE_OK);
+	assert_int_equal(added, BIG_BATCH);
+
+	/* The same ids again and 20 new: 0 keeps its state, 1 gets a status
+	 * merged in, 2 is cleared. */
+	for (int i = 0; i < BIG_BATCH + 20; i++) {
+		rows[i] = row(ids[i], "\x02y");
+		rows[i].date_created = 99;
+	}
+	rows[1].meta = "{\"phoneNumberStatus\":{\"cell\":{\"callable\":false}}}";
+	rows[2].clear_system = true;
+	assert_int_equal(store_contacts_upsert(s, o.id, a.id, rows, BIG_BATCH + 20, &lim, &added),
+			 STORE_OK);
+	assert_int_equal(added, 20);
+	assert_int_equal(size_of(s, &a), BIG_BATCH + 20);
+	struct contact_record rec;
+	assert_int_equal(store_contact_get(s, o.id, a.id, ids[0], &rec), STORE_OK);
+	assert_false(rec.callable);
+	assert_memory_equal(rec.packed, "\x02y", 2);
+	assert_int_equal(rec.date_created, 1);
+	assert_int_equal(rec.date_modified, 2);
+	assert_non_null(strstr(rec.meta, "\"Kim\""));
+	contact_record_release(&rec);
+	assert_int_equal(store_contact_get(s, o.id, a.id, ids[1], &rec), STORE_OK);
+	json_t *meta = json_loads(rec.meta, 0, NULL);
+	assert_int_equal(json_object_size(json_object_get(meta, "phoneNumberStatus")), 2);
+	json_decref(meta);
+	contact_record_release(&rec);
+	assert_int_equal(store_contact_get(s, o.id, a.id, ids[2], &rec), STORE_OK);
+	assert_true(rec.callable);
+	assert_string_equal(rec.meta, "{\"name\":\"Kim\"}");
+	contact_record_release(&rec);
+	assert_int_equal(store_contact_get(s, o.id, a.id, ids[BIG_BATCH + 19], &rec), STORE_OK);
+	assert_int_equal(rec.date_created, 99); /* new: as given */
+	contact_record_release(&rec);
+
+	/* Over the list's limit by the last 80: nothing of the batch written. */
+	for (int i = 0; i < BIG_BATCH + 100; i++)
+		rows[i] = row(ids[i], "\x03z");
+	assert_int_equal(store_contacts_upsert(s, o.id, a.id, rows, BIG_BATCH + 100, &lim, &added),
+			 STORE_LIMIT);
+	assert_int_equal(added, 0);
+	assert_int_equal(size_of(s, &a), BIG_BATCH + 20);
+	assert_int_equal(store_contact_get(s, o.id, a.id, ids[0], &rec), STORE_OK);
+	assert_memory_equal(rec.packed, "\x02y", 2);
+	contact_record_release(&rec);
+	assert_int_equal(store_contact_get(s, o.id, a.id, ids[BIG_BATCH + 99], &rec),
+			 STORE_NOT_FOUND);
+
+	/* One id twice in a batch: the second replaces the first. */
+	rows[0] = row(ids[0], "4a");
+	rows[1] = row(ids[0], "4b");
+	rows[1].meta = "{\"name\":\"Lee\"}";
+	assert_int_equal(store_contacts_upsert(s, o.id, a.id, rows, BIG_BATCH, &lim, &added),
+			 STORE_OK);
+	assert_int_equal(added, 0);
+	assert_int_equal(store_contact_get(s, o.id, a.id, ids[0], &rec), STORE_OK);
+	assert_memory_equal(rec.packed, "4b", 2);
+	assert_non_null(strstr(rec.meta, "\"Lee\""));
+	contact_record_release(&rec);
+	contact_list_release(&a);
+}
+
 /* Job rows and the files they name (DESIGN.md §7: files have a lifetime
  * and an owner). */
 static struct import_job an_import(const struct org *o, const char *list_id, enum job_state st,
@@ -1726,6 +1814,7 @@ int main(void)
 		TEST(a_lost_connection_is_reopened),
 		TEST(contacts_upsert_count_and_limits),
 		TEST(contacts_upsert_keeps_system_state),
+		TEST(contacts_upsert_in_large_batches),
 		TEST(import_and_export_jobs),
 		TEST(jobs_and_their_files_go_with_their_list),
 		TEST(exports_are_capped_per_org),

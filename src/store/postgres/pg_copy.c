@@ -3,7 +3,7 @@
  * connection), a buffer of PG_COPY_BUFFER bytes at a time, then one
  * statement updates the contacts that exist and inserts the others. The
  * caller holds the list's row lock, which every writer of the list's
- * contacts takes first, so the two halves cannot race another writer. */
+ * contacts takes first. */
 #include "store/postgres/pg_copy.h"
 
 #include <stdlib.h>
@@ -11,29 +11,35 @@
 
 #define PG_COPY_BUFFER (64 * 1024)
 
+/* The stage, indexed by id for the update below. */
 static const char stage_sql[] =
 	"CREATE TEMP TABLE IF NOT EXISTS contact_stage(id text COLLATE \"C\" NOT NULL,"
 	" data bytea NOT NULL, callable boolean NOT NULL, meta text,"
 	" date_created bigint NOT NULL, date_modified bigint NOT NULL,"
 	" callable_given boolean NOT NULL, clear_system boolean NOT NULL)"
-	" ON COMMIT DELETE ROWS";
+	" ON COMMIT DELETE ROWS;"
+	"CREATE INDEX IF NOT EXISTS contact_stage_by_id ON contact_stage(id)";
 
-/* System state as in PG_CONTACT_UPSERT_SET_ARGS, row by row from the stage. */
+/* An INSERT ... ON CONFLICT: each staged row probes the list's index, so
+ * a batch costs the same whatever the list's size (a join of the stage
+ * with the list may be planned as a scan of the whole list). A contact
+ * that exists is updated as PG_CONTACT_UPSERT_SET_ARGS says, its row's
+ * flags looked up in the stage by id. */
 static const char apply_sql[] =
-	"WITH upd AS (UPDATE contacts c SET data = s.data,"
-	" callable = CASE WHEN s.callable_given THEN s.callable WHEN s.clear_system THEN true"
-	" ELSE c.callable END,"
-	" meta = CASE WHEN s.meta IS NULL AND NOT s.clear_system THEN c.meta ELSE"
-	" nullif(dialbook_json_compact(dialbook_merge_patch(CASE WHEN s.clear_system THEN"
-	" coalesce(c.meta, '{}')::jsonb - 'phoneNumberStatus' - 'contactableStatus'"
-	" ELSE coalesce(c.meta, '{}')::jsonb END, coalesce(s.meta, '{}')::jsonb)), '{}') END,"
-	" date_modified = s.date_modified"
-	" FROM contact_stage s WHERE c.list_key = $1 AND c.id = s.id RETURNING c.id),"
-	" ins AS (INSERT INTO contacts(list_key, id, data, callable, meta, date_created,"
-	" date_modified) SELECT $1, s.id, s.data, s.callable, s.meta, s.date_created,"
-	" s.date_modified FROM contact_stage s WHERE NOT EXISTS"
-	" (SELECT 1 FROM upd WHERE upd.id = s.id) RETURNING 1)"
-	" SELECT count(*) FROM ins";
+	"WITH ins AS (INSERT INTO contacts AS c(list_key, id, data, callable, meta, date_created,"
+	" date_modified) SELECT $1, id, data, callable, meta, date_created, date_modified"
+	" FROM contact_stage ON CONFLICT (list_key, id) DO UPDATE SET data = EXCLUDED.data,"
+	" callable = CASE WHEN (SELECT s.callable_given FROM contact_stage s WHERE s.id ="
+	" EXCLUDED.id) THEN EXCLUDED.callable WHEN (SELECT s.clear_system FROM contact_stage s"
+	" WHERE s.id = EXCLUDED.id) THEN true ELSE c.callable END,"
+	" meta = CASE WHEN EXCLUDED.meta IS NULL AND NOT (SELECT s.clear_system FROM"
+	" contact_stage s WHERE s.id = EXCLUDED.id) THEN c.meta ELSE"
+	" nullif(dialbook_json_compact(dialbook_merge_patch(CASE WHEN (SELECT s.clear_system"
+	" FROM contact_stage s WHERE s.id = EXCLUDED.id) THEN coalesce(c.meta, '{}')::jsonb"
+	" - 'phoneNumberStatus' - 'contactableStatus' ELSE coalesce(c.meta, '{}')::jsonb END,"
+	" coalesce(EXCLUDED.meta, '{}')::jsonb)), '{}') END,"
+	" date_modified = EXCLUDED.date_modified RETURNING xmax = 0 AS inserted)"
+	" SELECT count(*) FILTER (WHERE inserted) FROM ins";
 
 static int by_id(const void *a, const void *b)
 {
@@ -194,11 +200,13 @@ static int copy_rows(struct pg_store *s, const struct contact_row *rows, size_t 
 	return STORE_OK;
 }
 
-/* The simple protocol for these two: they are run once per batch. */
-static PGresult *exec_params(struct pg_store *s, const char *sql, const struct pg_params *p)
+/* Unprepared: each runs once per batch. `params` false: the simple
+ * protocol, which takes several statements (the stage's). */
+static PGresult *exec_params(struct pg_store *s, const char *sql, const struct pg_params *p,
+			     bool params)
 {
-	PGresult *r = PQexecParams(s->conn, sql, p ? p->n : 0, NULL, p ? p->v : NULL,
-				   p ? p->len : NULL, p ? p->fmt : NULL, 0);
+	PGresult *r = params ? PQexecParams(s->conn, sql, p->n, NULL, p->v, p->len, p->fmt, 0)
+			     : PQexec(s->conn, sql);
 	ExecStatusType st = PQresultStatus(r);
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
 		return r;
@@ -214,7 +222,7 @@ static PGresult *exec_params(struct pg_store *s, const char *sql, const struct p
 int pg_copy_upsert(struct pg_store *s, int64_t key, const struct contact_row *rows, size_t n,
 		   size_t *added)
 {
-	PGresult *r = exec_params(s, stage_sql, NULL);
+	PGresult *r = exec_params(s, stage_sql, NULL, false);
 	if (!r)
 		return pg_fail(s, "contacts_stage");
 	PQclear(r);
@@ -223,7 +231,7 @@ int pg_copy_upsert(struct pg_store *s, int64_t key, const struct contact_row *ro
 		return rc;
 	struct pg_params p = {0};
 	pp_int(&p, key);
-	r = exec_params(s, apply_sql, &p);
+	r = exec_params(s, apply_sql, &p, true);
 	if (!r)
 		return pg_fail(s, "contacts_apply");
 	*added += (size_t)pg_int(r, 0, 0);
