@@ -6,11 +6,12 @@ import re
 import stat
 import subprocess
 import time
+import urllib.parse
 
 import pytest
 import requests
 
-from conftest import BINARY, LISTS, Api, Server, run_cli
+from conftest import BINARY, LISTS, PG_SERVER, Api, Server, run_cli
 
 
 def test_help_everywhere(tmp_path):
@@ -104,6 +105,25 @@ def test_unusable_database_is_a_clear_error(tmp_path):
     proc = subprocess.run([BINARY, "client", "list", "--db", str(tmp_path / "no/such/dir.db")],
                           capture_output=True, text=True, timeout=20)
     assert proc.returncode == 3 and "no/such/dir.db: no such database" in proc.stderr
+
+
+@pytest.mark.parametrize("args", [["--listen", "127.0.0.1:0"], ["client", "list"],
+                                  ["org", "add", "x"]])
+def test_a_postgresql_uri_that_fails_is_one_line_without_its_password(args):
+    # Nothing listens on port 1; with a PostgreSQL server at hand, a wrong
+    # password too.
+    uris = ["postgresql://dialbook:s3cret-pw@127.0.0.1:1/dialbook"]
+    if PG_SERVER:
+        u = urllib.parse.urlsplit(PG_SERVER)
+        uris.append(u._replace(netloc=f"{u.username}:s3cret-pw@{u.hostname}:{u.port}").geturl())
+    for uri in uris:
+        proc = subprocess.run([BINARY, *args, "--db", uri], capture_output=True, text=True,
+                              timeout=30)
+        assert proc.returncode == 3, proc.stderr
+        shown = uri.replace(":s3cret-pw@", ":***@")
+        lines = [l for l in proc.stderr.splitlines() if "cannot connect to PostgreSQL" in l]
+        assert len(lines) == 1 and f"at {shown}: " in lines[0], proc.stderr
+        assert "s3cret-pw" not in proc.stderr + proc.stdout
 
 
 @pytest.mark.parametrize("args", [["client", "list"], ["org", "add", "x"],
