@@ -6,6 +6,7 @@
 'use strict';
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert');
+const SwaggerParser = require('@apidevtools/swagger-parser');
 const { startServer, login } = require('./harness');
 
 function controlToken(server) {
@@ -90,6 +91,16 @@ describe('official SDK through injected faults', () => {
     }
     const ok = await sdk.outbound.getOutboundContactlists();
     assert.strictEqual(ok.status, 200);
+  });
+
+  test('the document with the control API is valid OpenAPI 3.0', async () => {
+    const doc = await (await fetch(`${server.base}/api/v2/docs/openapi.json`)).json();
+    const api = await SwaggerParser.validate(structuredClone(doc));
+    const rule = api.paths['/_dialbook/faults'].post;
+    assert.deepStrictEqual(rule.tags, ['dialbook control']);
+    assert.deepStrictEqual(rule.security, [{ dialbookControl: [] }]);
+    assert.ok(api.components.schemas.FaultRule.properties.latencyMs);
+    assert.strictEqual(api.components.securitySchemes.dialbookControl.scheme, 'bearer');
   });
 
   test("a client's tokens expired now: the SDK's next call is refused 401", async () => {
