@@ -55,11 +55,14 @@ declare module 'purecloud-platform-client-v2' {
        * - 1 to 50 columns; names unique case-insensitively, and not a
        *   name the export writes for itself (`inin-outbound-id`,
        *   `ContactCallable`, `Callable-<column>`, ...).
-       * - After creation the names and types are fixed, as
-       *   `columnNames` and `phoneColumns` are; `required` may change.
-       *   A `PUT` without `columnDefinitions` keeps the `required`
-       *   flags; on a `PUT` with both views, a view equal to the stored
-       *   list is taken as an echo and the other one decides.
+       * - After creation the names are fixed, as `columnNames` is, and
+       *   so is which columns are `phone` or `email`, as `phoneColumns`
+       *   and `emailColumns` are (`400 cannot.update...`); `text`,
+       *   `numeric` and `timestamp` may turn into one another (their
+       *   specifications may change), and `required` may change. A `PUT`
+       *   without `columnDefinitions` keeps the `required` flags; on a
+       *   `PUT` with both views, a view equal to the stored list is taken
+       *   as an echo and the other one decides.
        */
       columnDefinitions?: Array<Models.DialbookColumnDefinition>;
     }
@@ -89,8 +92,8 @@ declare module 'purecloud-platform-client-v2' {
 
       /**
        * Whether every contact must have a non-blank value in this
-       * column (default `false`). The one part of a definition that a
-       * `PUT` may change.
+       * column (default `false`). A `PUT` may change it; one without
+       * `columnDefinitions` keeps it.
        */
       required?: boolean;
     }
