@@ -192,9 +192,21 @@ static int session_setup(PGconn *conn, unsigned lock_wait_ms)
 	return ok ? 0 : -1;
 }
 
+/* Connects to uri: a server that does not answer is given up after 10 s
+ * unless the URI says otherwise (its connect_timeout comes after ours). */
+static PGconn *connect_uri(const char *uri)
+{
+	const char *const keys[] = {"connect_timeout", "dbname", NULL};
+	const char *const values[] = {"10", uri, NULL};
+	PGconn *conn = PQconnectdbParams(keys, values, 1);
+	if (conn)
+		PQsetNoticeProcessor(conn, quiet, NULL);
+	return conn;
+}
+
 PGconn *pg_connect_more(struct pg_store *s, struct store_failure *rec)
 {
-	PGconn *conn = PQconnectdb(s->conninfo);
+	PGconn *conn = connect_uri(s->conninfo);
 	if (PQstatus(conn) == CONNECTION_OK && session_setup(conn, s->lock_wait_ms) == 0)
 		return conn;
 	char words[200];
@@ -633,20 +645,22 @@ int pg_store_open(const char *uri, const struct store_options *opt, struct store
 	}
 	s->base.ops = &pg_ops;
 	s->lock_wait_ms = opt->lock_wait_ms;
-	s->conn = PQconnectdb(uri);
+	s->conn = connect_uri(uri);
 	if (PQstatus(s->conn) != CONNECTION_OK) {
 		char words[256];
 		libpq_words(uri, PQerrorMessage(s->conn), words, sizeof(words));
 		snprintf(err, err_size, "cannot connect to PostgreSQL at %s: %s", shown, words);
 		goto fail;
 	}
+	/* Before lock_timeout is set: another server's migration is waited
+	 * for as long as it takes. */
+	if (migrate(s->conn, err, err_size) != STORE_OK)
+		goto fail;
 	if (session_setup(s->conn, s->lock_wait_ms) != 0) {
 		snprintf(err, err_size, "cannot set up the PostgreSQL session at %s: %.*s", shown,
 			 (int)strcspn(PQerrorMessage(s->conn), "\n"), PQerrorMessage(s->conn));
 		goto fail;
 	}
-	if (migrate(s->conn, err, err_size) != STORE_OK)
-		goto fail;
 	*out = &s->base;
 	return STORE_OK;
 fail:
