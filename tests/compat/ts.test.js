@@ -258,6 +258,16 @@ for (const profile of ['rest', 'genesys']) {
       }
     });
 
+    test('the right column of the table in docs/typescript.md: description refused, columnDefinitions alone taken', async () => {
+      const body = await refused(cloudApi.postOutboundContactlists(
+        { name: 'described', description: 'Leads for the spring campaign', columnNames: ['phone'] }));
+      assert.strictEqual(body.status, 400, JSON.stringify(body));
+      assert.strictEqual(body.code, 'invalid.property');
+      assert.deepStrictEqual(body.details.map((d) => d.fieldName), ['description']);
+      const alone = await dialbookApi.postOutboundContactlists({ name: 'definitions alone', columnDefinitions: [{ name: 'phone' }] });
+      assert.deepStrictEqual(alone.columnNames, ['phone']);
+    });
+
     test('a wrong status without the augmentation reaches the server: 400 naming the allowed values', async () => {
       const body = await refused(js.cloud.untypedStatus(cloudApi, 'paused calls', 'PAUSED'));
       assert.strictEqual(body.status, 400, JSON.stringify(body));
