@@ -3,6 +3,7 @@
  * ErrorBody whose contextId is the request's correlation id. */
 #include "api/api.h"
 #include "api/control.h"
+#include "api/metrics.h"
 #include "api/ratelimit.h"
 #include "auth/credentials.h"
 #include "common/log.h"
@@ -353,6 +354,7 @@ static int prelude(struct api_ctx *c, bool count, char token_hash[HASH_HEX_LEN],
 	rate_limiter_hit(c->srv->rate, key, time_now_ms(), count, &verdict);
 	rate_limit_headers(c->res, &verdict);
 	if (!verdict.allowed) {
+		metrics_rate_limited();
 		http_response_header(c->res, "Retry-After", "%u", verdict.reset_s);
 		return problem_set(
 			&c->problem, 429, "too.many.requests",

@@ -2,6 +2,7 @@
  * use the OAuth shape, with the cloud's `description` beside RFC 6749's
  * `error_description`. */
 #include "api/api.h"
+#include "api/metrics.h"
 #include "api/ratelimit.h"
 #include "auth/credentials.h"
 #include "common/log.h"
@@ -115,6 +116,7 @@ static int client_rate_limited(struct api_ctx *c, const struct credentials *cr)
 	rate_limiter_hit(c->srv->rate, key, time_now_ms(), true, &v);
 	if (v.allowed)
 		return 0;
+	metrics_rate_limited();
 	http_response_header(c->res, "Retry-After", "%u", v.reset_s);
 	return problem_set(&c->problem, 429, "too.many.requests",
 			   "Rate limit exceeded the maximum for this client's token requests. "

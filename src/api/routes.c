@@ -3,6 +3,7 @@
  * parameters and the schemas of its body and answer. The dispatcher and the
  * OpenAPI document both read it. */
 #include "api/api.h"
+#include "api/metrics.h"
 #include "api/params.h"
 
 #define LISTS	     "/api/v2/outbound/contactlists"
@@ -28,6 +29,13 @@ const struct api_route api_routes[] = {
 	 0,
 	 API_PUBLIC | API_PROBE,
 	 .summary = "dialbook: ready (the database answers too); 503 with Retry-After when not",
+	 .status = 200},
+	{{"GET", "/metrics"},
+	 metrics_serve,
+	 0,
+	 API_PUBLIC | API_PROBE,
+	 .summary = "dialbook: this server's metrics, Prometheus text format 0.0.4 (loopback "
+		    "only, or the bearer token of --metrics-token)",
 	 .status = 200},
 	{{"GET", "/api/v2/docs/openapi.json"},
 	 docs_openapi,

@@ -134,6 +134,12 @@ struct http_server_config {
 	unsigned heavy_threads;
 	http_dispatch_fn dispatch;
 	void *dispatch_ctx;
+	/* Told, with dispatch_ctx, of each request that ended (answered with
+	 * `status`, or 0 when its connection ended first) and of each
+	 * connection opened (+1) and closed (-1): the metrics. On
+	 * libmicrohttpd's threads, so quick. NULL: no one. */
+	void (*request_done)(void *ctx, const struct http_request *req, int status);
+	void (*connection_count)(void *ctx, int delta);
 };
 
 struct http_server;

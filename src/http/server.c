@@ -556,6 +556,9 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 			  enum MHD_ConnectionNotificationCode code)
 {
 	struct http_server *srv = cls;
+	if (srv->cfg.connection_count)
+		srv->cfg.connection_count(srv->cfg.dispatch_ctx,
+					  code == MHD_CONNECTION_NOTIFY_STARTED ? 1 : -1);
 	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
 		struct watch *w = calloc(1, sizeof(*w));
 		if (!w)
@@ -815,6 +818,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		reading = NULL;
 	/* The next request on this connection has the whole deadline again. */
 	watch_restart(watch_of(conn));
+	if ((ex->begun || ex->answered) && srv->cfg.request_done) {
+		ex->req.method = ex->method; /* the copy: libmicrohttpd's may be gone */
+		srv->cfg.request_done(srv->cfg.dispatch_ctx, &ex->req,
+				      ex->answered ? ex->status : 0);
+	}
 	if (ex->begun || ex->answered) /* else it ended before its headers were read */
 		log_info("event=request method=%s path=%s status=%d duration_ms=%.2f "
 			 "correlation_id=%s client=%s aborted=%s",

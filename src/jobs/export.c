@@ -7,6 +7,7 @@
  * row says DONE, so that no sweep takes it; a newer export of the list
  * then replaces the older one's blob. */
 #include "jobs/jobs.h"
+#include "api/metrics.h"
 #include "common/log.h"
 #include "common/timeutil.h"
 #include "csv/csv_writer.h"
@@ -149,6 +150,7 @@ void export_run(struct store *s, const struct job_env *env, const char *org_id, 
 	else if (rc == 0 &&
 		 store_jobs_prune(s, job.org_id, job.list_id, job_file_remove, s) != STORE_OK)
 		log_warn("event=export_prune_failed list_id=%s", job.list_id);
+	metrics_job_finished(METRICS_EXPORT, rc == 0, rc == 0 ? job.rows : 0, 0);
 	log_info(
 		"event=export_finished export_id=%s list_id=%s state=%s rows=%lld duration_ms=%.0f",
 		job.id, job.list_id, rc == 0 ? "done" : "failed", (long long)job.rows,

@@ -5,6 +5,7 @@
  * thread commits one batch while this one checks the next: memory is
  * bounded by two batches, whatever the file's size. */
 #include "jobs/jobs.h"
+#include "api/metrics.h"
 #include "common/log.h"
 #include "common/text.h"
 #include "common/timeutil.h"
@@ -45,7 +46,7 @@ struct importer {
 	 * rows began, and when progress was last handed to the writer. */
 	bool paced;
 	struct import_pace pace;
-	int64_t total;
+	int64_t total, flushed_rows;
 	double rows_started_ms, flushed_ms;
 };
 
@@ -297,10 +298,13 @@ static int pace_row(struct importer *im, unsigned long line)
 		if (go)
 			return 0;
 		double now = time_monotonic_ms();
-		if (now - im->flushed_ms >= 200 && im->job.completed > 0) {
+		/* What was read since the last hand-over, at most 5 times a
+		 * second: a held import writes nothing while nothing moves. */
+		if (now - im->flushed_ms >= 200 && im->job.completed > im->flushed_rows) {
 			if (submit_batch(im))
 				return -1;
 			im->flushed_ms = now;
+			im->flushed_rows = im->job.completed;
 		}
 		usleep(20000);
 	}
@@ -426,6 +430,8 @@ void import_run(struct store *s, const struct job_env *env, const char *org_id, 
 	else if (store_jobs_prune(s, im->job.org_id, im->job.list_id, job_file_remove, s) !=
 		 STORE_OK)
 		log_warn("event=import_prune_failed list_id=%s", im->job.list_id);
+	metrics_job_finished(METRICS_IMPORT, im->job.state == JOB_DONE, im->imported,
+			     im->job.failed);
 	log_info("event=import_finished import_id=%s list_id=%s state=%s rows=%lld imported=%lld "
 		 "rejected=%lld blank=%lld duration_ms=%.0f",
 		 im->job.id, im->job.list_id, im->job.state == JOB_DONE ? "done" : "failed",

@@ -2,6 +2,7 @@
  * requests finish and close the database cleanly. */
 #include "api/api.h"
 #include "api/control.h"
+#include "api/metrics.h"
 #include "api/ratelimit.h"
 #include "jobs/jobs.h"
 #include "common/log.h"
@@ -24,10 +25,12 @@
 static const char serve_help[] =
 	"usage: dialbookd [--listen HOST:PORT] [--db PATH|URI] [--profile rest|genesys]\n"
 	"                 [--rate-limit N] [--threads N] [--log-level LEVEL]\n"
+	"                 [--log-format text|json] [--metrics-token TOKEN]\n"
 	"                 [--token-ttl SECONDS] [--max-upload-bytes N] [--dev-client-file FILE]\n"
 	"                 [--retention DURATION] [--control-api [--control-token-file FILE]]\n"
 	"       dialbookd org add NAME [--db PATH|URI]\n"
 	"       dialbookd client add|list|revoke ... (see dialbookd client --help)\n"
+	"       dialbookd backup --db PATH OUT, dialbookd restore --db PATH IN\n"
 	"\n"
 	"Serves the Genesys Cloud contact-list API.\n"
 	"\n"
@@ -43,6 +46,11 @@ static const char serve_help[] =
 	"  --threads N          worker threads (default: the number of cores)\n"
 	"  --jobs N             background import/export threads (default 2)\n"
 	"  --log-level LEVEL    debug, info (default), warn or error\n"
+	"  --log-format F       text (default): key=value lines; json: one JSON object a\n"
+	"                       line with the same keys (docs/operations.md)\n"
+	"  --metrics-token TOKEN  GET /metrics (Prometheus) wants \"Authorization: Bearer\n"
+	"                       TOKEN\" (16 or more characters); without it, /metrics is\n"
+	"                       served to loopback clients only\n"
 	"  --token-ttl SECONDS  lifetime of access tokens (default 86399)\n"
 	"  --max-upload-bytes N largest CSV upload (default 1073741824, 1 GiB)\n"
 	"  --docs-dir DIR       the API page's files (default: api-page next to dialbookd)\n"
@@ -224,6 +232,19 @@ enum { OPT_REQUEST_DEADLINE = 0x400, OPT_HEAVY_SLOTS };
 
 /* Options of the control API (issue 12), long only. */
 enum { OPT_CONTROL_API = 0x500, OPT_CONTROL_REMOTE, OPT_CONTROL_TOKEN_FILE, OPT_JOURNAL_SIZE };
+/* Options for operators (issue 13 item 6), long only. */
+enum { OPT_LOG_FORMAT = 0x600, OPT_METRICS_TOKEN };
+
+/* A bearer token as HTTP carries it: printable ASCII, no space; long
+ * enough not to be guessed. */
+static bool metrics_token_ok(const char *t)
+{
+	size_t n = strlen(t);
+	for (size_t i = 0; i < n; i++)
+		if (t[i] <= ' ' || t[i] > '~')
+			return false;
+	return n >= 16;
+}
 
 static int parse_args(int argc, char **argv, struct serve_args *a)
 {
@@ -236,6 +257,8 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 		{"jobs", required_argument, NULL, 'j'},
 		{"rate-window", required_argument, NULL, 'W'},
 		{"log-level", required_argument, NULL, 'v'},
+		{"log-format", required_argument, NULL, OPT_LOG_FORMAT},
+		{"metrics-token", required_argument, NULL, OPT_METRICS_TOKEN},
 		{"dev-client-file", required_argument, NULL, 'f'},
 		{"public-url", required_argument, NULL, OPT_PUBLIC_URL},
 		{"tls-cert", required_argument, NULL, OPT_TLS_CERT},
@@ -335,6 +358,22 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 						   "%s",
 						   optarg);
 			log_set_level(level);
+			break;
+		case OPT_LOG_FORMAT: {
+			enum log_format format;
+			if (log_format_parse(optarg, &format))
+				return usage_error(NULL, "--log-format is text or json, not %s",
+						   optarg);
+			log_set_format(format);
+			break;
+		}
+		case OPT_METRICS_TOKEN:
+			if (!metrics_token_ok(optarg))
+				return usage_error(NULL,
+						   "--metrics-token wants 16 or more printable "
+						   "characters without spaces, got %zu characters",
+						   strlen(optarg));
+			metrics_set_token(optarg);
 			break;
 		case 'f':
 			a->dev_client_file = optarg;
@@ -719,6 +758,7 @@ int cmd_serve(int argc, char **argv)
 		return 3;
 	}
 	const struct store_options store_opt = {.lock_wait_ms = a.db_lock_wait_ms};
+	store_set_call_observer(metrics_store_call); /* before any connection */
 	if (store_pool_new(a.db, &store_opt, &api.pool, err, sizeof(err)) != STORE_OK) {
 		log_error("event=startup_failed error=\"%s\"", err);
 		return 3;
@@ -782,6 +822,8 @@ int cmd_serve(int argc, char **argv)
 		.heavy_threads = api.limits.heavy_slots,
 		.dispatch = api_dispatch,
 		.dispatch_ctx = &api,
+		.request_done = metrics_request_done,
+		.connection_count = metrics_connection,
 	};
 	struct http_server *http = NULL;
 	char *tls_cert = NULL, *tls_key = NULL; /* PEM text, read before serving */

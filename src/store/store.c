@@ -151,7 +151,7 @@ int store_open_with(const char *location, const struct store_options *opt, struc
 		return rc;
 	if (check_complete(&s, err, err_size) != STORE_OK)
 		return STORE_FAILED;
-	if (log_enabled(LOG_DEBUG)) {
+	if (store_trace_wanted()) {
 		s = store_trace_wrap(s);
 		if (!s) {
 			snprintf(err, err_size, "out of memory");

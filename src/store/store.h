@@ -262,6 +262,13 @@ struct store_options {
 /* store_open with options (NULL: the defaults). */
 int store_open_with(const char *location, const struct store_options *opt, struct store **out,
 		    char *err, size_t err_size);
+/* Told of every call on every connection opened after it is set: the
+ * operation (as store_backend.h names it), its duration in ms and its
+ * status. For the server's metrics; called on the caller's thread, so it
+ * must be quick and thread-safe. Set once before the first store_open;
+ * NULL (the default): no one, and no timing unless the log is debug. */
+typedef void (*store_call_observer)(const char *op, double ms, int status);
+void store_set_call_observer(store_call_observer fn);
 /* location as it may be shown in logs and messages: a PostgreSQL URI's
  * password masked ("***"); truncated to size. */
 void store_location_redact(const char *location, char *out, size_t size);

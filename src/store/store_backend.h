@@ -182,5 +182,8 @@ const char *store_ops_missing(const struct store_ops *ops);
  * and logs one debug line per call with its duration and status. Any
  * backend can be wrapped. NULL when out of memory (inner is then closed). */
 struct store *store_trace_wrap(struct store *inner);
+/* Whether store_open wraps connections in it: the log is debug, or a
+ * call observer is set (store_set_call_observer). */
+bool store_trace_wanted(void);
 
 #endif

@@ -1,13 +1,15 @@
 /* The tracing backend: wraps any other and logs one debug line per call,
  * `event=store_call backend=... op=... duration_ms=... status=...`, then
  * answers what the wrapped one answered (git's refs/debug.c is the model).
- * store_open wraps every connection in it when the log level is debug.
+ * store_open wraps every connection in it when the log level is debug,
+ * or when a call observer (the metrics) is set: it is told of each call.
  * Nothing of a call's arguments is logged: they hold tokens' hashes,
  * names and contact data. A scan's duration includes its callbacks. */
 #include "store/store_backend.h"
 #include "common/log.h"
 #include "common/timeutil.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 
 struct trace_store {
@@ -20,11 +22,27 @@ static struct store *inner(struct store *s)
 	return ((struct trace_store *)s)->inner;
 }
 
+static _Atomic(store_call_observer) observer;
+
+void store_set_call_observer(store_call_observer fn)
+{
+	atomic_store(&observer, fn);
+}
+
+bool store_trace_wanted(void)
+{
+	return log_enabled(LOG_DEBUG) || atomic_load(&observer);
+}
+
 static int traced(struct store *s, const char *op, double started, int rc)
 {
+	double ms = time_monotonic_ms() - started;
 	s->failure = inner(s)->failure;
+	store_call_observer fn = atomic_load(&observer);
+	if (fn)
+		fn(op, ms, rc);
 	log_debug("event=store_call backend=%s op=%s duration_ms=%.3f status=%s",
-		  inner(s)->ops->name, op, time_monotonic_ms() - started, store_status_key(rc));
+		  inner(s)->ops->name, op, ms, store_status_key(rc));
 	return rc;
 }
 

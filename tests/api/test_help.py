@@ -18,6 +18,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 TABLES = {
     "src/server/serve.c": [[BINARY, "--help"]],
     "src/server/admin.c": [[BINARY, "org", "--help"], [BINARY, "client", "--help"]],
+    "src/server/backup.c": [[BINARY, "backup", "--help"], [BINARY, "restore", "--help"]],
     "cli/cmd_validate.c": [[CLI, "validate", "--help"]],
     "cli/cmd_login.c": [[CLI, "login", "--help"]],
     "cli/cmd_lists.c": [[CLI, "lists", "--help"]],
