@@ -26,11 +26,11 @@ after(() => fs.rmSync(WORK, { recursive: true, force: true }));
 const mistakes = (dir) => fs.readdirSync(path.join(TS, 'mistakes', dir)).sort()
   .map((f) => path.join('mistakes', dir, f));
 
-// Each program gets a tsconfig extending ts/tsconfig.base.json. An augmented
-// one gets a copy of types/dialbook.d.ts beside it, as users copy it into
-// their project: the augmentation resolves the SDK from where it lives.
-// skipLibCheck is off where the copy is compiled for use, so the file itself
-// is checked (with the SDK's typings) under --strict.
+// Each program gets a tsconfig extending ts/tsconfig.base.json (or its own
+// base). An augmented one gets a copy of types/dialbook.d.ts beside it, as
+// users copy it into their project: the augmentation resolves the SDK from
+// where it lives. skipLibCheck is off where the copy is compiled for use, so
+// the file itself is checked (with the SDK's typings) under --strict.
 const PROGRAMS = {
   cloud: { files: ['connect.ts', 'own-id.ts', 'cloud/contact-list.service.ts', 'cloud/untyped-status.ts'] },
   dialbook: { augmented: true, options: { skipLibCheck: false },
@@ -39,6 +39,11 @@ const PROGRAMS = {
   // resolve the SDK from there, so tsc ignores the augmentation, silently.
   mistakesCloud: { inPlace: true, files: mistakes('cloud'), options: { noEmit: true } },
   mistakesDialbook: { augmented: true, files: mistakes('dialbook'), options: { noEmit: true } },
+  // The compiler options an Angular CLI project starts with (bundler
+  // resolution through module "preserve", isolatedModules), checked only:
+  // a bundler, not Node, would run the output.
+  angular: { base: 'tsconfig.angular.json', augmented: true, options: { noEmit: true },
+    files: ['connect.ts', 'own-id.ts', 'dialbook/contact-list.service.ts'] },
 };
 
 function tsc(name) {
@@ -53,7 +58,7 @@ function tsc(name) {
   if (program.inPlace) files.unshift(TYPES);
   const config = path.join(dir, 'tsconfig.json');
   fs.writeFileSync(config, JSON.stringify({
-    extends: path.join(TS, 'tsconfig.base.json'),
+    extends: path.join(TS, program.base || 'tsconfig.base.json'),
     compilerOptions: { outDir: path.join(dir, 'js'), rootDir: TS, ...program.options },
     files,
   }));
@@ -135,6 +140,11 @@ test('tsc --strict compiles the service with types/dialbook.d.ts, checking the f
   };
 });
 
+test('tsc --strict compiles the service with types/dialbook.d.ts under an Angular project\'s options', async () => {
+  const r = await tsc('angular');
+  assert.strictEqual(r.code, 0, r.output);
+});
+
 test('without the augmentation: tsc refuses status, description, contactListId and OutboundApi.ContactList', async () => {
   assertFailsAsMarked(await tsc('mistakesCloud'), 'mistakesCloud');
 });
@@ -148,7 +158,7 @@ test('with the augmentation: a wrong status or column type, or columnDefinitions
 test('docs/typescript.md shows the compiled files as they are, and no other code', () => {
   const doc = fs.readFileSync(DOC, 'utf8');
   const compiled = new Set(Object.values(PROGRAMS).flatMap((p) => p.files.map((f) => path.join(TS, f))));
-  compiled.add(TYPES).add(path.join(TS, 'tsconfig.base.json'));
+  compiled.add(TYPES).add(path.join(TS, 'tsconfig.base.json')).add(path.join(TS, 'tsconfig.angular.json'));
   const shown = [];
   const fence = /^```(\w*)\n([\s\S]*?)^```$/gm;
   let m;
