@@ -211,9 +211,12 @@ struct dialbook_problem {
 				   INVALID_VALUE (a value breaks a rule), INVALID_ROW (field count,
 				   contact id), INVALID_RECORD (quoting, UTF-8), INVALID_FILE (the
 				   file cannot be read on), DUPLICATE_CONTACT_ID */
-	const char *message;	/* the sentence `dialbook validate` prints */
+	const char *message;	/* the import's reason, as in rejected rows; `dialbook
+				   validate` prints it after the field, without the leading
+				   column "NAME": it may start with */
 	const char *field_name; /* the file's header cell of the field, or NULL */
-	long field_index;	/* 0-based field of the record, or -1 (the whole row or file) */
+	long field_index;	/* 0-based field of the record, or -1 (the whole row or file);
+				   reports print it from 1: field "phone" (3) */
 	unsigned long line;	/* 1-based physical line */
 	unsigned long column;	/* 1-based character column on that line */
 	uint64_t offset;	/* byte offset in the (UTF-8) input where the field or row starts */

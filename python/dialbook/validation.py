@@ -112,8 +112,10 @@ def _declare(lib):
 
 
 class Problem:
-    """One problem: where (line, column, field_name, field_index, offset),
-    what (code, message) and how bad (severity "error" or "warning").
+    """One problem: where (line; column, the character on that line;
+    field_name and field_index, from 0, which str(report) prints from 1 as the
+    CLI does; offset, the byte in the file), what (code, message) and how bad
+    (severity "error" or "warning").
     row: for a DataFrame, the position of its row (0-based; None for the
     header or the file); index: that row's index label."""
 
