@@ -217,13 +217,12 @@ static int copy_rows(struct pg_store *s, const struct contact_row *rows, size_t 
 	return STORE_OK;
 }
 
-/* Unprepared: each runs once per batch. `params` false: the simple
- * protocol, which takes several statements (the stage's). */
-static PGresult *exec_params(struct pg_store *s, const char *sql, const struct pg_params *p,
-			     bool params)
+/* Unprepared: each runs once per batch. Without parameters (p NULL) the
+ * simple protocol, which takes several statements (the stage's). */
+static PGresult *exec_params(struct pg_store *s, const char *sql, const struct pg_params *p)
 {
-	PGresult *r = params ? PQexecParams(s->conn, sql, p->n, NULL, p->v, p->len, p->fmt, 0)
-			     : PQexec(s->conn, sql);
+	PGresult *r = p ? PQexecParams(s->conn, sql, p->n, NULL, p->v, p->len, p->fmt, 0)
+			: PQexec(s->conn, sql);
 	ExecStatusType st = PQresultStatus(r);
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
 		return r;
@@ -239,7 +238,7 @@ static PGresult *exec_params(struct pg_store *s, const char *sql, const struct p
 int pg_copy_upsert(struct pg_store *s, int64_t key, const struct contact_row *rows, size_t n,
 		   size_t *added)
 {
-	PGresult *r = exec_params(s, stage_sql, NULL, false);
+	PGresult *r = exec_params(s, stage_sql, NULL);
 	if (!r)
 		return pg_fail(s, "contacts_stage");
 	PQclear(r);
@@ -248,21 +247,21 @@ int pg_copy_upsert(struct pg_store *s, int64_t key, const struct contact_row *ro
 		return rc;
 	struct pg_params p = {0};
 	pp_int(&p, key);
-	if (!(r = exec_params(s, probe_sql, &p, true)))
+	if (!(r = exec_params(s, probe_sql, &p)))
 		return pg_fail(s, "contacts_probe");
 	int64_t existing = pg_int(r, 0, 0);
 	PQclear(r);
 	if (!existing) {
-		if (!(r = exec_params(s, insert_sql, &p, true)))
+		if (!(r = exec_params(s, insert_sql, &p)))
 			return pg_fail(s, "contacts_insert");
 		*added += (size_t)strtoull(PQcmdTuples(r), NULL, 10);
 		PQclear(r);
 		return STORE_OK;
 	}
-	if (!(r = exec_params(s, index_sql, NULL, false)))
+	if (!(r = exec_params(s, index_sql, NULL)))
 		return pg_fail(s, "contacts_stage");
 	PQclear(r);
-	if (!(r = exec_params(s, apply_sql, &p, true)))
+	if (!(r = exec_params(s, apply_sql, &p)))
 		return pg_fail(s, "contacts_apply");
 	*added += (size_t)pg_int(r, 0, 0);
 	PQclear(r);
