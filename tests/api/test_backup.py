@@ -3,15 +3,17 @@ SQLite database copied while a server writes to it, put back into a fresh
 path and served again; and every wrong invocation refused with one line
 and a non-zero exit status."""
 import csv
+import fcntl
 import io
 import os
 import sqlite3
+import subprocess
 import threading
 import urllib.parse
 
 import pytest
 
-from conftest import LISTS, Api, run_cli, sqlite_only, upload, wait_import
+from conftest import BINARY, LISTS, Api, run_cli, sqlite_only, upload, wait_import
 
 pytestmark = sqlite_only
 
@@ -155,6 +157,25 @@ def test_restore_refuses_a_database_a_server_runs_on(make_server, backup_file):
     assert "in use by a running dialbookd" in err
     # The server's data is untouched and it goes on answering.
     assert srv.session().get(LISTS).status_code == 200
+
+
+def test_nothing_opens_a_database_while_a_restore_holds_it(tmp_path):
+    """The other side of the lock: a restore holds <db>.files/.serving
+    exclusively (taken here as restore takes it), and a server or an admin
+    command refuses to start meanwhile, naming the database."""
+    db = str(tmp_path / "held.db")
+    run_cli("org", "add", "acme", "--db", db, "--create")
+    fd = os.open(db + ".files/.serving", os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        proc = subprocess.run([BINARY, "--listen", "127.0.0.1:0", "--db", db],
+                              capture_output=True, text=True, timeout=30)
+        assert proc.returncode == 3 and "is being restored" in proc.stderr, proc.stderr
+        assert db in proc.stderr
+        refused("client", "list", "--db", db, rc=3, needle="is being restored")
+    finally:
+        os.close(fd)
+    assert run_cli("client", "list", "--db", db).stdout.strip() == "[]"
 
 
 def test_restore_refuses_a_newer_schema_naming_both_versions(tmp_path, backup_file):
