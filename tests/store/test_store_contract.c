@@ -4,7 +4,9 @@
  * DIALBOOK_TEST_STORE names the store to run against: a location as
  * store_open takes it (a SQLite database path, or a libpq URI
  * "postgresql://user:password@host:port/database"). Unset, each test
- * gets a new SQLite file in a temporary directory. Set, every test uses
+ * gets a new SQLite file in a temporary directory, or with
+ * DIALBOOK_TEST_PG (a libpq URI of a PostgreSQL server) a new database on
+ * that server, dropped after the test. Set, every test uses
  * that one store and leaves its data there, so the tests never assume an
  * empty store: each makes its own organizations (unique names), lists
  * (unique ids) and jobs, and looks only at those. Example:
@@ -29,18 +31,68 @@
 
 struct fixture {
 	char dir[64];	    /* scratch, always a new temporary directory */
-	char location[256]; /* the store under test */
+	char location[512]; /* the store under test */
+	char database[64];  /* with DIALBOOK_TEST_PG: the test's database, dropped after */
 	struct store *s;
 };
 
+/* Runs sql on conn; fails the test when it fails. */
+static void pg_must(PGconn *conn, const char *sql)
+{
+	PGresult *r = PQexec(conn, sql);
+	ExecStatusType st = PQresultStatus(r);
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+		fail_msg("%s: %s", sql, PQerrorMessage(conn));
+	PQclear(r);
+}
+
+/* Creates database "<prefix><8 hex digits>" on the server of `server`
+ * (a libpq URI) and writes its name and its URI (server's, with the
+ * database replaced) to name and uri. */
+static void pg_create_database(const char *server, const char *prefix, char *name, size_t name_size,
+			       char *uri, size_t uri_size)
+{
+	PGconn *admin = PQconnectdb(server);
+	if (PQstatus(admin) != CONNECTION_OK)
+		fail_msg("cannot connect to %s: %s", server, PQerrorMessage(admin));
+	char id[UUID_STR_LEN], sql[128];
+	text_uuid_new(id);
+	snprintf(name, name_size, "%s%.8s", prefix, id);
+	snprintf(sql, sizeof(sql), "CREATE DATABASE %s", name);
+	pg_must(admin, sql);
+	PQfinish(admin);
+	/* The database is the URI's path: after the authority, before '?'. */
+	const char *auth = strstr(server, "://") + 3;
+	const char *path = auth + strcspn(auth, "/?");
+	const char *query = strchr(path, '?');
+	snprintf(uri, uri_size, "%.*s/%s%s", (int)(path - server), server, name,
+		 query ? query : "");
+}
+
+/* Drops database `name` of the server of `server`, sessions and all. */
+static void pg_drop_database(const char *server, const char *name)
+{
+	PGconn *admin = PQconnectdb(server);
+	char sql[160];
+	snprintf(sql, sizeof(sql), "DROP DATABASE %s WITH (FORCE)", name);
+	pg_must(admin, sql);
+	PQfinish(admin);
+}
+
+/* DIALBOOK_TEST_PG (a libpq URI of a PostgreSQL server where the test may
+ * create databases): each test gets a new, empty database of its own. */
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	snprintf(f->dir, sizeof(f->dir), "/tmp/dialbook-store-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	const char *named = getenv("DIALBOOK_TEST_STORE");
+	const char *pg = getenv("DIALBOOK_TEST_PG");
 	if (named && *named)
 		snprintf(f->location, sizeof(f->location), "%s", named);
+	else if (pg && *pg)
+		pg_create_database(pg, "dialbook_contract_", f->database, sizeof(f->database),
+				   f->location, sizeof(f->location));
 	else
 		snprintf(f->location, sizeof(f->location), "%s/store.db", f->dir);
 	char err[256];
@@ -54,6 +106,8 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 	store_close(f->s);
+	if (f->database[0])
+		pg_drop_database(getenv("DIALBOOK_TEST_PG"), f->database);
 	char cmd[160];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
 	assert_int_equal(system(cmd), 0);
@@ -1495,42 +1549,14 @@ static bool on_postgres(const struct fixture *f)
 	return strcmp(backend_name(f), "postgres") == 0;
 }
 
-/* Runs sql on conn; fails the test when it fails. */
-static void pg_must(PGconn *conn, const char *sql)
-{
-	PGresult *r = PQexec(conn, sql);
-	ExecStatusType st = PQresultStatus(r);
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-		fail_msg("%s: %s", sql, PQerrorMessage(conn));
-	PQclear(r);
-}
-
-/* Creates a new database on the fixture's server; *admin is a connection
- * to the fixture's database (to drop it), uri the new one's location. */
+/* A database of the test's own beside the fixture's: *admin is a
+ * connection to the fixture's (to end the new one's sessions). */
 static void pg_new_database(const struct fixture *f, PGconn **admin, char *name, size_t name_size,
 			    char *uri, size_t uri_size)
 {
+	pg_create_database(f->location, "dialbook_contract_", name, name_size, uri, uri_size);
 	*admin = PQconnectdb(f->location);
 	assert_int_equal(PQstatus(*admin), CONNECTION_OK);
-	char id[UUID_STR_LEN], sql[128];
-	text_uuid_new(id);
-	snprintf(name, name_size, "dialbook_contract_%.8s", id);
-	snprintf(sql, sizeof(sql), "CREATE DATABASE %s", name);
-	pg_must(*admin, sql);
-	/* The fixture's URI with the database replaced: after the authority. */
-	const char *auth = strstr(f->location, "://") + 3;
-	const char *path = auth + strcspn(auth, "/?");
-	const char *query = strchr(path, '?');
-	snprintf(uri, uri_size, "%.*s/%s%s", (int)(path - f->location), f->location, name,
-		 query ? query : "");
-}
-
-static void pg_drop_database(PGconn *admin, const char *name)
-{
-	char sql[160];
-	snprintf(sql, sizeof(sql), "DROP DATABASE %s WITH (FORCE)", name);
-	pg_must(admin, sql);
-	PQfinish(admin);
 }
 
 /* A database migrated by a newer dialbookd is refused, naming both
@@ -1561,7 +1587,8 @@ static void a_newer_schema_is_refused(void **state)
 	snprintf(words, sizeof(words),
 		 "database schema version 999 is newer than this dialbookd knows (%s)", known);
 	assert_non_null(strstr(err, words));
-	pg_drop_database(admin, name);
+	PQfinish(admin);
+	pg_drop_database(f->location, name);
 }
 
 /* Ends every session of the database but admin's. */
@@ -1607,7 +1634,8 @@ static void a_lost_connection_is_reopened(void **state)
 	assert_int_equal(store_org_get(s, o.id, &got), STORE_OK);
 	assert_int_equal(store_last_failure(s)->fault, STORE_FAULT_NONE);
 	store_close(s);
-	pg_drop_database(admin, name);
+	PQfinish(admin);
+	pg_drop_database(f->location, name);
 }
 
 /* ---- Blobs ------------------------------------------------------------ */
