@@ -648,6 +648,18 @@ int cmd_contacts(int argc, char **argv)
 		return cli_usage("contacts",
 				 "--rejects is for --via upload: the API adds no rejected "
 				 "rows (the validation leaves invalid rows out)");
+	/* --rejects somewhere that cannot be written: said before the import, not after. */
+	if (v == IMPORT && a.rejects) {
+		char dir[1024];
+		snprintf(dir, sizeof(dir), "%s", a.rejects);
+		char *slash = strrchr(dir, '/');
+		if (slash)
+			slash[slash == dir ? 1 : 0] = '\0';
+		if (access(slash ? dir : ".", W_OK) != 0)
+			return cli_usage("contacts", "--rejects %s: %s cannot be written (%s)",
+					 a.rejects, slash ? dir : "the current directory",
+					 strerror(errno));
+	}
 	/* A file named wrong costs no request. */
 	if (v == IMPORT && strcmp(rest[0], "-") != 0 && access(rest[0], R_OK) != 0) {
 		fprintf(stderr, "dialbook: %s: %s; name a file that exists\n", rest[0],

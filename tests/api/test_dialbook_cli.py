@@ -139,6 +139,7 @@ def test_repeated_contact_ids(tmp_path):
     ["contacts", "import", "--list-id", "x", "--rejects"],
     ["contacts", "import", "--list-id", "x", "--via", "api", "--rejects", "r.csv", "f.csv"],
     ["contacts", "export", "--list-id", "x", "-o", "f.csv", "--rejects", "r.csv"],
+    ["contacts", "import", "--list-id", "x", "--rejects", "/nonexistent-dir/r.csv", "f.csv"],
 ])
 def test_usage_errors_exit_2(args):
     proc = dialbook(*args, check=2)
