@@ -134,7 +134,7 @@ static int op_slot(const char *op)
 				return i;
 			name = expected; /* another thread took it meanwhile */
 		}
-		if (strcmp(name, op) == 0)
+		if (name == op || strcmp(name, op) == 0) /* op is a literal: same pointer */
 			return i;
 	}
 	return -1;

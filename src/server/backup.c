@@ -98,8 +98,8 @@ int cmd_backup(int argc, char **argv)
 {
 	const char *db, *out;
 	int rc = parse("backup", backup_help, "OUT", argc, argv, &db, &out);
-	if (rc)
-		return rc < 0 ? 0 : rc;
+	if (rc || !db || !out) /* parse sets both when it answers 0 */
+		return rc < 0 ? 0 : EXIT_USAGE;
 	if (refuse_postgres(db, "backup"))
 		return EXIT_USAGE;
 	/* Said before the database is opened: a backup needs one. */
@@ -136,8 +136,8 @@ int cmd_restore(int argc, char **argv)
 {
 	const char *db, *in;
 	int rc = parse("restore", restore_help, "IN", argc, argv, &db, &in);
-	if (rc)
-		return rc < 0 ? 0 : rc;
+	if (rc || !db || !in) /* parse sets both when it answers 0 */
+		return rc < 0 ? 0 : EXIT_USAGE;
 	if (refuse_postgres(db, "restore"))
 		return EXIT_USAGE;
 	/* Checked before the database is opened (or created). */
