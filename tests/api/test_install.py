@@ -112,7 +112,9 @@ def test_install_into_a_prefix_works_from_there(tmp_path):
         for flag in set(re.findall(r"--[a-z][a-z-]+", helptext)):
             assert flag in text, (page, flag)
     assert "exit status" in (prefix / "share" / "man" / "man1" / "dialbook.1").read_text()
-    assert (prefix / "lib" / "systemd" / "system" / "dialbookd@.service").exists()
+    unit = (prefix / "lib" / "systemd" / "system" / "dialbookd@.service").read_text()
+    assert f"ExecStart={prefix}/bin/dialbookd --listen" in unit
+    assert (prefix / "share" / "dialbook" / "types" / "dialbook.d.ts").exists()
     # The Python package, beside its library.
     if not sanitized():
         py = subprocess.run(["/usr/bin/python3", "-c",
@@ -150,6 +152,8 @@ def test_the_debian_package_installs_and_runs_from_a_scratch_root(tmp_path):
     assert (root / "usr" / "lib" / "pkgconfig" / "dialbook.pc").read_text().startswith(
         "prefix=/usr\n")
     assert (root / "usr" / "share" / "man" / "man8" / "dialbookd.8").exists()
+    unit = (root / "usr" / "lib" / "systemd" / "system" / "dialbookd@.service").read_text()
+    assert "ExecStart=/usr/bin/dialbookd --listen" in unit
     cli = subprocess.run([str(root / "usr" / "bin" / "dialbook"), "--help"],
                          capture_output=True, text=True, timeout=60)
     assert cli.returncode == 0 and "usage: dialbook" in cli.stdout
