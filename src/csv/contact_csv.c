@@ -255,7 +255,7 @@ int contact_csv_row(struct contact_csv *c, const struct csv_record *rec,
 	for (size_t i = 0; i < rec->count; i++) {
 		const char *v = rec->fields[i].data;
 		/* Stored values are C strings: a NUL would cut the value short. */
-		const char *nul = memchr(v, '\0', rec->fields[i].len);
+		const char *nul = rec->nul ? memchr(v, '\0', rec->fields[i].len) : NULL;
 		if (nul) {
 			*bad_field = (int)i;
 			snprintf(why, why_size,

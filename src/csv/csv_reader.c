@@ -4,7 +4,10 @@
  * the second points the fields at their bytes, unescaping quoted fields
  * that hold doubled quotes into a side buffer. The raw bytes stay as read,
  * so columns can be counted later, only for the fields an error names.
- * Unquoted fields are scanned sixteen bytes at a time (SSE2). */
+ * Field boundaries come from a structural index of the buffer built 64
+ * bytes at a time with SIMD compares (one bit a byte: what ends plain
+ * content, and what matters inside quotes), kept for the block in hand so
+ * that short fields cost a bit scan each, not a pass of their own. */
 #include "csv/csv_reader.h"
 #include "common/text.h"
 
@@ -23,11 +26,16 @@
  * that is UTF-16 or UTF-32 instead of UTF-8. */
 #define SNIFF_BYTES 64
 
-/* Where a field's raw bytes begin, for columns counted later. */
-struct span {
-	size_t start;	   /* raw bytes, quote included */
-	size_t line_start; /* offset where the field's line begins */
-	bool escaped;	   /* a quoted field holding "" pairs: unescaped in finish() */
+/* The structural index of the 64-byte block of the buffer at `base`, valid
+ * until the buffer moves or grows (fill): `stop` marks commas, quotes, CR,
+ * LF and bytes >= 0x80, `inquote` quotes and LF. Bits at and past the end
+ * of the data are set, so a search finds the end there. The scan keeps a
+ * copy in a local: stores to fields could alias the reader's own. */
+struct block_index {
+	const char *buf;
+	size_t end, base;
+	uint64_t stop, inquote;
+	bool valid;
 };
 
 struct csv_reader {
@@ -38,7 +46,7 @@ struct csv_reader {
 	bool eof, failed, bom_checked, had_bom;
 	unsigned long line; /* line number at `start` */
 	unsigned long long consumed;
-	struct span *spans;
+	size_t *spans; /* where each field's raw bytes begin (its quote included) */
 	struct csv_field *fields;
 	size_t spans_cap;
 	char *unescaped; /* quoted fields with "" pairs, unescaped */
@@ -49,6 +57,7 @@ struct csv_reader {
 	size_t raw_start, raw_end;
 	unsigned long long raw_offset; /* raw_start's offset in the input, after the BOM */
 	bool has_raw;
+	struct block_index ix; /* of the block last looked at; see fill */
 };
 
 enum scan_result { SCAN_DONE, SCAN_MORE, SCAN_BAD, SCAN_FATAL };
@@ -70,13 +79,14 @@ struct csv_reader *csv_reader_new(csv_read_fn read, void *ctx)
 	r->read = read;
 	r->ctx = ctx;
 	r->cap = INITIAL_BUFFER;
-	r->buf = malloc(r->cap);
+	r->buf = malloc(r->cap + 1); /* a NUL after the data: see fill */
 	r->spans_cap = 64;
 	r->spans = malloc(r->spans_cap * sizeof(*r->spans));
 	r->fields = malloc(r->spans_cap * sizeof(*r->fields));
 	if (!r->buf || !r->spans || !r->fields)
 		abort();
 	r->line = 1;
+	r->buf[0] = '\0';
 	return r;
 }
 
@@ -241,8 +251,12 @@ unsigned long csv_field_column(const struct csv_record *rec, size_t i)
 	const struct csv_reader *r = rec->reader;
 	if (!r || i >= rec->count)
 		return 1;
-	const struct span *s = &r->spans[i];
-	return 1 + chars_between(r->buf + s->line_start, r->buf + s->start);
+	/* The field's line starts after the last line feed before it in its
+	 * record (records start lines). */
+	const char *start = r->buf + r->spans[i], *ls = start;
+	while (ls > r->buf + r->raw_start && ls[-1] != '\n')
+		ls--;
+	return 1 + chars_between(ls, start);
 }
 
 unsigned long long csv_record_offset(const struct csv_reader *r)
@@ -255,7 +269,7 @@ unsigned long long csv_field_offset(const struct csv_record *rec, size_t i)
 	const struct csv_reader *r = rec->reader;
 	if (!r || i >= rec->count || !r->has_raw)
 		return r ? csv_record_offset(r) : 0;
-	return csv_record_offset(r) + (r->spans[i].start - r->raw_start);
+	return csv_record_offset(r) + (r->spans[i] - r->raw_start);
 }
 
 /* Reads more input; returns 0, or -1 when the buffer cannot grow (the
@@ -274,7 +288,7 @@ static int fill(struct csv_reader *r, struct csv_error *err)
 			return -1;
 		}
 		r->cap = r->cap ? r->cap * 2 : INITIAL_BUFFER;
-		r->buf = realloc(r->buf, r->cap);
+		r->buf = realloc(r->buf, r->cap + 1);
 		if (!r->buf)
 			abort();
 	}
@@ -286,21 +300,24 @@ static int fill(struct csv_reader *r, struct csv_error *err)
 	if (n == 0)
 		r->eof = true;
 	r->end += (size_t)n;
+	/* A NUL after the data: the scan reads the byte where it stops without
+	 * asking whether it is the end first (a NUL is no delimiter). */
+	r->buf[r->end] = '\0';
+	r->ix.valid = false;
 	return 0;
 }
 
-static bool push_span(struct csv_reader *r, size_t *count)
+/* Room for more fields; false past CSV_MAX_FIELDS (a power of two, so
+ * the capacity reaches it exactly). */
+static bool more_spans(struct csv_reader *r)
 {
-	if (*count == CSV_MAX_FIELDS)
+	if (r->spans_cap >= CSV_MAX_FIELDS)
 		return false;
-	if (*count == r->spans_cap) {
-		r->spans_cap = r->spans_cap ? r->spans_cap * 2 : 64;
-		r->spans = realloc(r->spans, r->spans_cap * sizeof(*r->spans));
-		r->fields = realloc(r->fields, r->spans_cap * sizeof(*r->fields));
-		if (!r->spans || !r->fields)
-			abort();
-	}
-	(*count)++;
+	r->spans_cap *= 2;
+	r->spans = realloc(r->spans, r->spans_cap * sizeof(*r->spans));
+	r->fields = realloc(r->fields, r->spans_cap * sizeof(*r->fields));
+	if (!r->spans || !r->fields)
+		abort();
 	return true;
 }
 
@@ -355,107 +372,191 @@ static size_t utf8_invalid_at(const char *s, size_t len)
 	return len;
 }
 
-/* Advances p over bytes that are plain field content: ASCII other than
- * comma, quote, CR and LF. Stops at e or at the first other byte. */
-static const char *skip_plain(const char *p, const char *e)
-{
 #if defined(__SSE2__)
-	const __m128i comma = _mm_set1_epi8(','), quote = _mm_set1_epi8('"'),
-		      cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
-	while (p + 16 <= e) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-		__m128i hit = _mm_or_si128(
-			_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, quote)),
-			_mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf)));
-		/* movemask of v itself flags bytes >= 0x80 (non-ASCII). */
-		unsigned mask = (unsigned)_mm_movemask_epi8(hit) | (unsigned)_mm_movemask_epi8(v);
-		if (mask)
-			return p + __builtin_ctz(mask);
-		p += 16;
+/* Bits of the 16 bytes at p: stop bytes (low 16) and in-quote bytes (high). */
+static inline uint32_t classify16(const char *p)
+{
+	const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+		lf = _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'));
+	__m128i inq = _mm_or_si128(quote, lf);
+	__m128i stop = _mm_or_si128(inq, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')),
+						      _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))));
+	/* movemask of v itself flags bytes >= 0x80 (non-ASCII). */
+	uint32_t st = (uint32_t)(_mm_movemask_epi8(stop) | _mm_movemask_epi8(v));
+	return st | (uint32_t)_mm_movemask_epi8(inq) << 16;
+}
+#endif
+
+/* The two masks of the 64 bytes at p. */
+static inline void classify64(const char *p, uint64_t *stop_out, uint64_t *inquote_out)
+{
+	uint64_t stop = 0, inquote = 0;
+#if defined(__SSE2__)
+	for (unsigned k = 0; k < 4; k++) {
+		uint32_t m = classify16(p + 16 * k);
+		stop |= (uint64_t)(m & 0xFFFF) << (16 * k);
+		inquote |= (uint64_t)(m >> 16) << (16 * k);
+	}
+#else
+	for (unsigned k = 0; k < 64; k++) {
+		unsigned char c = (unsigned char)p[k];
+		bool q = c == '"' || c == '\n';
+		inquote |= (uint64_t)q << k;
+		stop |= (uint64_t)(q || c == ',' || c == '\r' || c >= 0x80) << k;
 	}
 #endif
-	while (p < e) {
-		unsigned char c = (unsigned char)*p;
-		if (c == ',' || c == '"' || c == '\r' || c == '\n' || c >= 0x80)
-			return p;
-		p++;
+	*stop_out = stop;
+	*inquote_out = inquote;
+}
+
+/* The last block, where the data ends: a copy is looked at, and every
+ * bit from the end on is set. Apart, so the common path stays small. */
+__attribute__((noinline)) static void index_tail(const char *p, size_t n, uint64_t *stop,
+						 uint64_t *inquote)
+{
+	char tail[64] = {0};
+	memcpy(tail, p, n);
+	classify64(tail, stop, inquote);
+	uint64_t past = ~(uint64_t)0 << n;
+	*stop |= past;
+	*inquote |= past;
+}
+
+/* The structural index of the block at base (a multiple of 64). */
+static void index_block(struct block_index *ix, size_t base)
+{
+	if (ix->end >= base + 64)
+		classify64(ix->buf + base, &ix->stop, &ix->inquote);
+	else
+		index_tail(ix->buf + base, ix->end > base ? ix->end - base : 0, &ix->stop,
+			   &ix->inquote);
+	ix->base = base;
+	ix->valid = true;
+}
+
+/* The first byte at or after p (p <= the end of data) that its mask marks
+ * in the index, or the end. */
+static inline const char *next_marked(struct block_index *ix, const char *p, bool inquote)
+{
+	for (;;) {
+		size_t off = (size_t)(p - ix->buf), base = off & ~(size_t)63;
+		if (!ix->valid || ix->base != base)
+			index_block(ix, base);
+		uint64_t m = (inquote ? ix->inquote : ix->stop) >> (off - base);
+		if (m)
+			return p + __builtin_ctzll(m);
+		p = ix->buf + base + 64;
 	}
-	return p;
 }
 
 /* Finds the end of the record starting at r->start. On SCAN_DONE, *next is
  * where the following record starts and *count the fields. On SCAN_BAD,
  * *next is past the end of the offending line. */
-static enum scan_result scan(struct csv_reader *r, size_t *next, size_t *count,
-			     unsigned long *line_out, struct csv_error *err)
+static enum scan_result scan_record(struct csv_reader *r, struct block_index *ix, size_t *next,
+				    size_t *count, unsigned long *line_out, struct csv_error *err)
 {
 	const char *b = r->buf, *p = b + r->start, *e = b + r->end;
+	size_t *spans = r->spans;
+	struct csv_field *fields = r->fields;
 	unsigned long line = r->line;
-	size_t line_start = r->start;
+	size_t line_start = r->start, n = 0;
 	bool at_eof = r->eof;
-	*count = 0;
 	r->escaped = 0;
-	if (p < e && (*p == '\n' || *p == '\r')) { /* a blank line */
+	if (*p == '\n' || *p == '\r') { /* a blank line */
 		if (*p == '\r' && p + 1 == e && !at_eof)
 			return SCAN_MORE;
 		p += (*p == '\r' && p + 1 < e && p[1] == '\n') ? 2 : 1;
+		*count = 0;
 		*next = (size_t)(p - b);
 		*line_out = line + 1;
 		return SCAN_DONE;
 	}
 	for (;;) {
-		if (!push_span(r, count)) {
-			set_error(err, line, 1, "a record has more than 4096 fields");
-			goto bad_line;
+		if (n == r->spans_cap) {
+			if (!more_spans(r)) {
+				set_error(err, line, 1, "a record has more than 4096 fields");
+				goto bad_line;
+			}
+			spans = r->spans;
+			fields = r->fields;
 		}
 		/* The field is filled here; finish() only unescapes "" pairs. */
-		struct span *s = &r->spans[*count - 1];
-		struct csv_field *f = &r->fields[*count - 1];
-		s->start = (size_t)(p - b);
-		s->line_start = line_start;
-		s->escaped = false;
+		struct csv_field *f = &fields[n];
+		const char *start = p;
+		spans[n++] = (size_t)(p - b);
 		f->line = line;
-		f->quoted = p < e && *p == '"';
-		if (f->quoted) {
+		f->quoted = *p == '"';
+		if (!f->quoted) {
+			/* Plain bytes up to the next stop in the index; a stop that is
+			 * not ASCII is a UTF-8 sequence to check and go past. */
+			for (;;) {
+				p = next_marked(ix, p, false);
+				if ((unsigned char)*p < 0x80)
+					break;
+				size_t k = utf8_sequence(p, e);
+				if (!k && !at_eof && e - p < 4)
+					return SCAN_MORE; /* a sequence cut by the buffer's end */
+				if (!k) {
+					utf8_error(err, line, 1 + chars_between(b + line_start, p),
+						   (unsigned char)*p);
+					goto bad_line;
+				}
+				p += k;
+			}
+			f->data = start;
+			f->len = (size_t)(p - start);
+			if (*p == ',') {
+				p++;
+				continue;
+			}
+			if (*p == '"') {
+				set_error(err, line, 1 + chars_between(b + line_start, p),
+					  "a quote inside an unquoted field; quote the whole field "
+					  "and double the quote (\"\")");
+				goto bad_line;
+			}
+		} else {
+			size_t field_line_start = line_start;
+			bool escaped = false;
 			const char *q = p + 1;
 			for (;;) {
-				const char *quote = memchr(q, '"', (size_t)(e - q));
-				const char *stop = quote ? quote : e;
-				for (const char *nl = memchr(q, '\n', (size_t)(stop - q)); nl;
-				     nl = memchr(nl + 1, '\n', (size_t)(stop - nl - 1))) {
-					line++;
-					line_start = (size_t)(nl + 1 - b);
-				}
-				if (!quote) {
+				const char *hit = next_marked(ix, q, true);
+				if (hit == e) {
 					if (!at_eof)
 						return SCAN_MORE;
-					set_error(
-						err, f->line,
-						1 + chars_between(b + s->line_start, b + s->start),
-						"unterminated quoted field: the quote opened here "
-						"is never "
-						"closed");
+					set_error(err, f->line,
+						  1 + chars_between(b + field_line_start, start),
+						  "unterminated quoted field: the quote opened "
+						  "here is "
+						  "never closed");
 					return SCAN_FATAL;
 				}
-				if (quote + 1 == e && !at_eof)
-					return SCAN_MORE;
-				if (quote + 1 < e && quote[1] == '"') {
-					if (!s->escaped)
-						r->escaped++;
-					s->escaped = true;
-					q = quote + 2;
+				if (*hit == '\n') {
+					line++;
+					line_start = (size_t)(hit + 1 - b);
+					q = hit + 1;
 					continue;
 				}
-				p = quote + 1;
+				if (hit + 1 == e && !at_eof)
+					return SCAN_MORE;
+				if (hit[1] ==
+				    '"') { /* hit + 1 < e: the NUL after the data is none */
+					escaped = true;
+					q = hit + 2;
+					continue;
+				}
+				p = hit + 1;
 				break;
 			}
-			f->data = b + s->start + 1;
-			f->len = (size_t)(p - b) - s->start - 2;
+			r->escaped += escaped;
+			f->data = start + 1;
+			f->len = (size_t)(p - start) - 2;
 			size_t bad = utf8_invalid_at(f->data, f->len);
 			if (bad < f->len) {
-				const char *at = f->data + bad, *ls = b + s->line_start;
+				const char *at = f->data + bad, *ls = b + field_line_start;
 				unsigned long bad_line = f->line;
-				for (const char *c = b + s->start; c < at; c++)
+				for (const char *c = start; c < at; c++)
 					if (*c == '\n') {
 						bad_line++;
 						ls = c + 1;
@@ -464,50 +565,27 @@ static enum scan_result scan(struct csv_reader *r, size_t *next, size_t *count,
 					   (unsigned char)*at);
 				goto bad_line;
 			}
-			if (p < e && *p != ',' && *p != '\n' && *p != '\r') {
+			if (*p == ',') {
+				p++;
+				continue;
+			}
+			if (p < e && *p != '\n' && *p != '\r') {
 				set_error(err, line, 1 + chars_between(b + line_start, p),
 					  "unexpected character after a closing quote; a quoted "
 					  "field must end at its closing quote");
 				goto bad_line;
 			}
-		} else {
-			for (;;) {
-				p = skip_plain(p, e);
-				if (p == e || (unsigned char)*p < 0x80)
-					break;
-				size_t n = utf8_sequence(p, e);
-				if (!n && !at_eof && e - p < 4)
-					return SCAN_MORE; /* a sequence cut by the buffer's end */
-				if (!n) {
-					utf8_error(err, line, 1 + chars_between(b + line_start, p),
-						   (unsigned char)*p);
-					goto bad_line;
-				}
-				p += n;
-			}
-			if (p < e && *p == '"') {
-				set_error(err, line, 1 + chars_between(b + line_start, p),
-					  "a quote inside an unquoted field; quote the whole field "
-					  "and double the quote (\"\")");
-				goto bad_line;
-			}
-			f->data = b + s->start;
-			f->len = (size_t)(p - b) - s->start;
 		}
+		/* Here the record ends: a line ending, or the end of the data. */
 		if (p == e) {
 			if (!at_eof)
 				return SCAN_MORE;
-			*next = (size_t)(p - b);
-			*line_out = line + 1;
-			return SCAN_DONE;
+		} else {
+			if (*p == '\r' && p + 1 == e && !at_eof)
+				return SCAN_MORE;
+			p += (*p == '\r' && p + 1 < e && p[1] == '\n') ? 2 : 1;
 		}
-		if (*p == ',') {
-			p++;
-			continue;
-		}
-		if (*p == '\r' && p + 1 == e && !at_eof)
-			return SCAN_MORE;
-		p += (*p == '\r' && p + 1 < e && p[1] == '\n') ? 2 : 1;
+		*count = n;
 		*next = (size_t)(p - b);
 		*line_out = line + 1;
 		return SCAN_DONE;
@@ -521,6 +599,19 @@ bad_line : {
 	*line_out = line + 1;
 	return SCAN_BAD;
 }
+}
+
+static enum scan_result scan(struct csv_reader *r, size_t *next, size_t *count,
+			     unsigned long *line_out, struct csv_error *err)
+{
+	struct block_index ix = r->ix;
+	if (!ix.valid) {
+		ix.buf = r->buf;
+		ix.end = r->end;
+	}
+	enum scan_result res = scan_record(r, &ix, next, count, line_out, err);
+	r->ix = ix;
+	return res;
 }
 
 /* Quoted fields holding "" pairs are unescaped into a side buffer, leaving
@@ -537,9 +628,10 @@ static void finish(struct csv_reader *r, size_t count, size_t record_len)
 	}
 	size_t used = 0;
 	for (size_t i = 0; i < count; i++) {
-		if (!r->spans[i].escaped)
-			continue;
 		struct csv_field *f = &r->fields[i];
+		/* Inside quotes every quote is half of a "" pair. */
+		if (!f->quoted || !memchr(f->data, '"', f->len))
+			continue;
 		char *out = r->unescaped + used;
 		size_t o = 0;
 		for (size_t k = 0; k < f->len; k++) {
@@ -616,6 +708,7 @@ int csv_reader_next(struct csv_reader *r, struct csv_record *out, struct csv_err
 		 * the count - 1 commas alone (a quoted field takes two at least).
 		 * The first test settles nearly every record. */
 		out->blank = next - begin <= count + 1 && raw_length(r, begin, next) == count - 1;
+		out->nul = memchr(r->buf + begin, '\0', next - begin) != NULL;
 		finish(r, count, next - begin);
 		out->fields = r->fields;
 		out->count = count;

@@ -29,6 +29,7 @@ struct csv_record {
 	 * empty and unquoted (`,,`; the fields are there). Quoted empties
 	 * (`"",""`) are values someone wrote, so not blank. */
 	bool blank;
+	bool nul; /* some field holds a NUL byte: checked once a record, not per field */
 	const struct csv_reader *reader; /* for csv_field_column */
 };
 

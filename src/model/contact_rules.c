@@ -64,21 +64,34 @@ static enum number_shape number_shape(const char *v, size_t len)
 	return !negative && fraction < exponent ? SHAPE_SCIENTIFIC_LOST : SHAPE_SCIENTIFIC;
 }
 
+/* What each byte is to a phone number: a digit, a dot, other punctuation
+ * a number may hold (space, hyphen, parentheses), or anything else. */
+enum { PHONE_BAD, PHONE_DIGIT, PHONE_DOT, PHONE_PUNCT };
+
+static const unsigned char phone_class[256] = {
+	[' '] = PHONE_PUNCT, ['-'] = PHONE_PUNCT, ['('] = PHONE_PUNCT, [')'] = PHONE_PUNCT,
+	['.'] = PHONE_DOT,   ['0'] = PHONE_DIGIT, ['1'] = PHONE_DIGIT, ['2'] = PHONE_DIGIT,
+	['3'] = PHONE_DIGIT, ['4'] = PHONE_DIGIT, ['5'] = PHONE_DIGIT, ['6'] = PHONE_DIGIT,
+	['7'] = PHONE_DIGIT, ['8'] = PHONE_DIGIT, ['9'] = PHONE_DIGIT,
+};
+
 bool contact_is_phone(const char *v, size_t len)
 {
 	size_t i = 0, digits = 0, dots = 0;
 	bool plus = len > 0 && v[0] == '+';
 	if (plus)
 		i = 1;
+	/* A value is checked whole, one table look-up a byte, no branch but
+	 * the loop's: the counts say afterwards whether it was a number. */
+	unsigned char bad = 0;
 	for (; i < len; i++) {
-		char c = v[i];
-		if (is_digit(c))
-			digits++;
-		else if (c == '.')
-			dots++;
-		else if (c != ' ' && c != '-' && c != '(' && c != ')')
-			return false;
+		unsigned char k = phone_class[(unsigned char)v[i]];
+		bad |= k == PHONE_BAD;
+		digits += k == PHONE_DIGIT;
+		dots += k == PHONE_DOT;
 	}
+	if (bad)
+		return false;
 	/* E.164 allows 15 digits; national numbers start at 7 (without a country code). */
 	if (plus ? digits < 8 || digits > 15 : digits < 7 || digits > 15)
 		return false;
@@ -192,7 +205,8 @@ bool contact_is_number(const char *v, size_t len, double *out)
 	}
 	if (digits == 0)
 		return false;
-	if (i < len && (v[i] == 'e' || v[i] == 'E')) {
+	bool exponent = i < len && (v[i] == 'e' || v[i] == 'E');
+	if (exponent) {
 		i++;
 		if (i < len && (v[i] == '+' || v[i] == '-'))
 			i++;
@@ -208,7 +222,7 @@ bool contact_is_number(const char *v, size_t len, double *out)
 		return false;
 	/* Without an exponent, 64 characters cannot overflow a double: the
 	 * conversion is needed only for a value asked for, or an exponent. */
-	if (!out && !memchr(v, 'e', len) && !memchr(v, 'E', len))
+	if (!out && !exponent)
 		return true;
 	char buf[72];
 	memcpy(buf, v, len);
