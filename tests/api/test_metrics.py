@@ -6,6 +6,7 @@ only unless --metrics-token, then the bearer token from anywhere."""
 import re
 import socket
 import subprocess
+import time
 
 import pytest
 import requests
@@ -121,6 +122,9 @@ def test_import_and_export_jobs_and_rows(make_server):
         g = api.get(f"{LISTS}/{lst['id']}/export")
         if g.status_code == 200 and g.json()["uri"].endswith(eid):
             break
+        time.sleep(0.02)
+    else:
+        raise AssertionError(f"export did not finish: {g.text}")
     after = scrape(srv.base)
 
     def moved(name, **labels):
