@@ -25,6 +25,7 @@ pytestmark = pytest.mark.skipif(bool(os.environ.get("DIALBOOK_TEST_PG")),
 PROGRAM = r"""
 #include <dialbook/dialbook.h>
 #include <stdio.h>
+#include <string.h>
 
 int main(void)
 {
@@ -32,7 +33,7 @@ int main(void)
 	struct dialbook_error err;
 	const char *list = "[{\"name\": \"phone\", \"type\": \"phone\"}]";
 	const char *csv = "phone\n5551234567\n12ab\n";
-	if (dialbook_validate_open(list, NULL, &v, &err) || dialbook_validate_bytes(v, csv, 21, &err))
+	if (dialbook_validate_open(list, NULL, &v, &err) || dialbook_validate_bytes(v, csv, strlen(csv), &err))
 		return 1;
 	const struct dialbook_problem *p = dialbook_validate_problem(v, 0);
 	printf("%s line %lu field %s (%ld): %s\n", dialbook_err_name(DIALBOOK_EHTTP), p->line,
