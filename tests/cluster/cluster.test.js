@@ -13,6 +13,9 @@ const path = require('node:path');
 const { sdkFor, BINARY, ROOT } = require('../compat/harness');
 
 const LEASE_S = 3;
+// Servers close a kept-alive connection idle this long; the test idles
+// longer once, so the balancer must not reuse such a connection.
+const HEADER_TIMEOUT_S = 2;
 const ROWS = 1500000; // long enough to be running when the kill comes
 
 function freePort() {
@@ -47,13 +50,18 @@ test('a cluster survives a server killed during an import', { timeout: 300000 },
   const port = await freePort();
   const line = execFileSync(path.join(ROOT, 'scripts', 'cluster'), ['start', '--servers', '3',
     '--port', String(port), '--', '--job-lease', `${LEASE_S}s`, '--rate-limit', '0',
+    '--header-timeout', String(HEADER_TIMEOUT_S),
     '--max-contacts-per-list', String(2 * ROWS)],
   { env: { ...process.env, DIALBOOKD: BINARY }, stdio: ['ignore', 'pipe', 'inherit'] }).toString();
   const { DIR } = Object.fromEntries(line.trim().split(' ').map((kv) => kv.split(/=(.*)/s, 2)));
+  let passed = false;
   t.after(() => {
-    const logs = fs.readdirSync(DIR).filter((f) => f.startsWith('dialbookd-') && f.endsWith('.log'))
-      .map((f) => fs.readFileSync(path.join(DIR, f), 'utf8')).join('\n');
+    const logs = fs.readdirSync(DIR).filter((f) => f.endsWith('.log')).map((f) =>
+      `--- ${f}\n${fs.readFileSync(path.join(DIR, f), 'utf8')}`).join('\n');
     execFileSync(path.join(ROOT, 'scripts', 'cluster'), ['stop', DIR]);
+    // What the servers and the balancer said, when it went wrong.
+    if (!passed) console.error(logs.split('\n').filter((l) =>
+      /^---|level=(warn|error)|HTTP\/1.1"$|Sanitizer|runtime error/.test(l)).slice(-200).join('\n'));
     assert.doesNotMatch(logs, /Sanitizer|runtime error:/);
   });
   const env = readEnv(path.join(DIR, 'dev-client.env'));
@@ -76,6 +84,8 @@ test('a cluster survives a server killed during an import', { timeout: 300000 },
     acknowledged.push(...batch.map((c) => c.id));
   }
 
+  // Idle past the servers' header timeout: their connections close.
+  await new Promise((r) => setTimeout(r, (HEADER_TIMEOUT_S + 1) * 1000));
   const csv = 'id,phone\n' + Array.from({ length: ROWS }, (_, i) => `row-${i},5551234567`).join('\n') + '\n';
   const form = new FormData();
   form.append('file', new Blob([csv], { type: 'text/csv' }), 'contacts.csv');
@@ -153,4 +163,5 @@ test('a cluster survives a server killed during an import', { timeout: 300000 },
     `${failures.length} failed requests through the balancer (${ok} answered): ${failures}`);
   const again = await outbound.getOutboundContactlists({ pageSize: 5 });
   assert.ok(again.entities.some((l) => l.id === list.id));
+  passed = true;
 });
