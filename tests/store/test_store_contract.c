@@ -1275,6 +1275,41 @@ static void processes_race_for_one_import_per_list_and_a_version(void **state)
 }
 
 /* Every racer claims until nothing is pending, naming what it got. */
+/* Rate-limit counts: each racer adds 1 to two keys, 10 times, in one
+ * order or the other; no add is lost and every call succeeds. */
+#define RATE_ROUNDS 10
+static void add_rates(struct store *s, int racer, const void *ctx, int out)
+{
+	const char *const *keys = ctx;
+	for (int i = 0; i < RATE_ROUNDS; i++) {
+		struct rate_count in[2] = {{keys[racer % 2], 1}, {keys[1 - racer % 2], 1}};
+		int64_t totals[2];
+		say(out, "%s", status_word(store_rate_counts_add(s, 1000, in, 2, 0, totals)));
+	}
+}
+
+static void processes_add_rate_counts_without_losing_any(void **state)
+{
+	struct fixture *f = *state;
+	char a[64], b[64];
+	unique_name(a, sizeof(a), "t:rate-a");
+	unique_name(b, sizeof(b), "t:rate-b");
+	const char *keys[] = {a, b};
+	json_t *lines = race_processes(f, add_rates, keys);
+	assert_int_equal(count_lines(lines, "ok"), RACE_PROCS * RACE_CONNS * RATE_ROUNDS);
+	json_decref(lines);
+	struct rate_count read[2] = {{a, 0}, {b, 0}};
+	int64_t totals[2] = {-1, -1};
+	assert_int_equal(store_rate_counts_add(f->s, 1000, read, 2, 0, totals), STORE_OK);
+	assert_int_equal(totals[0], RACE_PROCS * RACE_CONNS * RATE_ROUNDS);
+	assert_int_equal(totals[1], RACE_PROCS * RACE_CONNS * RATE_ROUNDS);
+	/* Windows that started before expire_before go. */
+	assert_int_equal(store_rate_counts_add(f->s, 2000, read, 2, 2000, totals), STORE_OK);
+	assert_int_equal(totals[0], 0);
+	assert_int_equal(store_rate_counts_add(f->s, 1000, read, 2, 0, totals), STORE_OK);
+	assert_int_equal(totals[0], 0);
+}
+
 static void claim_all(struct store *s, int racer, const void *ctx, int out)
 {
 	(void)ctx;
@@ -1853,6 +1888,7 @@ int main(void)
 		TEST(processes_race_for_the_orgs_contact_limit),
 		TEST(processes_race_for_one_import_per_list_and_a_version),
 		TEST(processes_claim_each_job_exactly_once),
+		TEST(processes_add_rate_counts_without_losing_any),
 		TEST(leases_expire_and_fence_their_holder),
 		TEST(debug_level_traces_every_call),
 		TEST(blobs_are_written_finished_read_and_deleted),

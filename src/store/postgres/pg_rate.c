@@ -1,10 +1,14 @@
 /* Shared rate-limit counts in PostgreSQL: one row per key and window,
  * added to by every server on the database (api/ratelimit.c syncs its
  * local counts here). An add is an INSERT ... ON CONFLICT DO UPDATE: its
- * row lock makes concurrent adds queue, none lost; two servers adding
- * the same keys in another order may deadlock, which PostgreSQL breaks
- * and the call runs again (pg_call_retry). */
+ * row lock makes concurrent adds queue, none lost. Keys are added in
+ * sorted order, so servers adding the same keys never wait on each other
+ * in a circle; a deadlock all the same (PostgreSQL breaks it) runs the
+ * call again (pg_call_retry). */
 #include "store/postgres/pg_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 static int add_one(struct pg_store *s, int64_t window_start, const struct rate_count *c,
 		   int64_t *total)
@@ -22,14 +26,16 @@ static int add_one(struct pg_store *s, int64_t window_start, const struct rate_c
 	return STORE_OK;
 }
 
-static int add_once(struct pg_store *s, int64_t window_start, const struct rate_count *in, size_t n,
-		    int64_t expire_before, int64_t *totals)
+/* order: the indexes of in, by key. */
+static int add_once(struct pg_store *s, int64_t window_start, const struct rate_count *in,
+		    const struct rate_count *const *order, size_t n, int64_t expire_before,
+		    int64_t *totals)
 {
 	if (pg_begin(s))
 		return STORE_FAILED;
 	int rc = STORE_OK;
 	for (size_t i = 0; i < n && rc == STORE_OK; i++)
-		rc = add_one(s, window_start, &in[i], &totals[i]);
+		rc = add_one(s, window_start, order[i], &totals[order[i] - in]);
 	struct pg_params p = {0};
 	pp_int(&p, expire_before);
 	if (rc == STORE_OK)
@@ -37,11 +43,26 @@ static int add_once(struct pg_store *s, int64_t window_start, const struct rate_
 	return pg_end(s, rc);
 }
 
+static int by_key(const void *a, const void *b)
+{
+	const struct rate_count *x = *(const struct rate_count *const *)a;
+	const struct rate_count *y = *(const struct rate_count *const *)b;
+	return strcmp(x->key, y->key);
+}
+
 int pg_rate_counts_add(struct store *base, int64_t window_start, const struct rate_count *in,
 		       size_t n, int64_t expire_before, int64_t *totals)
 {
 	struct pg_store *s = (struct pg_store *)base;
+	const struct rate_count **order = malloc((n ? n : 1) * sizeof(*order));
+	if (!order)
+		return store_fail_record(&base->failure, "postgres", "rate_add", STORE_FAULT_MEMORY,
+					 "out of memory");
+	for (size_t i = 0; i < n; i++)
+		order[i] = &in[i];
+	qsort(order, n, sizeof(*order), by_key);
 	int rc;
-	PG_CALL(s, rc, add_once(s, window_start, in, n, expire_before, totals));
+	PG_CALL(s, rc, add_once(s, window_start, in, order, n, expire_before, totals));
+	free(order);
 	return rc;
 }
