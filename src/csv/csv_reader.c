@@ -209,13 +209,18 @@ static const char *sniff_wide(const char *p, size_t n)
 	return NULL;
 }
 
-/* Whether enough of the input is in for sniff_wide: SNIFF_BYTES, or the
- * first line and a byte order mark's worth, so that the first record does
- * not wait on (nor fail with) reads further on. */
-static bool sniffable(const struct csv_reader *r)
+/* How many bytes from the start sniff_wide looks at: the first line (a
+ * byte order mark's worth at least), or SNIFF_BYTES when the first line is
+ * longer, so that the first record does not wait on (nor fail with) reads
+ * further on. Set by the data alone, never by how reads split it, so the
+ * answer is the same for a file and a pipe. */
+static size_t sniff_window(const char *p, size_t n)
 {
-	size_t n = r->end - r->start;
-	return n >= SNIFF_BYTES || (n >= 4 && memchr(r->buf + r->start, '\n', n));
+	const char *nl = memchr(p, '\n', n < SNIFF_BYTES ? n : SNIFF_BYTES);
+	if (!nl)
+		return SNIFF_BYTES;
+	size_t w = (size_t)(nl - p) + 1;
+	return w < 4 ? 4 : w;
 }
 
 /* Invalid UTF-8 at a byte, with a guess of the encoding the file is in: a
@@ -654,7 +659,8 @@ int csv_reader_next(struct csv_reader *r, struct csv_record *out, struct csv_err
 	out->reader = r;
 	for (;;) {
 		if (!r->bom_checked) {
-			if (!r->eof && !sniffable(r)) {
+			size_t window = sniff_window(r->buf + r->start, r->end - r->start);
+			if (!r->eof && r->end - r->start < window) {
 				if (fill(r, err))
 					goto fatal;
 				continue;
@@ -665,7 +671,9 @@ int csv_reader_next(struct csv_reader *r, struct csv_record *out, struct csv_err
 				r->start += 3;
 				r->had_bom = true;
 			}
-			const char *wide = sniff_wide(r->buf + r->start, r->end - r->start);
+			if (window > r->end)
+				window = r->end;
+			const char *wide = sniff_wide(r->buf + r->start, window - r->start);
 			if (wide) {
 				set_error(err, 1, 1, wide);
 				goto fatal;
