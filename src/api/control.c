@@ -60,21 +60,9 @@ bool control_path(const char *path)
 	       (path[sizeof(CTL) - 1] == '\0' || path[sizeof(CTL) - 1] == '/');
 }
 
-/* The token of `Authorization: Bearer <token>`, or NULL. */
-static const char *bearer(const struct http_request *req)
-{
-	const char *h = req->header(req, "Authorization");
-	if (!h || strncasecmp(h, "Bearer", 6) != 0 || (h[6] != ' ' && h[6] != '\t'))
-		return NULL;
-	h += 6;
-	while (*h == ' ' || *h == '\t')
-		h++;
-	return *h ? h : NULL;
-}
-
 int control_admit(struct api_ctx *c)
 {
-	const char *given = bearer(c->req);
+	const char *given = http_bearer_token(c->req);
 	const char *mine = c->srv->control->token;
 	if (!given) {
 		http_response_header(c->res, "WWW-Authenticate",

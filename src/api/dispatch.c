@@ -92,19 +92,6 @@ int api_query_bool(struct api_ctx *c, const char *name, bool def, bool *out)
 			   v, name);
 }
 
-/* The token of `Authorization: Bearer <token>` (RFC 6750 2.1; the header
- * layer has trimmed the value), or NULL. */
-static const char *bearer_token(const struct http_request *req)
-{
-	const char *h = req->header(req, "Authorization");
-	if (!h || strncasecmp(h, "Bearer", 6) != 0 || (h[6] != ' ' && h[6] != '\t'))
-		return NULL;
-	h += 6;
-	while (*h == ' ' || *h == '\t')
-		h++;
-	return *h ? h : NULL;
-}
-
 /* Whether a token has the shape of those dialbook issues (43 characters of
  * base64url); if not, *why says what is wrong with it, so that a refusal
  * points at how the header was built, not at getting a new token. */
@@ -140,7 +127,7 @@ static int authenticate(struct api_ctx *c, const char *token_hash)
 				   "\"Authorization: Bearer <token>\"");
 	}
 	char why[96];
-	if (!token_well_formed(bearer_token(c->req), why, sizeof(why))) {
+	if (!token_well_formed(http_bearer_token(c->req), why, sizeof(why))) {
 		http_response_header(c->res, "WWW-Authenticate",
 				     "Bearer realm=\"dialbook\", error=\"invalid_token\"");
 		return problem_set(p, 401, "bad.credentials",
@@ -339,7 +326,7 @@ static bool routes_to(const struct http_request *req, const char *pattern);
 static int prelude(struct api_ctx *c, bool count, char token_hash[HASH_HEX_LEN], bool *has_token)
 {
 	const struct http_request *req = c->req;
-	const char *token = bearer_token(req);
+	const char *token = http_bearer_token(req);
 	*has_token = token != NULL;
 	if (token)
 		credentials_hash(token, strlen(token), token_hash);

@@ -324,18 +324,6 @@ char *metrics_render(size_t *len)
 	return strbuf_detach(&b, len);
 }
 
-/* The token of `Authorization: Bearer <token>`, or NULL. */
-static const char *bearer(const struct http_request *req)
-{
-	const char *h = req->header ? req->header(req, "Authorization") : NULL;
-	if (!h || strncasecmp(h, "Bearer", 6) != 0 || (h[6] != ' ' && h[6] != '\t'))
-		return NULL;
-	h += 6;
-	while (*h == ' ' || *h == '\t')
-		h++;
-	return *h ? h : NULL;
-}
-
 static bool loopback(const char *addr)
 {
 	return addr && (strncmp(addr, "127.", 4) == 0 || strcmp(addr, "::1") == 0 ||
@@ -346,7 +334,7 @@ int metrics_serve(struct api_ctx *c)
 {
 	http_response_header(c->res, "Cache-Control", "no-store");
 	if (metrics_token) {
-		const char *given = bearer(c->req);
+		const char *given = http_bearer_token(c->req);
 		size_t n = strlen(metrics_token);
 		if (!given) {
 			http_response_header(c->res, "WWW-Authenticate",

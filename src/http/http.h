@@ -90,6 +90,10 @@ void http_response_release(struct http_response *r);
 
 /* First value of a query argument, or NULL. */
 const char *http_query_get(const struct http_request *req, const char *name);
+/* The token of `Authorization: Bearer <token>` (RFC 6750 2.1; the header
+ * layer has trimmed the value), lent from the request; NULL when there is
+ * none (or the request has no header lookup). */
+const char *http_bearer_token(const struct http_request *req);
 
 /* What dialbookd's HTTP layer calls for every complete request. */
 typedef void (*http_dispatch_fn)(void *ctx, const struct http_request *req,

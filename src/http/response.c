@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 void http_response_header(struct http_response *r, const char *name, const char *fmt, ...)
@@ -34,4 +35,15 @@ const char *http_query_get(const struct http_request *req, const char *name)
 		if (strcmp(req->query[i].key, name) == 0)
 			return req->query[i].value;
 	return NULL;
+}
+
+const char *http_bearer_token(const struct http_request *req)
+{
+	const char *h = req->header ? req->header(req, "Authorization") : NULL;
+	if (!h || strncasecmp(h, "Bearer", 6) != 0 || (h[6] != ' ' && h[6] != '\t'))
+		return NULL;
+	h += 6;
+	while (*h == ' ' || *h == '\t')
+		h++;
+	return *h ? h : NULL;
 }

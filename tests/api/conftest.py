@@ -213,6 +213,20 @@ def assert_error(r, status, code, field=None, error_code=None, contains=None):
     return body
 
 
+def assert_store_failed(server, r, fault, retry_after):
+    """A request the store failed: 503 with Retry-After and the kind of
+    failure in words; the database's own words only in the server's log,
+    under the answer's correlation id."""
+    body = assert_error(r, 503, "service.unavailable", contains=f"({fault}: ")
+    assert r.headers["Retry-After"] == str(retry_after)
+    assert "nothing of it was stored" in body["message"]
+    line = re.search(rf"event=store_failed correlation_id={body['contextId']} "
+                     rf"fault={fault} error=\"([^\"]+)\"", server.log_text())
+    assert line, server.log_text()
+    assert line.group(1) not in body["message"]
+    return body
+
+
 def phone_list(name="Spring campaign", **extra):
     body = {
         "name": name,

@@ -3,13 +3,12 @@ names a server): a database that goes away answers 503 service.unavailable
 with Retry-After and the kind, and the server reconnects on its own once it
 is back; another writer holding a list's row past --db-lock-wait-ms answers
 503 busy; nothing of a refused request is stored."""
-import re
 import subprocess
 import urllib.parse
 
 import pytest
 
-from conftest import LISTS, PG_SERVER, assert_error, phone_list
+from conftest import LISTS, PG_SERVER, assert_store_failed, phone_list
 
 pytestmark = pytest.mark.skipif(not PG_SERVER, reason="needs $DIALBOOK_TEST_PG")
 
@@ -25,16 +24,6 @@ def psql(sql, uri=None):
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
-
-
-def assert_store_failed(server, r, fault, retry_after):
-    body = assert_error(r, 503, "service.unavailable", contains=f"({fault}: ")
-    assert r.headers["Retry-After"] == str(retry_after)
-    assert "nothing of it was stored" in body["message"]
-    line = re.search(rf"event=store_failed correlation_id={body['contextId']} "
-                     rf"fault={fault} error=\"([^\"]+)\"", server.log_text())
-    assert line, server.log_text()
-    return body
 
 
 @pytest.fixture

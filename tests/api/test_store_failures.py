@@ -4,33 +4,19 @@ database's own words go to the log only; nothing of the request is stored.
 The failures are real: another process holds SQLite's write lock, or the
 blob directory is not a directory."""
 import os
-import re
-import shutil
 import sqlite3
 import subprocess
 
 import pytest
 
-from conftest import BINARY, LISTS, assert_error, phone_list, upload, wait_import
+from conftest import (BINARY, LISTS, assert_store_failed, phone_list, sqlite_only, upload,
+                      wait_import)
 
-pytestmark = pytest.mark.skipif(
-    bool(os.environ.get("DIALBOOK_TEST_PG")),
-    reason="holds SQLite's lock and moves <db>.files: faults of the SQLite backend")
+# Another process holds SQLite's lock, <db>.files is moved: SQLite's faults
+# (tests/api/test_postgres.py makes PostgreSQL's).
+pytestmark = sqlite_only
 
 LOCK_WAIT_MS = 300
-
-
-def assert_store_failed(server, r, fault, retry_after):
-    body = assert_error(r, 503, "service.unavailable", contains=f"({fault}: ")
-    assert r.headers["Retry-After"] == str(retry_after)
-    assert "nothing of it was stored" in body["message"]
-    # The reason reaches the log under the same correlation id, with the
-    # database's own words; the answer carries none of them.
-    line = re.search(rf"event=store_failed correlation_id={body['contextId']} "
-                     rf"fault={fault} error=\"([^\"]+)\"", server.log_text())
-    assert line, server.log_text()
-    assert line.group(1) not in body["message"]
-    return body
 
 
 class WriteLock:
