@@ -12,48 +12,76 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The help texts, put together from one line per flag so that the group's
+ * help and each action's say the same. */
+// clang-format off
+#define H_LIST_ID   "  --list-id ID       the contact list\n"
+#define H_ADD       "  --data COL=VALUE   a value of the contact (repeat it)\n" \
+		    "  --from FILE.json   a contact or an array of contacts\n"
+#define H_IMPORT    "  --contact-id-name COL  the column holding contact ids\n" \
+		    "  --skip-invalid     upload even with invalid rows (the server rejects them)\n" \
+		    "  --rejects FILE     download the rows the server rejected to FILE (CSV: line,\n" \
+		    "                     column, reason, then the row); written only when some were\n" \
+		    "  --progress MODE    auto (default: a bar when stderr is a terminal, else json),\n" \
+		    "                     bar, json (one JSON line a step on stderr: {\"phase\",\n" \
+		    "                     \"completedRecords\", \"totalRecords\", \"percentComplete\",\n" \
+		    "                     \"elapsedSeconds\"}), or none\n" \
+		    "  --via upload|api   the multipart upload (default) or contact calls\n" \
+		    "  --parallel N       --via api: connections at once, 1 to 64 (default 4)\n" \
+		    "  --max-errors N     problems the validation prints (default " \
+		    CLI_STR(CLI_DEFAULT_MAX_ERRORS) "; all are counted)\n" \
+		    "  --encoding NAME    the file's encoding when it is not UTF-8 (windows-1252,\n" \
+		    "                     latin1, utf-16... any name iconv knows): validated and sent\n" \
+		    "                     as UTF-8, converted as it is read\n"
+#define H_EXPORT    "  -o, --output FILE  where to write the CSV\n"
+#define H_FOOTER    "  --json             machine output\n" \
+		    "  -h, --help         this help\n" \
+		    "\n" CLI_TARGET_HELP "\n" CLI_EXIT_HELP
+#define U_ADD       "dialbook contacts add --list-id ID (--data COL=VALUE... | --from CONTACTS.json)\n"
+#define U_GET       "dialbook contacts get --list-id ID CONTACT_ID\n"
+#define U_RM        "dialbook contacts rm --list-id ID CONTACT_ID...\n"
+#define U_IMPORT    "dialbook contacts import --list-id ID [--contact-id-name COL] [--skip-invalid]\n" \
+		    "                                [--rejects FILE] [--progress auto|bar|json|none]\n" \
+		    "                                [--via upload|api] [--parallel N] [--encoding NAME]\n" \
+		    "                                [--max-errors N] FILE.csv\n"
+#define U_EXPORT    "dialbook contacts export --list-id ID -o FILE.csv\n"
+#define T_IMPORT    "import validates the file first (as `dialbook validate` does) and refuses it, with\n" \
+		    "the report, when a row is invalid, unless --skip-invalid (the server then skips\n" \
+		    "those rows). It uploads through the multipart endpoint and follows the import;\n" \
+		    "--via api sends 1,000-contact calls over --parallel N connections instead.\n"
+
 static const char help[] =
-	"usage: dialbook contacts add --list-id ID (--data COL=VALUE... | --from CONTACTS.json)\n"
-	"       dialbook contacts get --list-id ID CONTACT_ID\n"
-	"       dialbook contacts rm --list-id ID CONTACT_ID...\n"
-	"       dialbook contacts import --list-id ID [--contact-id-name COL] [--skip-invalid]\n"
-	"                                [--rejects FILE] [--progress auto|bar|json|none]\n"
-	"                                [--via upload|api] [--parallel N] [--encoding NAME]\n"
-	"                                [--max-errors N] FILE.csv\n"
-	"       dialbook contacts export --list-id ID -o FILE.csv\n"
-	"\n"
-	"import validates the file first (as `dialbook validate` does) and refuses it, with\n"
-	"the report, when a row is invalid, unless --skip-invalid (the server then skips\n"
-	"those rows). It uploads through the multipart endpoint and follows the import;\n"
-	"--via api sends 1,000-contact calls over --parallel N connections instead.\n"
-	"\n"
-	"  --list-id ID       the contact list\n"
-	"  --data COL=VALUE   add: a value of the contact (repeat it)\n"
-	"  --from FILE.json   add: a contact or an array of contacts\n"
-	"  --contact-id-name COL  import: the column holding contact ids\n"
-	"  --skip-invalid     import: upload even with invalid rows (the server rejects them)\n"
-	"  --rejects FILE     import: download the rows the server rejected to FILE (CSV: line,\n"
-	"                     column, reason, then the row); written only when some were\n"
-	"  --progress MODE    import: auto (default: a bar when stderr is a terminal, else\n"
-	"                     json), bar, json (one JSON line a step on stderr:\n"
-	"                     "
-	"{\"phase\",\"completedRecords\",\"totalRecords\",\"percentComplete\",\n"
-	"                     \"elapsedSeconds\"}), or none\n"
-	"  --via upload|api   import: the multipart upload (default) or contact calls\n"
-	"  --parallel N       import --via api: connections at once, 1 to 64 (default 4)\n"
-	"  --max-errors N     import: problems the validation prints (default " CLI_STR(
-		CLI_DEFAULT_MAX_ERRORS) "; all are counted)\n"
-					"  --encoding NAME    import: the file's encoding when it "
-					"is not "
-					"UTF-8 (windows-1252,\n"
-					"                     latin1, utf-16... any name iconv "
-					"knows): "
-					"validated and sent as\n"
-					"                     UTF-8, converted as it is read\n"
-					"  -o, --output FILE  export: where to write the CSV\n"
-					"  --json             machine output\n"
-					"  -h, --help         this help\n"
-					"\n" CLI_TARGET_HELP "\n" CLI_EXIT_HELP;
+	"usage: " U_ADD "       " U_GET "       " U_RM "       " U_IMPORT "       " U_EXPORT
+	"\n" T_IMPORT
+	"`dialbook contacts ACTION --help` tells about one action.\n"
+	"\n" H_LIST_ID
+	"add:\n" H_ADD
+	"import:\n" H_IMPORT
+	"export:\n" H_EXPORT
+	"\n" H_FOOTER;
+
+/* `dialbook contacts ACTION --help`: that action's help only. */
+static const struct {
+	const char *verb, *text;
+} verb_help[] = {
+	{"add", "usage: " U_ADD "\nAdds (or, by id, replaces) contacts and prints their ids.\n\n"
+		H_LIST_ID H_ADD H_FOOTER},
+	{"get", "usage: " U_GET "\nPrints the contact as JSON.\n\n" H_LIST_ID H_FOOTER},
+	{"rm", "usage: " U_RM "\nDeletes the contacts, printing \"deleted ID\" for each.\n\n"
+	       H_LIST_ID H_FOOTER},
+	{"import", "usage: " U_IMPORT "\n" T_IMPORT "\n" H_LIST_ID H_IMPORT H_FOOTER},
+	{"export", "usage: " U_EXPORT "\nWaits for the list's export and downloads it to FILE.csv.\n\n"
+		   H_LIST_ID H_EXPORT H_FOOTER},
+};
+// clang-format on
+
+static const char *help_of(const char *verb)
+{
+	for (size_t i = 0; i < sizeof(verb_help) / sizeof(verb_help[0]); i++)
+		if (strcmp(verb, verb_help[i].verb) == 0)
+			return verb_help[i].text;
+	return help;
+}
 
 enum progress_mode { PROGRESS_AUTO, PROGRESS_BAR, PROGRESS_JSON, PROGRESS_NONE };
 
@@ -166,7 +194,7 @@ static int parse(int argc, char **argv, struct args *a)
 			a->json = true;
 			break;
 		case 'h':
-			fputs(help, stdout);
+			fputs(help_of(argv[0]), stdout);
 			return -1;
 		default:
 			return cli_bad_option("contacts", opt, argv);

@@ -81,9 +81,12 @@ def test_lists_help_says_what_ls_prints(server, tmp_path):
         assert "its id, a tab, its name" in help_text([args])
 
 
-@pytest.mark.parametrize("action", ["create", "get", "ls", "update", "rm"])
-def test_an_actions_help_is_that_actions_only(action):
-    text = help_text([[CLI, "lists", action, "--help"]])
-    usages = re.findall(r"dialbook lists (\w+)", text.split("\n\n")[0])
+@pytest.mark.parametrize("group, action", [
+    ("lists", "create"), ("lists", "get"), ("lists", "ls"), ("lists", "update"), ("lists", "rm"),
+    ("contacts", "add"), ("contacts", "get"), ("contacts", "rm"), ("contacts", "import"),
+    ("contacts", "export")])
+def test_an_actions_help_is_that_actions_only(group, action):
+    text = help_text([[CLI, group, action, "--help"]])
+    usages = re.findall(rf"dialbook {group} (\w+)", text.split("\n\n")[0])
     assert usages and set(usages) == {action}, text
     assert "exit status:" in text
