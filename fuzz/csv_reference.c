@@ -142,7 +142,7 @@ static const char *sniff(const unsigned char *s, size_t n)
 
 /* The first call: a UTF-8 byte order mark is skipped; the first line (4
  * bytes at least, SNIFF at most) must not be UTF-16 or UTF-32. */
-static bool start(struct ref_reader *r, struct ref_result *out)
+static bool open_input(struct ref_reader *r, struct ref_result *out)
 {
 	const unsigned char *d = (const unsigned char *)r->data;
 	size_t window = SNIFF;
@@ -323,7 +323,7 @@ void ref_reader_next(struct ref_reader *r, struct ref_result *out)
 	memset(out, 0, sizeof(*out));
 	if (!r->failed && !r->started) {
 		r->started = true;
-		start(r, out);
+		open_input(r, out);
 	}
 	if (out->rc == 0 && !r->failed && r->pos < r->len)
 		read_record(r, out);
