@@ -9,6 +9,7 @@ import json
 import os
 import signal
 import socket
+import subprocess
 import time
 import uuid
 from urllib.parse import urlparse
@@ -22,8 +23,44 @@ BAD_ROWS = b"1,5551234567\n2,not-a-phone\n3,5551234568\n"
 BOUNDARY = b"XyZ"
 
 
+PG = bool(os.environ.get("DIALBOOK_TEST_PG"))
+
+
+def psql(srv, sql):
+    out = subprocess.run(["psql", srv.db, "-v", "ON_ERROR_STOP=1", "-qAtc", sql],
+                         capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
 def files_of(srv):
+    """The store's blobs by name: files in <db>.files (SQLite), rows of the
+    blobs table (PostgreSQL); one being written ends in .part."""
+    if PG:
+        return set(psql(srv, "SELECT key || CASE WHEN finished THEN '' ELSE '.part' END "
+                        "FROM blobs").split())
     return set(os.listdir(srv.db + ".files"))
+
+
+def size_of(srv, name):
+    """Bytes the blob `name` (as files_of names it) holds so far."""
+    if PG:
+        key = name[:-len(".part")] if name.endswith(".part") else name
+        return int(psql(srv, "SELECT coalesce(sum(length(c.data)), 0) FROM blobs b JOIN "
+                        f"blob_chunks c ON c.blob_id = b.id WHERE b.key = '{key}' AND "
+                        f"b.finished = {str(not name.endswith('.part')).lower()}"))
+    return os.path.getsize(f"{srv.db}.files/{name}")
+
+
+def put_stray(srv, name):
+    """A blob no job names: a file (SQLite) or a row (PostgreSQL)."""
+    if PG:
+        key = name[:-len(".part")] if name.endswith(".part") else name
+        psql(srv, f"INSERT INTO blobs(key, finished, size) VALUES('{key}', "
+             f"{str(not name.endswith('.part')).lower()}, 1)")
+        return
+    with open(f"{srv.db}.files/{name}", "w") as f:
+        f.write("x")
 
 
 def wait_for(what, check, timeout=10):
@@ -236,11 +273,11 @@ def test_kill_9_during_an_upload_leaves_nothing_after_the_restart(make_server, t
     api = Api(srv.base, srv.token(client))
     lid = new_list(api)
     s = open_upload(srv, api, 10_000_000)
-    s.sendall(part("id", lid.encode()) + part("file", HEADER + b"1,5551234567\n" * 5000,
+    # More than a blob's first chunk (PostgreSQL writes 256 KiB at a time).
+    s.sendall(part("id", lid.encode()) + part("file", HEADER + b"1,5551234567\n" * 25000,
                                              "c.csv"))
     half = wait_for("the half-received upload", lambda: [
-        n for n in files_of(srv)
-        if n.endswith(".upload.csv.part") and os.path.getsize(f"{db}.files/{n}") > 0])
+        n for n in files_of(srv) if n.endswith(".upload.csv.part") and size_of(srv, n) > 0])
     kill_9(srv)
     s.close()
     assert half[0] in files_of(srv)  # the crash left it
@@ -283,8 +320,7 @@ def test_orphans_are_swept_periodically_but_not_a_live_upload(make_server):
     stray = [f"{uuid.uuid4()}.upload.csv", f"{uuid.uuid4()}.export.csv.part",
              f"{uuid.uuid4()}.export.csv", f"{uuid.uuid4()}.rejects.csv"]
     for name in stray + ["notes.txt"]:
-        with open(f"{srv.db}.files/{name}", "w") as f:
-            f.write("x")
+        put_stray(srv, name)
     # A few sweeps pass while the upload goes on, a byte at a time.
     deadline = time.time() + 3
     while time.time() < deadline:

@@ -43,6 +43,8 @@ def https_base(srv):
     return f"https://127.0.0.1:{port}"
 
 
+@pytest.mark.skipif(bool(os.environ.get("DIALBOOK_TEST_PG")),
+                    reason="the modes of the SQLite database and its <db>.files")
 def test_database_and_files_are_the_service_users_only(make_server):
     srv = make_server()
     api = srv.session()
