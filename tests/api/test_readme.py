@@ -1,8 +1,10 @@
-"""README.md's walkthrough as a person follows it: every fenced block marked
-`<!-- walkthrough -->` run in order in one shell, from a stand-in for the
-repository (var/dev-client.env of a server of our own, build/ the build
-under test), then the Python snippet. The report the README shows is the
-one printed, and nothing is left in the repository."""
+"""README.md's walkthroughs as a person follows them: the fenced blocks
+marked `<!-- walkthrough -->` (the API with curl) run in order in one shell,
+those marked `<!-- walkthrough: cli -->` (the CLI, no curl) in another,
+each from a stand-in for the repository (var/dev-client.env of a server of
+our own, build/ the build under test); then the Python snippet. The report
+the README shows is the one printed, and nothing is left in the
+repository."""
 import os
 import re
 import subprocess
@@ -42,35 +44,47 @@ def repository(make_server, tmp_path):
     return repo, env
 
 
-def test_the_shell_walkthrough_runs_as_written(make_server, tmp_path):
+def run_blocks(marker, make_server, tmp_path):
+    """The marked blocks in one bash -e; (its stdout, the scratch directory)."""
     repo, env = repository(make_server, tmp_path)
-    script = blocks("walkthrough")
-    assert len(script) >= 6
+    script = blocks(marker)
+    assert script, marker
     proc = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", "\n".join(script)], cwd=repo,
                           env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     for mark in SANITIZER_MARKS:
         assert mark not in proc.stderr, proc.stderr
-    out = proc.stdout
+    # Nothing landed in the repository; the files are in one scratch directory.
+    assert sorted(os.listdir(repo)) == ["build", "var"]
+    assert os.listdir(repo / "var") == ["dev-client.env"]
+    [scratch] = os.listdir(tmp_path / "scratch")
+    return proc.stdout, tmp_path / "scratch" / scratch
+
+
+def test_the_api_walkthrough_runs_as_written(make_server, tmp_path):
+    out, scratch = run_blocks("walkthrough", make_server, tmp_path)
+    assert len(blocks("walkthrough")) >= 5
     # The refused contactListId, then the list created and changed.
     assert '"fieldName":"contactListId"' in out and "HTTP/1.1 201" in out
     assert '"version":2' in out.replace(" ", "")
+    # The upload: one row imported, one rejected, its rows downloadable.
+    assert '"failedRecords":1' in out.replace(" ", "") and "rejectedRowsUri" in out
+    assert {"list.json", "contacts.csv"} <= set(os.listdir(scratch))
+
+
+def test_the_cli_walkthrough_runs_as_written_with_no_curl(make_server, tmp_path):
+    assert not any("curl" in b for b in blocks("walkthrough: cli"))
+    out, scratch = run_blocks("walkthrough: cli", make_server, tmp_path)
     # The validate report as the README shows it (before the list exists).
-    report = shown_report()
-    assert "\n".join(report) in out, out
+    assert "\n".join(shown_report()) in out, out
     # Imported, rejected rows downloaded, renamed, exported.
     assert "imported 2 of 4 rows; 2 rejected" in out and "rejected rows written to" in out
     assert re.search(r"^[0-9a-f-]{36} version 2$", out, re.M)
     assert "exported to exported.csv" in out
-    [scratch] = os.listdir(tmp_path / "scratch")
-    made = set(os.listdir(tmp_path / "scratch" / scratch))
-    assert {"contacts.csv", "columns.json", "list.json", "rejected.csv",
-            "exported.csv"} <= made
-    rejected = open(tmp_path / "scratch" / scratch / "rejected.csv").read()
+    assert {"contacts.csv", "columns.json", "rejected.csv", "exported.csv"} <= set(
+        os.listdir(scratch))
+    rejected = open(scratch / "rejected.csv").read()
     assert rejected.startswith("line,column,reason,") and '"12ab"' in rejected
-    # Nothing landed in the repository.
-    assert sorted(os.listdir(repo)) == ["build", "var"]
-    assert os.listdir(repo / "var") == ["dev-client.env"]
 
 
 def test_the_python_snippet_checks_status_codes(make_server, tmp_path):
