@@ -19,6 +19,13 @@
 
 static const struct field list_listing_fields[] = {LISTING_FIELDS("ContactList"), {0}};
 static const struct field view_listing_fields[] = {LISTING_FIELDS("ContactListDivisionView"), {0}};
+static const struct field template_listing_fields[] = {LISTING_FIELDS("ContactListTemplate"), {0}};
+
+static const struct field template_retrieve_fields[] = {
+	{"ids", FT_ARRAY, F_REQUIRED, FT_STRING, .max = 100,
+	 .description = "1 to 100 template ids; unknown ones are left out of the answer."},
+	{0},
+};
 
 static const struct field contact_listing_fields[] = {
 	{"entities", FT_ARRAY, 0, FT_OBJECT, .ref = "DialerContact", .description = "This page."},
@@ -85,6 +92,14 @@ const struct api_schema api_schemas[] = {
 	{"ContactListEntityListing", list_listing_fields, false, "A page of contact lists."},
 	{"ContactListDivisionViewListing", view_listing_fields, false, "A page of division views."},
 	{"ImportStatus", import_status_fields, false, "The latest import of a list."},
+	{"ContactListTemplate", contact_list_template_fields, false,
+	 "A contact list template: a list's columns and settings, without contacts."},
+	{"ContactListTemplates", contact_list_template_fields, true,
+	 "1 to 100 contact list templates, created all or none."},
+	{"ContactListTemplateEntityListing", template_listing_fields, false,
+	 "A page of contact list templates."},
+	{"ContactListTemplateBulkRetrieveBody", template_retrieve_fields, false,
+	 "The templates to get."},
 	{"DialerContact", contact_fields, false, "A contact."},
 	{"DialerContacts", contact_fields, true, "Contacts."},
 	{"WritableDialerContacts", contact_fields, true, "1 to 1,000 contacts."},

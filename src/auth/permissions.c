@@ -17,11 +17,14 @@ static const struct {
 	permission_set set;
 } scopes[] = {
 	{"outbound", PERM_ALL},
-	{"outbound:readonly",
-	 PERM(CONTACT_LIST_VIEW) | PERM(CONTACT_LIST_SEARCH) | PERM(CONTACT_VIEW)},
-	{"outbound:contactlist:write",
-	 PERM(CONTACT_LIST_ADD) | PERM(CONTACT_LIST_EDIT) | PERM(CONTACT_LIST_DELETE)},
-	{"outbound:contactlist:read", PERM(CONTACT_LIST_VIEW) | PERM(CONTACT_LIST_SEARCH)},
+	{"outbound:readonly", PERM(CONTACT_LIST_VIEW) | PERM(CONTACT_LIST_SEARCH) |
+				      PERM(CONTACT_VIEW) | PERM(TEMPLATE_VIEW)},
+	/* Templates go with the lists they describe. */
+	{"outbound:contactlist:write", PERM(CONTACT_LIST_ADD) | PERM(CONTACT_LIST_EDIT) |
+					       PERM(CONTACT_LIST_DELETE) | PERM(TEMPLATE_ADD) |
+					       PERM(TEMPLATE_EDIT) | PERM(TEMPLATE_DELETE)},
+	{"outbound:contactlist:read",
+	 PERM(CONTACT_LIST_VIEW) | PERM(CONTACT_LIST_SEARCH) | PERM(TEMPLATE_VIEW)},
 	{"outbound:contact:write", PERM(CONTACT_ADD) | PERM(CONTACT_EDIT) | PERM(CONTACT_DELETE)},
 	{"outbound:contact:read", PERM(CONTACT_VIEW)},
 };

@@ -17,7 +17,11 @@
 	X(CONTACT_ADD, "outbound:contact:add")                                                     \
 	X(CONTACT_VIEW, "outbound:contact:view")                                                   \
 	X(CONTACT_EDIT, "outbound:contact:edit")                                                   \
-	X(CONTACT_DELETE, "outbound:contact:delete")
+	X(CONTACT_DELETE, "outbound:contact:delete")                                               \
+	X(TEMPLATE_ADD, "outbound:contactListTemplate:add")                                        \
+	X(TEMPLATE_VIEW, "outbound:contactListTemplate:view")                                      \
+	X(TEMPLATE_EDIT, "outbound:contactListTemplate:edit")                                      \
+	X(TEMPLATE_DELETE, "outbound:contactListTemplate:delete")
 
 enum permission_bit {
 #define X(id, str) PERM_BIT_##id,

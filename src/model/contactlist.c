@@ -13,8 +13,6 @@
 
 #include "common/timeutil.h"
 
-#define WHAT "a contact list"
-
 char *contact_list_name_key(const char *name)
 {
 	return text_fold_dup(name);
@@ -484,9 +482,10 @@ static int refuse_fixed_change(const struct field *f, const json_t *stored, cons
 /* Checked once the columns are derived and their references spelled as
  * the list spells them, so that an echo never counts as a change; what
  * passes is stored exactly as before (entries in their first order). */
-static int refuse_fixed_changes(json_t *doc, const json_t *stored, struct problem *p)
+static int refuse_fixed_changes(const struct field *table, json_t *doc, const json_t *stored,
+				struct problem *p)
 {
-	for (const struct field *f = contact_list_fields; f->name; f++) {
+	for (const struct field *f = table; f->name; f++) {
 		if (!f->fixed)
 			continue;
 		json_t *was = json_object_get(stored, f->name);
@@ -500,7 +499,7 @@ static int refuse_fixed_changes(json_t *doc, const json_t *stored, struct proble
 	return 0;
 }
 
-static int reconcile_columns(json_t *doc, const struct db_limits *lim,
+static int reconcile_columns(const struct field *table, json_t *doc, const struct db_limits *lim,
 			     const struct contact_list *current, struct problem *p)
 {
 	json_t *defs = json_object_get(doc, "columnDefinitions");
@@ -516,7 +515,7 @@ static int reconcile_columns(json_t *doc, const struct db_limits *lim,
 	json_t *names = json_object_get(doc, "columnNames");
 	/* Before the references, which renamed columns would break: the answer
 	 * names the real mistake. */
-	if (current && refuse_fixed_change(field_find(contact_list_fields, "columnNames"),
+	if (current && refuse_fixed_change(field_find(table, "columnNames"),
 					   json_object_get(current->doc, "columnNames"), names, p))
 		return -1;
 	if (check_column_names(names, lim, defs != NULL, current == NULL, p))
@@ -525,7 +524,7 @@ static int reconcile_columns(json_t *doc, const struct db_limits *lim,
 		json_object_set_new(doc, "phoneColumns", json_array());
 	if (!json_object_get(doc, "emailColumns"))
 		json_object_set_new(doc, "emailColumns", json_array());
-	if (check_refs(doc, contact_list_fields, names, "", p) ||
+	if (check_refs(doc, table, names, "", p) ||
 	    check_column_array(doc, "phoneColumns", "callableTimeColumnName", "callableTimeColumn",
 			       p) ||
 	    check_column_array(doc, "emailColumns", "contactableTimeColumnName",
@@ -597,9 +596,9 @@ static void drop_echoed_view(json_t *doc, const struct contact_list *current)
 
 /* "" references inside the entries of the list's arrays (phoneColumns[]
  * ...), not at the top, where "" and an omitted field differ on update. */
-static void drop_unset_in_entries(json_t *doc)
+static void drop_unset_in_entries(const struct field *table, json_t *doc)
 {
-	for (const struct field *f = contact_list_fields; f->name; f++) {
+	for (const struct field *f = table; f->name; f++) {
 		size_t i;
 		json_t *item;
 		json_array_foreach(f->props ? json_object_get(doc, f->name) : NULL, i, item)
@@ -641,10 +640,10 @@ static json_t *specs_agreeing(const json_t *specs, const json_t *defs)
 /* On update, an F_KEEP field the body left out keeps its stored value. When
  * columnDefinitions was sent, the cloud view's columns are derived from it
  * instead, but specifications it cannot express are kept. */
-static void keep_omitted(json_t *doc, const json_t *stored)
+static void keep_omitted(const struct field *table, json_t *doc, const json_t *stored)
 {
 	json_t *defs = json_object_get(doc, "columnDefinitions");
-	for (const struct field *f = contact_list_fields; f->name; f++) {
+	for (const struct field *f = table; f->name; f++) {
 		json_t *v = json_object_get(stored, f->name);
 		if (!(f->flags & F_KEEP) || !v || json_object_get(doc, f->name))
 			continue;
@@ -655,17 +654,29 @@ static void keep_omitted(json_t *doc, const json_t *stored)
 	}
 }
 
+const struct contact_list_kind contact_list_kind_list = {
+	contact_list_fields, "a contact list", "contact list", "/api/v2/outbound/contactlists/"};
+
 int contact_list_parse(json_t *body, enum field_mode mode, const struct db_limits *lim,
 		       const struct contact_list *current, struct contact_list_input *in,
 		       struct problem *p)
 {
+	return contact_list_parse_as(&contact_list_kind_list, body, mode, lim, current, in, p);
+}
+
+int contact_list_parse_as(const struct contact_list_kind *kind, json_t *body, enum field_mode mode,
+			  const struct db_limits *lim, const struct contact_list *current,
+			  struct contact_list_input *in, struct problem *p)
+{
+	const struct field *table = kind->fields;
 	memset(in, 0, sizeof(*in));
 	if (!json_is_object(body))
 		return problem_set(p, 400, "bad.request",
-				   "the request body must be a JSON object describing %s", WHAT);
+				   "the request body must be a JSON object describing %s",
+				   kind->what);
 	in->doc = json_deep_copy(body);
 	json_t *doc = in->doc;
-	if (field_check(doc, contact_list_fields, mode, WHAT, "", p))
+	if (field_check(doc, table, mode, kind->what, "", p))
 		goto fail;
 	if (mode == FIELD_UPDATE) {
 		const char *id = json_string_value(json_object_get(doc, "id"));
@@ -686,14 +697,14 @@ int contact_list_parse(json_t *body, enum field_mode mode, const struct db_limit
 
 	/* An empty reference inside an entry is no reference; at the top it
 	 * clears the field, so it stays until omitted fields are filled in. */
-	drop_unset_in_entries(doc);
+	drop_unset_in_entries(table, doc);
 	if (current) {
 		drop_echoed_view(doc, current);
-		keep_omitted(doc, current->doc);
+		keep_omitted(table, doc, current->doc);
 	}
-	field_drop_unset_columns(doc, contact_list_fields);
-	if (take_name(doc, lim, p) || reconcile_columns(doc, lim, current, p) ||
-	    (current && refuse_fixed_changes(doc, current->doc, p)))
+	field_drop_unset_columns(doc, table);
+	if (take_name(doc, lim, p) || reconcile_columns(table, doc, lim, current, p) ||
+	    (current && refuse_fixed_changes(table, doc, current->doc, p)))
 		goto fail;
 	if (json_object_get(doc, "zipCodeColumnName") &&
 	    !json_is_true(json_object_get(doc, "automaticTimeZoneMapping"))) {
@@ -704,7 +715,7 @@ int contact_list_parse(json_t *body, enum field_mode mode, const struct db_limit
 	}
 	if (!json_object_get(doc, "trimWhitespace"))
 		json_object_set_new(doc, "trimWhitespace", json_true());
-	if (!json_object_get(doc, "status"))
+	if (field_find(table, "status") && !json_object_get(doc, "status"))
 		json_object_set_new(doc, "status", json_string("ACTIVE"));
 	in->name = json_string_value(json_object_get(doc, "name"));
 	return 0;
@@ -716,6 +727,13 @@ fail:
 int contact_list_check_update(const struct contact_list *current,
 			      const struct contact_list_input *in, struct problem *p)
 {
+	return contact_list_check_update_as(&contact_list_kind_list, current, in, p);
+}
+
+int contact_list_check_update_as(const struct contact_list_kind *kind,
+				 const struct contact_list *current,
+				 const struct contact_list_input *in, struct problem *p)
+{
 	if (in->id && strcmp(in->id, current->id) != 0) {
 		problem_add_detail(p, "INVALID_VALUE", "id");
 		return problem_set(p, 400, "invalid.value",
@@ -726,16 +744,16 @@ int contact_list_check_update(const struct contact_list *current,
 	if (!in->has_version) {
 		problem_add_detail(p, "REQUIRED", "version");
 		return problem_set(p, 400, "invalid.value",
-				   "version is required when updating a contact list; send the "
-				   "version of your last read (the current version is %lld)",
-				   (long long)current->version);
+				   "version is required when updating %s; send the version of "
+				   "your last read (the current version is %lld)",
+				   kind->what, (long long)current->version);
 	}
 	if (in->version != current->version) {
 		problem_add_detail(p, "INVALID_VALUE", "version");
 		return problem_set(p, 409, "general.conflict",
-				   "The contact list version [%lld] does not match the current "
-				   "version [%lld]; read the list again and retry with its version",
-				   (long long)in->version, (long long)current->version);
+				   "The %s version [%lld] does not match the current version "
+				   "[%lld]; read it again and retry with its version",
+				   kind->noun, (long long)in->version, (long long)current->version);
 	}
 	return 0;
 }
@@ -762,6 +780,14 @@ static json_t *computed_members(const struct contact_list *cl, const struct cont
 	if (x && x->import_status)
 		json_object_set(c, "importStatus", x->import_status);
 	return c;
+}
+
+json_t *contact_list_to_json_as(const struct contact_list_kind *kind, const struct contact_list *cl)
+{
+	json_t *c = computed_members(cl, NULL, kind->uri_prefix);
+	json_t *out = field_encode(kind->fields, cl->doc, c);
+	json_decref(c);
+	return out;
 }
 
 json_t *contact_list_to_json(const struct contact_list *cl, const struct contact_list_extras *x)

@@ -7,7 +7,7 @@ static const char *const column_kinds[] = {"text", "phone", "email", "numeric", 
 static const char *const statuses[] = {"ACTIVE", "INACTIVE", NULL};
 static const char *const import_states[] = {"IN_PROGRESS", "FAILED", NULL};
 
-static const struct field ref_fields[] = {
+const struct field cl_ref_fields[] = {
 	{"id", FT_STRING, F_REQUIRED, .max = 256,
 	 .description = "Identifier of the referenced entity."},
 	{"name", FT_STRING, 0, .max = 256, .description = "Name of the referenced entity."},
@@ -15,7 +15,7 @@ static const struct field ref_fields[] = {
 	{0},
 };
 
-static const struct field phone_column_fields[] = {
+const struct field cl_phone_column_fields[] = {
 	{"columnName", FT_STRING, F_REQUIRED | F_NOT_BLANK | F_COLUMN, .max = 128,
 	 .description = "A column of columnNames that holds phone numbers."},
 	{"type", FT_STRING, F_REQUIRED | F_NOT_BLANK | F_NO_CONTROL, .max = 256,
@@ -28,7 +28,7 @@ static const struct field phone_column_fields[] = {
 	{0},
 };
 
-static const struct field contactable_column_fields[] = {
+const struct field cl_contactable_column_fields[] = {
 	{"columnName", FT_STRING, F_REQUIRED | F_NOT_BLANK | F_COLUMN, .max = 128,
 	 .description = "A column of columnNames."},
 	{"type", FT_STRING, F_REQUIRED | F_NOT_BLANK | F_NO_CONTROL, .max = 256,
@@ -41,7 +41,7 @@ static const struct field contactable_column_fields[] = {
 	{0},
 };
 
-static const struct field data_type_spec_fields[] = {
+const struct field cl_data_type_spec_fields[] = {
 	{"columnName", FT_STRING, F_REQUIRED | F_NOT_BLANK | F_COLUMN, .max = 128,
 	 .description = "A column of columnNames."},
 	{"columnDataType", FT_STRING, F_REQUIRED, .enum_values = column_data_types,
@@ -52,7 +52,7 @@ static const struct field data_type_spec_fields[] = {
 	{0},
 };
 
-static const struct field column_definition_fields[] = {
+const struct field cl_column_definition_fields[] = {
 	{"name", FT_STRING, F_REQUIRED | F_NOT_BLANK | F_NO_CONTROL, .max = 128,
 	 .description = "Column name."},
 	{"type", FT_STRING, 0, .enum_values = column_kinds,
@@ -116,18 +116,18 @@ const struct field contact_list_fields[] = {
 	{"version", FT_INTEGER, 0,
 	 .description = "1 for a new list; required on update and must match the stored "
 			"version."},
-	{"division", FT_OBJECT, 0, .props = ref_fields,
+	{"division", FT_OBJECT, 0, .props = cl_ref_fields,
 	 .description = "The division; new lists go to the organization's Home division."},
 	{"columnNames", FT_ARRAY, F_NO_CONTROL | F_KEEP | F_ALWAYS, FT_STRING, .max = 0,
 	 .description = "The list's columns, in order. Required unless columnDefinitions is "
 			"given. Names the export uses for its own columns (such as "
 			"inin-outbound-id, ContactCallable, Callable-<column>) are reserved.",
 	 .fixed = &fixed_column_names},
-	{"phoneColumns", FT_ARRAY, F_KEEP | F_ALWAYS, FT_OBJECT, phone_column_fields,
+	{"phoneColumns", FT_ARRAY, F_KEEP | F_ALWAYS, FT_OBJECT, cl_phone_column_fields,
 	 .description = "Columns holding phone numbers, in any order.", .fixed = &fixed_phone},
-	{"emailColumns", FT_ARRAY, F_KEEP | F_ALWAYS, FT_OBJECT, contactable_column_fields,
+	{"emailColumns", FT_ARRAY, F_KEEP | F_ALWAYS, FT_OBJECT, cl_contactable_column_fields,
 	 .description = "Columns holding e-mail addresses, in any order.", .fixed = &fixed_email},
-	{"whatsAppColumns", FT_ARRAY, F_KEEP | F_ALWAYS, FT_OBJECT, contactable_column_fields,
+	{"whatsAppColumns", FT_ARRAY, F_KEEP | F_ALWAYS, FT_OBJECT, cl_contactable_column_fields,
 	 .description = "Columns holding WhatsApp numbers, in any order.",
 	 .fixed = &fixed_whatsapp},
 	{"importStatus", FT_OBJECT, F_READONLY, .props = import_status_fields,
@@ -137,7 +137,7 @@ const struct field contact_list_fields[] = {
 	{"previewModeAcceptedValues", FT_ARRAY, F_KEEP | F_ALWAYS, FT_STRING, .max = 100,
 	 .description = "Values of previewModeColumnName that are accepted."},
 	{"size", FT_INTEGER, F_READONLY, .description = "Only with includeSize=true."},
-	{"attemptLimits", FT_OBJECT, 0, .props = ref_fields,
+	{"attemptLimits", FT_OBJECT, 0, .props = cl_ref_fields,
 	 .description = "Reference to attempt limits."},
 	{"automaticTimeZoneMapping", FT_BOOLEAN, F_KEEP | F_ALWAYS,
 	 .description = "Map contacts to time zones automatically (default false).",
@@ -147,7 +147,7 @@ const struct field contact_list_fields[] = {
 			"means none.",
 	 .fixed = &fixed_zip},
 	{"columnDataTypeSpecifications", FT_ARRAY, F_KEEP | F_ALWAYS, FT_OBJECT,
-	 data_type_spec_fields, .description = "Data types of columns."},
+	 cl_data_type_spec_fields, .description = "Data types of columns."},
 	{"trimWhitespace", FT_BOOLEAN, 0,
 	 .description = "Trim white space around imported values (default true)."},
 	{"retentionType", FT_STRING, 0, .max = 64, .description = "Retention policy type."},
@@ -157,7 +157,7 @@ const struct field contact_list_fields[] = {
 	{"status", FT_STRING, F_EXTENSION | F_KEEP, .enum_values = statuses,
 	 .description = "ACTIVE (default) or INACTIVE: an inactive list refuses contact "
 			"writes and imports with 409."},
-	{"columnDefinitions", FT_ARRAY, F_EXTENSION, FT_OBJECT, column_definition_fields,
+	{"columnDefinitions", FT_ARRAY, F_EXTENSION, FT_OBJECT, cl_column_definition_fields,
 	 .description = "Another view of the columns: [{name, type, required}]. Every read "
 			"returns both views; sending both is allowed when they agree. A PUT "
 			"without either view keeps the columns; one with only this view "
@@ -170,11 +170,11 @@ const struct field contact_list_fields[] = {
 const struct field contact_list_view_fields[] = {
 	{"id", FT_STRING, F_READONLY, .description = "The list's id."},
 	{"name", FT_STRING, F_READONLY, .description = "The list's name."},
-	{"division", FT_OBJECT, F_READONLY, .props = ref_fields, .description = "Home."},
+	{"division", FT_OBJECT, F_READONLY, .props = cl_ref_fields, .description = "Home."},
 	{"columnNames", FT_ARRAY, F_READONLY, FT_STRING, .description = "The list's columns."},
-	{"phoneColumns", FT_ARRAY, F_READONLY, FT_OBJECT, phone_column_fields,
+	{"phoneColumns", FT_ARRAY, F_READONLY, FT_OBJECT, cl_phone_column_fields,
 	 .description = "Phone columns."},
-	{"emailColumns", FT_ARRAY, F_READONLY, FT_OBJECT, contactable_column_fields,
+	{"emailColumns", FT_ARRAY, F_READONLY, FT_OBJECT, cl_contactable_column_fields,
 	 .description = "E-mail columns."},
 	{"importStatus", FT_OBJECT, F_READONLY, .props = import_status_fields,
 	 .description = "Only with includeImportStatus=true.", .ref = "ImportStatus"},

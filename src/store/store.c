@@ -326,6 +326,69 @@ int store_list_scan(struct store *s, const char *org_id, store_list_cb cb, void 
 	return begin(s)->list_scan(s, org_id, cb, ctx);
 }
 
+/* Templates: the names' keys are the model's rule, as for lists. */
+int store_template_create(struct store *s, const struct contact_list *ts, size_t n,
+			  unsigned max_per_org, size_t *bad)
+{
+	assert(ts && n > 0);
+	begin(s);
+	size_t unused;
+	if (!bad)
+		bad = &unused;
+	*bad = 0;
+	char **keys = calloc(n, sizeof(*keys));
+	int rc = keys ? STORE_OK : STORE_FAILED;
+	for (size_t i = 0; i < n && rc == STORE_OK; i++) {
+		assert(ts[i].org_id[0] && ts[i].name && strcmp(ts[i].org_id, ts[0].org_id) == 0);
+		if (!(keys[i] = contact_list_name_key(ts[i].name)))
+			rc = STORE_FAILED;
+	}
+	if (rc == STORE_OK)
+		rc = begin(s)->template_create(s, ts, (const char *const *)keys, n, max_per_org,
+					       bad);
+	else
+		rc = store_fail_record(&s->failure, "facade", "template_create", STORE_FAULT_MEMORY,
+				       "out of memory");
+	for (size_t i = 0; keys && i < n; i++)
+		free(keys[i]);
+	free(keys);
+	return rc;
+}
+
+int store_template_get(struct store *s, const char *org_id, const char *id,
+		       struct contact_list *out)
+{
+	assert(org_id && id && out);
+	return begin(s)->template_get(s, org_id, id, out);
+}
+
+int store_template_update(struct store *s, const struct contact_list *t, int64_t expected_version)
+{
+	assert(t && t->org_id[0] && t->name);
+	begin(s);
+	char *key = contact_list_name_key(t->name);
+	if (!key)
+		return store_fail_record(&s->failure, "facade", "template_update",
+					 STORE_FAULT_MEMORY, "out of memory");
+	int rc = begin(s)->template_update(s, t, key, expected_version);
+	free(key);
+	return rc;
+}
+
+int store_template_delete_many(struct store *s, const char *org_id, const char *const *ids,
+			       size_t n, const char **missing)
+{
+	assert(org_id && (ids || !n) && missing);
+	*missing = NULL;
+	return begin(s)->template_delete_many(s, org_id, ids, n, missing);
+}
+
+int store_template_scan(struct store *s, const char *org_id, store_list_cb cb, void *ctx)
+{
+	assert(org_id && cb);
+	return begin(s)->template_scan(s, org_id, cb, ctx);
+}
+
 int store_list_size(struct store *s, const char *org_id, const char *list_id, int64_t *out)
 {
 	assert(org_id && list_id);

@@ -362,6 +362,35 @@ int store_list_scan(struct store *s, const char *org_id, store_list_cb cb, void 
  * as read). STORE_NOT_FOUND: no such list in the org. */
 int store_list_size(struct store *s, const char *org_id, const char *list_id, int64_t *out);
 
+/* ---- Contact list templates (tenant: org_id, or the template's own) -- */
+
+/* A template is stored as a struct contact_list (division_id empty): the
+ * same columns and rules, no contacts, no jobs. Its name is unique among
+ * the org's templates (not its lists), by contact_list_name_key. */
+
+/* Creates the n templates ts[0..n-1] (each in its own org_id, all of one
+ * org) in one transaction: all of them or none. STORE_CONFLICT: a name
+ * is taken, by a stored template or by another of ts; *bad (may be NULL)
+ * is then its index; STORE_LIMIT: the org would hold more than
+ * max_per_org templates; STORE_NOT_FOUND: the org does not exist. The
+ * count and the names are checked in the transaction that inserts, so
+ * concurrent creators cannot pass either together. */
+int store_template_create(struct store *s, const struct contact_list *ts, size_t n,
+			  unsigned max_per_org, size_t *bad);
+/* STORE_NOT_FOUND: no such template in the org. *out is owned by the
+ * caller (contact_list_release). */
+int store_template_get(struct store *s, const char *org_id, const char *id,
+		       struct contact_list *out);
+/* store_list_update for a template: a compare-and-set on the version
+ * (STORE_STALE), STORE_NOT_FOUND, STORE_CONFLICT on a taken name. */
+int store_template_update(struct store *s, const struct contact_list *t, int64_t expected_version);
+/* All or nothing: STORE_NOT_FOUND (nothing deleted) when one id is not a
+ * template of the org; *missing then names it. One transaction. */
+int store_template_delete_many(struct store *s, const char *org_id, const char *const *ids,
+			       size_t n, const char **missing);
+/* The org's templates in id order, one snapshot. */
+int store_template_scan(struct store *s, const char *org_id, store_list_cb cb, void *ctx);
+
 /* ---- Contacts (tenant: org_id; the list must be one of the org's) ---- */
 
 /* Adds or replaces contacts by id, all in one transaction (a concurrent

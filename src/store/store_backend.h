@@ -47,6 +47,17 @@ struct store_ops {
 	int (*list_scan)(struct store *s, const char *org_id, store_list_cb cb, void *ctx);
 	int (*list_size)(struct store *s, const char *org_id, const char *list_id, int64_t *out);
 
+	int (*template_create)(struct store *s, const struct contact_list *ts,
+			       const char *const *name_keys, size_t n, unsigned max_per_org,
+			       size_t *bad);
+	int (*template_get)(struct store *s, const char *org_id, const char *id,
+			    struct contact_list *out);
+	int (*template_update)(struct store *s, const struct contact_list *t, const char *name_key,
+			       int64_t expected_version);
+	int (*template_delete_many)(struct store *s, const char *org_id, const char *const *ids,
+				    size_t n, const char **missing);
+	int (*template_scan)(struct store *s, const char *org_id, store_list_cb cb, void *ctx);
+
 	int (*contacts_upsert)(struct store *s, const char *org_id, const char *list_id,
 			       const struct contact_row *rows, size_t n,
 			       const struct contact_limits *lim, size_t *added);
@@ -114,6 +125,11 @@ struct store_ops {
 	X(list_delete_many)                                                                        \
 	X(list_scan)                                                                               \
 	X(list_size)                                                                               \
+	X(template_create)                                                                         \
+	X(template_get)                                                                            \
+	X(template_update)                                                                         \
+	X(template_delete_many)                                                                    \
+	X(template_scan)                                                                           \
 	X(contacts_upsert)                                                                         \
 	X(contact_get)                                                                             \
 	X(contacts_delete)                                                                         \

@@ -87,6 +87,22 @@ TRACE(list_scan, (struct store * s, const char *org_id, store_list_cb cb, void *
       (in, org_id, cb, ctx))
 TRACE(list_size, (struct store * s, const char *org_id, const char *list_id, int64_t *out),
       (in, org_id, list_id, out))
+TRACE(template_create,
+      (struct store * s, const struct contact_list *ts, const char *const *keys, size_t n,
+       unsigned max, size_t *bad),
+      (in, ts, keys, n, max, bad))
+TRACE(template_get,
+      (struct store * s, const char *org_id, const char *id, struct contact_list *out),
+      (in, org_id, id, out))
+TRACE(template_update,
+      (struct store * s, const struct contact_list *t, const char *name_key, int64_t version),
+      (in, t, name_key, version))
+TRACE(template_delete_many,
+      (struct store * s, const char *org_id, const char *const *ids, size_t n,
+       const char **missing),
+      (in, org_id, ids, n, missing))
+TRACE(template_scan, (struct store * s, const char *org_id, store_list_cb cb, void *ctx),
+      (in, org_id, cb, ctx))
 TRACE(contacts_upsert,
       (struct store * s, const char *org_id, const char *list_id, const struct contact_row *rows,
        size_t n, const struct contact_limits *lim, size_t *added),

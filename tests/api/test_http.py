@@ -175,7 +175,6 @@ def test_query_with_too_many_parameters(api):
     ("POST", LISTS + "/x/contacts/bulk/remove"),
     ("POST", LISTS + "/x/contacts/bulk/update"),
     ("GET", "/api/v2/outbound/contactlistfilters"),
-    ("GET", "/api/v2/outbound/contactlisttemplates"),
     ("GET", LISTS + "/x/timezonemappingpreview"),
     ("GET", LISTS + "/x/contacts/bulk/jobs"),
 ])

@@ -1860,6 +1860,163 @@ static void blob_keys_are_names_not_paths(void **state)
 	}
 }
 
+/* ---- Contact list templates ---- */
+
+static void make_template(struct contact_list *t, const struct org *o, const char *name)
+{
+	make_list(t, o, name);
+	t->division_id[0] = '\0';
+}
+
+static size_t count_templates(struct store *s, const char *org_id)
+{
+	json_t *seen = json_array();
+	assert_int_equal(store_template_scan(s, org_id, collect_names, seen), STORE_OK);
+	size_t n = json_array_size(seen);
+	json_decref(seen);
+	return n;
+}
+
+static void templates_create_get_conflict_limit(void **state)
+{
+	struct store *s = ((struct fixture *)*state)->s;
+	struct org o = add_org(s, "acme"), other = add_org(s, "other");
+	struct contact_list t[3], got, list;
+	size_t bad = 99;
+	make_template(&t[0], &o, "Spring");
+	assert_int_equal(store_template_create(s, t, 1, 3, &bad), STORE_OK);
+	assert_int_equal(store_template_get(s, o.id, t[0].id, &got), STORE_OK);
+	assert_string_equal(got.name, "Spring");
+	assert_int_equal(got.version, 1);
+	assert_int_equal(got.date_created, t[0].date_created);
+	assert_true(json_equal(got.doc, t[0].doc));
+	contact_list_release(&got);
+	assert_int_equal(store_template_get(s, other.id, t[0].id, &got), STORE_NOT_FOUND);
+	/* Templates are not lists, nor lists templates. */
+	assert_int_equal(store_list_get(s, o.id, t[0].id, &got), STORE_NOT_FOUND);
+	add_list(s, &list, &o, "Spring");
+	assert_int_equal(store_template_get(s, o.id, list.id, &got), STORE_NOT_FOUND);
+	contact_list_release(&list);
+	contact_list_release(&t[0]);
+
+	/* A batch is all or nothing: a name taken by a stored template, or
+	 * twice in the batch, names the element and stores none. */
+	make_template(&t[0], &o, "Summer");
+	make_template(&t[1], &o, "SPRING");
+	assert_int_equal(store_template_create(s, t, 2, 10, &bad), STORE_CONFLICT);
+	assert_int_equal(bad, 1);
+	contact_list_release(&t[1]);
+	make_template(&t[1], &o, "summer");
+	assert_int_equal(store_template_create(s, t, 2, 10, &bad), STORE_CONFLICT);
+	assert_int_equal(bad, 1);
+	assert_int_equal(count_templates(s, o.id), 1);
+	contact_list_release(&t[1]);
+	/* The limit counts the whole batch. */
+	make_template(&t[1], &o, "Autumn");
+	make_template(&t[2], &o, "Winter");
+	assert_int_equal(store_template_create(s, t, 3, 3, &bad), STORE_LIMIT);
+	assert_int_equal(count_templates(s, o.id), 1);
+	assert_int_equal(store_template_create(s, t, 2, 3, &bad), STORE_OK);
+	assert_int_equal(count_templates(s, o.id), 3);
+	assert_int_equal(store_template_create(s, &t[2], 1, 3, &bad), STORE_LIMIT);
+	/* Another org has its own names and count. */
+	struct contact_list mine;
+	make_template(&mine, &other, "spring");
+	assert_int_equal(store_template_create(s, &mine, 1, 1, NULL), STORE_OK);
+	contact_list_release(&mine);
+	struct org nobody = new_org("nobody"); /* never stored */
+	make_template(&mine, &nobody, "x");
+	assert_int_equal(store_template_create(s, &mine, 1, 1, NULL), STORE_NOT_FOUND);
+	contact_list_release(&mine);
+	for (int i = 0; i < 3; i++)
+		contact_list_release(&t[i]);
+}
+
+static void templates_update_delete_and_scan(void **state)
+{
+	struct store *s = ((struct fixture *)*state)->s;
+	struct org o = add_org(s, "acme"), other = add_org(s, "other");
+	struct contact_list t[3], foreign, got;
+	const char *names[] = {"c", "a", "b"};
+	for (int i = 0; i < 3; i++)
+		make_template(&t[i], &o, names[i]);
+	assert_int_equal(store_template_create(s, t, 3, 10, NULL), STORE_OK);
+	make_template(&foreign, &other, "x");
+	assert_int_equal(store_template_create(s, &foreign, 1, 10, NULL), STORE_OK);
+
+	free(t[0].name);
+	t[0].name = strdup("uno");
+	t[0].version = 2;
+	t[0].date_modified += 5;
+	json_object_set_new(t[0].doc, "columnNames", json_pack("[s,s]", "a", "b"));
+	assert_int_equal(store_template_update(s, &t[0], 1), STORE_OK);
+	assert_int_equal(store_template_update(s, &t[0], 1), STORE_STALE);
+	assert_int_equal(store_template_get(s, o.id, t[0].id, &got), STORE_OK);
+	assert_string_equal(got.name, "uno");
+	assert_int_equal(got.version, 2);
+	assert_int_equal(got.date_modified, t[0].date_modified);
+	assert_true(json_equal(got.doc, t[0].doc));
+	contact_list_release(&got);
+	free(t[0].name);
+	t[0].name = strdup("A");
+	t[0].version = 3;
+	assert_int_equal(store_template_update(s, &t[0], 2), STORE_CONFLICT);
+	/* Another org's template is not found, by update or delete. */
+	snprintf(foreign.org_id, sizeof(foreign.org_id), "%s", o.id);
+	assert_int_equal(store_template_update(s, &foreign, 1), STORE_NOT_FOUND);
+
+	/* Scans are in id order, of the org only. */
+	json_t *seen = json_array();
+	assert_int_equal(store_template_scan(s, o.id, collect_names, seen), STORE_OK);
+	assert_int_equal(json_array_size(seen), 3);
+	json_decref(seen);
+
+	const char *missing = NULL;
+	const char *ids[] = {t[1].id, foreign.id};
+	assert_int_equal(store_template_delete_many(s, o.id, ids, 2, &missing), STORE_NOT_FOUND);
+	assert_string_equal(missing, foreign.id);
+	assert_int_equal(count_templates(s, o.id), 3); /* all or nothing */
+	const char *two[] = {t[1].id, t[2].id};
+	assert_int_equal(store_template_delete_many(s, o.id, two, 2, &missing), STORE_OK);
+	assert_null(missing);
+	assert_int_equal(store_template_delete_many(s, o.id, two, 1, &missing), STORE_NOT_FOUND);
+	assert_int_equal(count_templates(s, o.id), 1);
+	assert_int_equal(count_templates(s, other.id), 1);
+	for (int i = 0; i < 3; i++)
+		contact_list_release(&t[i]);
+	contact_list_release(&foreign);
+}
+
+/* Every racer creates templates in one org under a cap of 5, one of them
+ * of a name all share: 5 exist in the end, one with that name. */
+static void create_templates(struct store *s, int racer, const void *ctx, int out)
+{
+	const struct org *o = ctx;
+	for (int i = 0; i < 3; i++) {
+		struct contact_list t;
+		char name[64];
+		snprintf(name, sizeof(name), "racer-%d-%d", racer, i);
+		make_template(&t, o, i == 0 ? "the same name" : name);
+		say(out, "%s %s", i == 0 ? "same" : "own",
+		    status_word(store_template_create(s, &t, 1, 5, NULL)));
+		contact_list_release(&t);
+	}
+}
+
+static void processes_race_for_template_names_and_the_limit(void **state)
+{
+	struct fixture *f = *state;
+	struct org o = add_org(f->s, "racing");
+	json_t *lines = race_processes(f, create_templates, &o);
+	assert_int_equal(count_lines(lines, "same ok") + count_lines(lines, "own ok"), 5);
+	assert_int_equal(count_lines(lines, "same ok"), 1);
+	assert_int_equal(count_lines(lines, "same ok") + count_lines(lines, "same conflict") +
+				 count_lines(lines, "same limit"),
+			 RACE_PROCS * RACE_CONNS);
+	assert_int_equal(count_templates(f->s, o.id), 5);
+	json_decref(lines);
+}
+
 #define TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -1885,6 +2042,9 @@ int main(void)
 		TEST(another_orgs_data_is_not_found),
 		TEST(two_servers_share_the_cap_and_the_pruning),
 		TEST(processes_race_for_list_names_and_the_list_limit),
+		TEST(templates_create_get_conflict_limit),
+		TEST(templates_update_delete_and_scan),
+		TEST(processes_race_for_template_names_and_the_limit),
 		TEST(processes_race_for_the_orgs_contact_limit),
 		TEST(processes_race_for_one_import_per_list_and_a_version),
 		TEST(processes_claim_each_job_exactly_once),

@@ -31,15 +31,21 @@ static void grants_map_to_permissions(void **state)
 	assert_int_equal(grant("outbound"), PERM_ALL);
 	assert_int_equal(grant("*"), PERM_ALL);
 	assert_int_equal(grant("outbound:*:*"), PERM_ALL);
-	assert_int_equal(grant("outbound:*:view"), PERM(CONTACT_LIST_VIEW) | PERM(CONTACT_VIEW));
+	assert_int_equal(grant("outbound:*:view"),
+			 PERM(CONTACT_LIST_VIEW) | PERM(CONTACT_VIEW) | PERM(TEMPLATE_VIEW));
+	assert_int_equal(grant("outbound:contactListTemplate:*"),
+			 PERM(TEMPLATE_ADD) | PERM(TEMPLATE_VIEW) | PERM(TEMPLATE_EDIT) |
+				 PERM(TEMPLATE_DELETE));
 	assert_int_equal(grant("outbound:contact:*"), PERM(CONTACT_ADD) | PERM(CONTACT_VIEW) |
 							      PERM(CONTACT_EDIT) |
 							      PERM(CONTACT_DELETE));
 	assert_int_equal(grant("outbound:readonly"),
-			 PERM(CONTACT_LIST_VIEW) | PERM(CONTACT_LIST_SEARCH) | PERM(CONTACT_VIEW));
-	assert_int_equal(grant("outbound:contactlist:write"), PERM(CONTACT_LIST_ADD) |
-								      PERM(CONTACT_LIST_EDIT) |
-								      PERM(CONTACT_LIST_DELETE));
+			 PERM(CONTACT_LIST_VIEW) | PERM(CONTACT_LIST_SEARCH) | PERM(CONTACT_VIEW) |
+				 PERM(TEMPLATE_VIEW));
+	assert_int_equal(grant("outbound:contactlist:write"),
+			 PERM(CONTACT_LIST_ADD) | PERM(CONTACT_LIST_EDIT) |
+				 PERM(CONTACT_LIST_DELETE) | PERM(TEMPLATE_ADD) |
+				 PERM(TEMPLATE_EDIT) | PERM(TEMPLATE_DELETE));
 	assert_int_equal(grant("outbound:contact:read"), PERM(CONTACT_VIEW));
 	permission_set s;
 	assert_int_equal(grant_parse("outbound:contactList", &s), -1);
@@ -58,8 +64,8 @@ static void grant_lists(void **state)
 	assert_int_equal(grant_list_parse("outbound:contact:read, outbound:contactlist:read", &s,
 					  scratch, sizeof(scratch), &bad),
 			 0);
-	assert_int_equal(s,
-			 PERM(CONTACT_VIEW) | PERM(CONTACT_LIST_VIEW) | PERM(CONTACT_LIST_SEARCH));
+	assert_int_equal(s, PERM(CONTACT_VIEW) | PERM(CONTACT_LIST_VIEW) |
+				    PERM(CONTACT_LIST_SEARCH) | PERM(TEMPLATE_VIEW));
 	assert_int_equal(
 		grant_list_parse("outbound:contact:read nope", &s, scratch, sizeof(scratch), &bad),
 		-1);

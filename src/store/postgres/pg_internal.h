@@ -170,6 +170,18 @@
 			 "OR (n.date_created = old.date_created AND n.seq > old.seq))) "           \
 			 "RETURNING file_key")                                                     \
 	X(LIST_EXISTS, "SELECT 1 FROM contact_lists WHERE org_id = $1 AND id = $2")                \
+	X(TEMPLATE_COUNT, "SELECT count(*) FROM contact_list_templates WHERE org_id = $1")         \
+	X(TEMPLATE_INSERT, "INSERT INTO contact_list_templates(id, org_id, name, name_key, "       \
+			   "version, date_created, date_modified, doc) "                           \
+			   "VALUES($1, $2, $3, $4, $5, $6, $7, $8)")                               \
+	X(TEMPLATE_GET, "SELECT id, org_id, name, version, date_created, date_modified, doc "      \
+			"FROM contact_list_templates WHERE org_id = $1 AND id = $2")               \
+	X(TEMPLATE_UPDATE, "UPDATE contact_list_templates SET name = $3, name_key = $4, "          \
+			   "version = $5, date_modified = $6, doc = $7 WHERE org_id = $1 AND "     \
+			   "id = $2 AND version = $8")                                             \
+	X(TEMPLATE_DELETE, "DELETE FROM contact_list_templates WHERE org_id = $1 AND id = $2")     \
+	X(TEMPLATE_SCAN, "SELECT id, org_id, name, version, date_created, date_modified, doc "     \
+			 "FROM contact_list_templates WHERE org_id = $1 ORDER BY id")              \
 	/* Blobs: a row per blob, its bytes in chunks; see pg_blobs.c. */                          \
 	X(BLOB_INSERT, "INSERT INTO blobs(key) VALUES($1) RETURNING id")                           \
 	X(BLOB_HOLD, "SELECT pg_advisory_lock(2, ($1::bigint % 2147483647)::int)")                 \
@@ -326,6 +338,15 @@ int pg_token_get(struct store *base, const char *hash, struct token_info *out);
 int pg_tokens_expire(struct store *base, int64_t now_ms, int64_t *deleted);
 int pg_client_tokens_expire(struct store *base, const char *client_id, int64_t now_ms,
 			    int64_t *expired);
+int pg_template_create(struct store *base, const struct contact_list *ts,
+		       const char *const *name_keys, size_t n, unsigned max_per_org, size_t *bad);
+int pg_template_get(struct store *base, const char *org_id, const char *id,
+		    struct contact_list *out);
+int pg_template_update(struct store *base, const struct contact_list *t, const char *name_key,
+		       int64_t expected_version);
+int pg_template_delete_many(struct store *base, const char *org_id, const char *const *ids,
+			    size_t n, const char **missing);
+int pg_template_scan(struct store *base, const char *org_id, store_list_cb cb, void *ctx);
 int pg_rate_counts_add(struct store *base, int64_t window_start, const struct rate_count *in,
 		       size_t n, int64_t expire_before, int64_t *totals);
 int pg_snapshot_save(struct store *base, const char *name);

@@ -106,6 +106,15 @@ static const char *const migrations[] = {
 	"  END IF;"
 	"  RETURN v::text;"
 	" END $$;",
+
+	/* Contact list templates: a list's shape without contacts; names
+	 * unique among the org's templates. */
+	"CREATE TABLE contact_list_templates("
+	" id text COLLATE \"C\" PRIMARY KEY, org_id text NOT NULL REFERENCES orgs(id),"
+	" name text NOT NULL, name_key text NOT NULL, version bigint NOT NULL,"
+	" date_created bigint NOT NULL, date_modified bigint NOT NULL, doc text NOT NULL,"
+	" UNIQUE(org_id, name_key));"
+	"CREATE INDEX contact_list_templates_by_org ON contact_list_templates(org_id, id);",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -603,6 +612,11 @@ static const struct store_ops pg_ops = {
 	.list_delete_many = pg_list_delete_many,
 	.list_scan = pg_list_scan,
 	.list_size = pg_list_size,
+	.template_create = pg_template_create,
+	.template_get = pg_template_get,
+	.template_update = pg_template_update,
+	.template_delete_many = pg_template_delete_many,
+	.template_scan = pg_template_scan,
 	.contacts_upsert = pg_contacts_upsert,
 	.contact_get = pg_contact_get,
 	.contacts_delete = pg_contacts_delete,

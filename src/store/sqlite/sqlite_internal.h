@@ -148,6 +148,18 @@
 	X(LIST_EXISTS, "SELECT 1 FROM contact_lists WHERE org_id = ?1 AND id = ?2")                \
 	X(LIST_SCAN, "SELECT id, org_id, division_id, name, version, date_created, "               \
 		     "date_modified, doc FROM contact_lists WHERE org_id = ?1 ORDER BY id")        \
+	X(TEMPLATE_COUNT, "SELECT count(*) FROM contact_list_templates WHERE org_id = ?1")         \
+	X(TEMPLATE_INSERT, "INSERT INTO contact_list_templates(id, org_id, name, name_key, "       \
+			   "version, date_created, date_modified, doc) "                           \
+			   "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")                               \
+	X(TEMPLATE_GET, "SELECT id, org_id, name, version, date_created, date_modified, doc "      \
+			"FROM contact_list_templates WHERE org_id = ?1 AND id = ?2")               \
+	X(TEMPLATE_UPDATE, "UPDATE contact_list_templates SET name = ?3, name_key = ?4, "          \
+			   "version = ?5, date_modified = ?6, doc = ?7 WHERE org_id = ?1 AND "     \
+			   "id = ?2 AND version = ?8")                                             \
+	X(TEMPLATE_DELETE, "DELETE FROM contact_list_templates WHERE org_id = ?1 AND id = ?2")     \
+	X(TEMPLATE_SCAN, "SELECT id, org_id, name, version, date_created, date_modified, doc "     \
+			 "FROM contact_list_templates WHERE org_id = ?1 ORDER BY id")              \
 	X(BEGIN, "BEGIN IMMEDIATE")                                                                \
 	X(COMMIT, "COMMIT")                                                                        \
 	X(ROLLBACK, "ROLLBACK")
@@ -259,6 +271,16 @@ int sqlite_list_delete_many(struct store *base, const char *org_id, const char *
 			    size_t n, const char **missing, store_key_cb files, void *ctx);
 int sqlite_list_scan(struct store *base, const char *org_id, store_list_cb cb, void *ctx);
 int sqlite_list_size(struct store *base, const char *org_id, const char *list_id, int64_t *out);
+int sqlite_template_create(struct store *base, const struct contact_list *ts,
+			   const char *const *name_keys, size_t n, unsigned max_per_org,
+			   size_t *bad);
+int sqlite_template_get(struct store *base, const char *org_id, const char *id,
+			struct contact_list *out);
+int sqlite_template_update(struct store *base, const struct contact_list *t, const char *name_key,
+			   int64_t expected_version);
+int sqlite_template_delete_many(struct store *base, const char *org_id, const char *const *ids,
+				size_t n, const char **missing);
+int sqlite_template_scan(struct store *base, const char *org_id, store_list_cb cb, void *ctx);
 
 /* The org's list: its rowid and size; STORE_NOT_FOUND when it is gone or
  * another org's. */

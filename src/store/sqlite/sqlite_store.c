@@ -133,6 +133,14 @@ static const char *const migrations[] = {
 	/* Rate-limit counts every server on the database adds to. */
 	"CREATE TABLE rate_counts (key TEXT NOT NULL, window_start INTEGER NOT NULL,"
 	" count INTEGER NOT NULL, PRIMARY KEY (key, window_start)) WITHOUT ROWID;",
+
+	/* Contact list templates: a list's shape without contacts; names
+	 * unique among the org's templates. */
+	"CREATE TABLE contact_list_templates("
+	" id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES orgs(id),"
+	" name TEXT NOT NULL, name_key TEXT NOT NULL, version INTEGER NOT NULL,"
+	" date_created INTEGER NOT NULL, date_modified INTEGER NOT NULL, doc TEXT NOT NULL,"
+	" UNIQUE(org_id, name_key));",
 };
 
 sqlite3_stmt *sql_stmt(struct sqlite_store *s, enum sql_statement id)
@@ -341,6 +349,11 @@ static const struct store_ops sqlite_ops = {.name = "sqlite",
 					    .list_get = sqlite_list_get,
 					    .list_scan = sqlite_list_scan,
 					    .list_size = sqlite_list_size,
+					    .template_create = sqlite_template_create,
+					    .template_get = sqlite_template_get,
+					    .template_update = sqlite_template_update,
+					    .template_delete_many = sqlite_template_delete_many,
+					    .template_scan = sqlite_template_scan,
 					    .contact_get = sqlite_contact_get,
 					    .contacts_scan = sqlite_contacts_scan,
 					    .import_get = sqlite_import_get,
