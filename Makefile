@@ -50,7 +50,7 @@ deb: build
 # cppcheck and clang-tidy (.clang-tidy), both kept clean.
 lint: build
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-		--std=c11 -Isrc -Iinclude --suppress=missingIncludeSystem src cli fuzz tests/unit tests/store
+		--std=c11 -I. -Isrc -Iinclude --suppress=missingIncludeSystem src cli fuzz tests/unit tests/store
 	cmake -S . -B build-lint -DCMAKE_EXPORT_COMPILE_COMMANDS=ON \
 		-DCMAKE_INTERPROCEDURAL_OPTIMIZATION=OFF >/dev/null
 	run-clang-tidy -p build-lint -quiet 'src/|cli/' 2>&1 | \

@@ -393,7 +393,7 @@ int control_progress_advance(struct api_ctx *c)
 	if (rows < 1 || rows > CONTROL_MAX_ADVANCE)
 		return control_bad(c, "rows", "rows must be from 1 to %d; got %lld",
 				   CONTROL_MAX_ADVANCE, (long long)rows);
-	struct org org;
+	struct org org = {0};
 	if (control_find_list(c, id, &org))
 		return -1;
 	struct control *ctl = c->srv->control;
