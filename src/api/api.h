@@ -145,6 +145,7 @@ int templates_get(struct api_ctx *c);
 int templates_update(struct api_ctx *c);
 int templates_delete(struct api_ctx *c);
 int templates_delete_many(struct api_ctx *c);
+int contactlistfilters_preview(struct api_ctx *c);
 int contacts_add(struct api_ctx *c);
 int contacts_get(struct api_ctx *c);
 int contacts_update(struct api_ctx *c);

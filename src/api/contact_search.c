@@ -88,6 +88,42 @@ const struct field contact_search_fields[] = {
 	{0},
 };
 
+static const char *const source_types[] = {"ContactList", NULL};
+
+/* The SDK's ContactListFilter (index.d.ts of purecloud-platform-client-v2
+ * 262.0.0); clauses and predicates are a search's. Only filters of a
+ * contact list are served (not of a template). */
+const struct field contact_list_filter_fields[] = {
+	{"id", FT_STRING, F_READONLY, .description = "Assigned by the server."},
+	{"name", FT_STRING, F_REQUIRED | F_NO_CONTROL | F_NOT_BLANK, .max = 256,
+	 .description = "1-256 characters."},
+	{"dateCreated", FT_STRING, F_READONLY, .description = "ISO-8601 UTC."},
+	{"dateModified", FT_STRING, F_READONLY, .description = "ISO-8601 UTC."},
+	{"version", FT_INTEGER, 0, .description = "The filter's version."},
+	{"contactList", FT_OBJECT, F_REQUIRED, .props = cl_ref_fields,
+	 .description = "The contact list whose contacts the filter selects."},
+	{"contactListTemplate", FT_OBJECT, 0, .props = cl_ref_fields,
+	 .description = "Not served: filters of templates are refused (400)."},
+	{"sourceType", FT_STRING, 0, .enum_values = source_types,
+	 .description = "ContactList, the only source served."},
+	{"clauses", FT_ARRAY, 0, FT_OBJECT, clause_fields, .max = 50,
+	 .description = "Clauses combined by filterType; each column must be one of the "
+			"list's."},
+	{"filterType", FT_STRING, 0, .enum_values = filter_types,
+	 .description = "AND (default) or OR."},
+	{"selfUri", FT_STRING, F_READONLY,
+	 .description = "/api/v2/outbound/contactlistfilters/{id}"},
+	{0},
+};
+
+const struct field filter_preview_fields[] = {
+	{"filteredContacts", FT_INTEGER, 0, .description = "Contacts the filter selects."},
+	{"totalContacts", FT_INTEGER, 0, .description = "Contacts of the list."},
+	{"preview", FT_ARRAY, 0, FT_OBJECT, .ref = "DialerContact",
+	 .description = "The first 25 selected contacts, in id order."},
+	{0},
+};
+
 enum op {
 	OP_EQ,
 	OP_LT,
@@ -403,7 +439,7 @@ static int compile_predicate(struct api_ctx *c, struct search *s, json_t *j, con
 /* What a search may ask for at most, checked before any of it is compiled:
  * its cost grows with contacts × predicates, and its memory with the IN
  * values. */
-static int check_size(struct api_ctx *c, const json_t *clauses)
+static int check_size(struct api_ctx *c, const json_t *clauses, const char *prefix)
 {
 	const struct db_limits *l = &c->srv->limits;
 	size_t predicates = 0, values = 0;
@@ -416,15 +452,18 @@ static int check_size(struct api_ctx *c, const json_t *clauses)
 			values += json_array_size(json_object_get(range, "inSet"));
 			if (values > l->max_search_in_values && !crossing[0])
 				snprintf(crossing, sizeof(crossing),
-					 "criteria.clauses[%zu].predicates[%zu].range.inSet", i, j);
+					 "%sclauses[%zu].predicates[%zu].range.inSet", prefix, i,
+					 j);
 		}
 	}
+	char where[32];
+	snprintf(where, sizeof(where), "%sclauses", prefix);
 	if (predicates > l->max_search_predicates)
-		return refuse(c, "criteria.clauses",
-			      "criteria.clauses hold %zu predicates in all; a search may have at "
-			      "most %u (the limit of predicates per search). Put the values of one "
-			      "column into one IN predicate, or split the search",
-			      predicates, l->max_search_predicates);
+		return refuse(c, where,
+			      "%s hold %zu predicates in all; a search may have at most %u (the "
+			      "limit of predicates per search). Put the values of one column into "
+			      "one IN predicate, or split the search",
+			      where, predicates, l->max_search_predicates);
 	if (crossing[0])
 		return refuse(c, crossing,
 			      "%s: the IN sets of this search hold %zu values in all; a search may "
@@ -451,6 +490,9 @@ static int check_window(struct api_ctx *c, const struct search *s)
 		      window);
 }
 
+static int compile_criteria(struct api_ctx *c, struct search *s, const json_t *criteria,
+			    const char *prefix);
+
 static int compile(struct api_ctx *c, struct search *s)
 {
 	json_t *body = c->body;
@@ -466,11 +508,35 @@ static int compile(struct api_ctx *c, struct search *s)
 				   "pageNumber must be between 1 and 1000000");
 	s->page_size = (size_t)size;
 	s->first = (size_t)(number - 1) * s->page_size;
-	json_t *criteria = json_object_get(body, "criteria");
+	if (compile_criteria(c, s, json_object_get(body, "criteria"), "criteria."))
+		return -1;
+	json_t *sorts = json_object_get(body, "contactSorts");
+	for (size_t i = 0; i < json_array_size(sorts); i++) {
+		json_t *j = json_array_get(sorts, i);
+		char where[64];
+		snprintf(where, sizeof(where), "contactSorts[%zu].fieldName", i);
+		int col = column_of(c, &s->sc.schema,
+				    json_string_value(json_object_get(j, "fieldName")), where);
+		if (col < 0)
+			return -1;
+		const char *dir = json_string_value(json_object_get(j, "direction"));
+		s->sorts[s->sort_count++] =
+			(struct sort_key){col, dir && strcmp(dir, "DESC") == 0,
+					  json_is_true(json_object_get(j, "numeric"))};
+	}
+	return check_window(c, s);
+}
+
+/* {filterType, clauses} (a search's criteria, a filter's top level)
+ * against the list's columns; `prefix` starts the paths that name a bad
+ * part ("criteria." or ""). */
+static int compile_criteria(struct api_ctx *c, struct search *s, const json_t *criteria,
+			    const char *prefix)
+{
 	const char *ft = json_string_value(json_object_get(criteria, "filterType"));
 	s->any = ft && strcmp(ft, "OR") == 0;
 	json_t *clauses = json_object_get(criteria, "clauses");
-	if (check_size(c, clauses))
+	if (check_size(c, clauses, prefix))
 		return -1;
 	s->clause_count = json_array_size(clauses);
 	s->clauses = calloc(s->clause_count + 1, sizeof(*s->clauses));
@@ -487,28 +553,14 @@ static int compile(struct api_ctx *c, struct search *s)
 			abort();
 		for (size_t j = 0; j < json_array_size(preds); j++) {
 			char where[96];
-			snprintf(where, sizeof(where), "criteria.clauses[%zu].predicates[%zu]", i,
+			snprintf(where, sizeof(where), "%sclauses[%zu].predicates[%zu]", prefix, i,
 				 j);
 			if (compile_predicate(c, s, json_array_get(preds, j), where, &k->preds[j]))
 				return -1;
 			k->count++;
 		}
 	}
-	json_t *sorts = json_object_get(body, "contactSorts");
-	for (size_t i = 0; i < json_array_size(sorts); i++) {
-		json_t *j = json_array_get(sorts, i);
-		char where[64];
-		snprintf(where, sizeof(where), "contactSorts[%zu].fieldName", i);
-		int col = column_of(c, &s->sc.schema,
-				    json_string_value(json_object_get(j, "fieldName")), where);
-		if (col < 0)
-			return -1;
-		const char *dir = json_string_value(json_object_get(j, "direction"));
-		s->sorts[s->sort_count++] =
-			(struct sort_key){col, dir && strcmp(dir, "DESC") == 0,
-					  json_is_true(json_object_get(j, "numeric"))};
-	}
-	return check_window(c, s);
+	return 0;
 }
 
 /* Text operators match the value as written, case-insensitively. */
@@ -727,6 +779,55 @@ int contacts_search(struct api_ctx *c)
 				(json_int_t)s.matches, "contactsCount", (json_int_t)s.matches,
 				"pageCount", (json_int_t)pages);
 	rc = api_reply(c, 200, out);
+out:
+	search_release(&s);
+	return rc;
+}
+
+/* POST /api/v2/outbound/contactlistfilters/preview: the contacts a filter
+ * not yet saved selects, counted in one pass as a search (heavy work),
+ * with the first page of them. */
+int contactlistfilters_preview(struct api_ctx *c)
+{
+	if (field_check(c->body, contact_list_filter_fields, FIELD_UPDATE, "a contact list filter",
+			"", &c->problem))
+		return -1;
+	if (json_object_get(c->body, "contactListTemplate"))
+		return refuse(c, "contactListTemplate",
+			      "contactListTemplate: filters of contact list templates are not "
+			      "served by dialbook; name a contact list in contactList");
+	const char *list_id =
+		json_string_value(json_object_get(json_object_get(c->body, "contactList"), "id"));
+	struct search s;
+	memset(&s, 0, sizeof(s));
+	if (contact_scope_load_id(c, list_id, false, &s.sc)) {
+		if (c->problem.status == 404)
+			problem_add_detail(&c->problem, "INVALID_VALUE", "contactList.id");
+		return -1;
+	}
+	int rc = -1;
+	s.page = json_array();
+	s.page_size = DB_DEFAULT_PAGE_SIZE;
+	if (compile_criteria(c, &s, c->body, "") ||
+	    heavy_enter(c, "a contact list filter preview", &s.slot))
+		goto out;
+	if (store_contacts_scan(c->store, c->org.id, s.sc.list.id, visit, &s) != STORE_OK ||
+	    s.failed) {
+		api_store_failed(c);
+		goto out;
+	}
+	if (s.timed_out) {
+		char detail[256];
+		snprintf(detail, sizeof(detail),
+			 "it had read %zu of the list's contacts; nothing was kept. Narrow the "
+			 "filter or retry when the server is less busy",
+			 s.read);
+		heavy_timed_out(c, &s.slot, "the filter preview", detail);
+		goto out;
+	}
+	rc = api_reply(c, 200,
+		       json_pack("{s:I,s:I,s:O}", "filteredContacts", (json_int_t)s.matches,
+				 "totalContacts", (json_int_t)s.read, "preview", s.page));
 out:
 	search_release(&s);
 	return rc;

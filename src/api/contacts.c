@@ -18,8 +18,14 @@ void contact_scope_release(struct contact_scope *sc)
 
 int contact_scope_load(struct api_ctx *c, bool writing, struct contact_scope *sc)
 {
+	return contact_scope_load_id(c, c->req->params[0], writing, sc);
+}
+
+int contact_scope_load_id(struct api_ctx *c, const char *list_id, bool writing,
+			  struct contact_scope *sc)
+{
 	memset(sc, 0, sizeof(*sc));
-	if (api_load_list(c, c->req->params[0], &sc->list))
+	if (api_load_list(c, list_id, &sc->list))
 		return -1;
 	if (contact_schema_init(&sc->schema, sc->list.doc, &c->srv->limits)) {
 		contact_scope_release(sc);

@@ -7,6 +7,9 @@
 #include "model/contact.h"
 
 extern const struct field contact_search_fields[];
+/* The SDK's ContactListFilter: its clauses are a search's (contact_search.c). */
+extern const struct field contact_list_filter_fields[];
+extern const struct field filter_preview_fields[];
 
 struct contact_scope {
 	struct contact_list list;
@@ -16,6 +19,9 @@ struct contact_scope {
 /* Loads the list named by the path (params[0]); `writing` refuses an
  * INACTIVE list with 409. */
 int contact_scope_load(struct api_ctx *c, bool writing, struct contact_scope *sc);
+/* The same for the list `list_id` (a body's reference). */
+int contact_scope_load_id(struct api_ctx *c, const char *list_id, bool writing,
+			  struct contact_scope *sc);
 void contact_scope_release(struct contact_scope *sc);
 int contact_from_record(const struct contact_scope *sc, const struct contact_record *r,
 			struct contact *out);

@@ -18,7 +18,7 @@ static const struct {
 } scopes[] = {
 	{"outbound", PERM_ALL},
 	{"outbound:readonly", PERM(CONTACT_LIST_VIEW) | PERM(CONTACT_LIST_SEARCH) |
-				      PERM(CONTACT_VIEW) | PERM(TEMPLATE_VIEW)},
+				      PERM(CONTACT_VIEW) | PERM(TEMPLATE_VIEW) | PERM(FILTER_VIEW)},
 	/* Templates go with the lists they describe. */
 	{"outbound:contactlist:write", PERM(CONTACT_LIST_ADD) | PERM(CONTACT_LIST_EDIT) |
 					       PERM(CONTACT_LIST_DELETE) | PERM(TEMPLATE_ADD) |

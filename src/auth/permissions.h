@@ -21,7 +21,8 @@
 	X(TEMPLATE_ADD, "outbound:contactListTemplate:add")                                        \
 	X(TEMPLATE_VIEW, "outbound:contactListTemplate:view")                                      \
 	X(TEMPLATE_EDIT, "outbound:contactListTemplate:edit")                                      \
-	X(TEMPLATE_DELETE, "outbound:contactListTemplate:delete")
+	X(TEMPLATE_DELETE, "outbound:contactListTemplate:delete")                                  \
+	X(FILTER_VIEW, "outbound:contactListFilter:view")
 
 enum permission_bit {
 #define X(id, str) PERM_BIT_##id,

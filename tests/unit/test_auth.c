@@ -31,8 +31,8 @@ static void grants_map_to_permissions(void **state)
 	assert_int_equal(grant("outbound"), PERM_ALL);
 	assert_int_equal(grant("*"), PERM_ALL);
 	assert_int_equal(grant("outbound:*:*"), PERM_ALL);
-	assert_int_equal(grant("outbound:*:view"),
-			 PERM(CONTACT_LIST_VIEW) | PERM(CONTACT_VIEW) | PERM(TEMPLATE_VIEW));
+	assert_int_equal(grant("outbound:*:view"), PERM(CONTACT_LIST_VIEW) | PERM(CONTACT_VIEW) |
+							   PERM(TEMPLATE_VIEW) | PERM(FILTER_VIEW));
 	assert_int_equal(grant("outbound:contactListTemplate:*"),
 			 PERM(TEMPLATE_ADD) | PERM(TEMPLATE_VIEW) | PERM(TEMPLATE_EDIT) |
 				 PERM(TEMPLATE_DELETE));
@@ -41,7 +41,7 @@ static void grants_map_to_permissions(void **state)
 							      PERM(CONTACT_DELETE));
 	assert_int_equal(grant("outbound:readonly"),
 			 PERM(CONTACT_LIST_VIEW) | PERM(CONTACT_LIST_SEARCH) | PERM(CONTACT_VIEW) |
-				 PERM(TEMPLATE_VIEW));
+				 PERM(TEMPLATE_VIEW) | PERM(FILTER_VIEW));
 	assert_int_equal(grant("outbound:contactlist:write"),
 			 PERM(CONTACT_LIST_ADD) | PERM(CONTACT_LIST_EDIT) |
 				 PERM(CONTACT_LIST_DELETE) | PERM(TEMPLATE_ADD) |
