@@ -3,8 +3,9 @@
  * written) and its bytes in `blob_chunks`, PG_BLOB_CHUNK bytes a row.
  *
  * A writer has a connection of its own (the handle must not tie up the
- * store's) that holds a session advisory lock on the blob's id from the
- * moment its row is visible until the handle is closed; chunks are
+ * store's; kept for the next writer once closed) that holds a session
+ * advisory lock on the blob's id from the moment its row is visible until
+ * the handle is closed; chunks are
  * committed as they fill, so memory does not grow with the blob, and the
  * row turns finished (replacing the key's older blob) in one transaction.
  * A writer that dies loses its connection, and so its lock: the sweep
@@ -33,6 +34,7 @@
 struct pg_blob {
 	struct store_blob base;
 	struct pg_store pg; /* the writer's own connection */
+	char *conninfo;	    /* the store's, to keep the connection for the next writer */
 	int64_t id;
 	int seq;
 	uint64_t size;
@@ -111,16 +113,120 @@ static int blob_finish(struct store_blob *base)
 	return rc;
 }
 
-/* Closing the connection ends the hold; an unfinished blob goes first. */
+/* ---- Writers' connections ------------------------------------------- */
+
+/* A few writers' connections are kept for the next writer of this process
+ * (a new one costs a server process and an authentication: most of an
+ * upload of a few rows). One is kept only with no hold and no transaction
+ * left; its prepared statements stay with it; a child process after fork
+ * never takes its parent's (they share the socket). */
+#define PG_BLOB_POOL 4
+
+struct pooled {
+	PGconn *conn;
+	char *conninfo;
+	unsigned lock_wait_ms;
+	pid_t pid;
+	bool prepared[PG_SQL_COUNT];
+};
+
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct pooled pool[PG_BLOB_POOL];
+static int pool_count;
+
+/* A kept connection for s's database, or NULL. */
+static bool conn_take(const struct pg_store *s, struct pg_store *into)
+{
+	struct pooled got = {0};
+	pthread_mutex_lock(&pool_lock);
+	for (int i = pool_count - 1; i >= 0; i--) {
+		if (pool[i].pid != getpid() || pool[i].lock_wait_ms != s->lock_wait_ms ||
+		    strcmp(pool[i].conninfo, s->conninfo) != 0)
+			continue;
+		got = pool[i];
+		pool[i] = pool[--pool_count];
+		break;
+	}
+	pthread_mutex_unlock(&pool_lock);
+	free(got.conninfo);
+	if (!got.conn)
+		return false;
+	if (PQstatus(got.conn) != CONNECTION_OK) {
+		PQfinish(got.conn);
+		return false;
+	}
+	into->conn = got.conn;
+	memcpy(into->prepared, got.prepared, sizeof(into->prepared));
+	return true;
+}
+
+/* Keeps conn for another writer, or closes it. */
+static void conn_give(const struct pg_blob *b)
+{
+	PGconn *conn = b->pg.conn;
+	char *info = NULL;
+	if (PQstatus(conn) == CONNECTION_OK && PQtransactionStatus(conn) == PQTRANS_IDLE)
+		info = strdup(b->conninfo);
+	pthread_mutex_lock(&pool_lock);
+	if (info && pool_count < PG_BLOB_POOL) {
+		struct pooled *k = &pool[pool_count++];
+		k->conn = conn;
+		k->conninfo = info;
+		k->lock_wait_ms = b->pg.lock_wait_ms;
+		k->pid = getpid();
+		memcpy(k->prepared, b->pg.prepared, sizeof(k->prepared));
+		conn = NULL;
+		info = NULL;
+	}
+	pthread_mutex_unlock(&pool_lock);
+	free(info);
+	PQfinish(conn);
+}
+
+/* Keeps one connection ready for this process's next writer if none is:
+ * the sweep calls it, at a server's start and then every interval, so
+ * that the first upload does not wait for a connection to be made. */
+static void conn_warm(const struct pg_store *s)
+{
+	bool have = false;
+	pthread_mutex_lock(&pool_lock);
+	for (int i = 0; i < pool_count && !have; i++)
+		have = pool[i].pid == getpid() && pool[i].lock_wait_ms == s->lock_wait_ms &&
+		       strcmp(pool[i].conninfo, s->conninfo) == 0;
+	pthread_mutex_unlock(&pool_lock);
+	if (have)
+		return;
+	struct pg_blob *b = calloc(1, sizeof(*b));
+	struct store_failure ignored;
+	if (!b)
+		return;
+	b->pg.lock_wait_ms = s->lock_wait_ms;
+	b->conninfo = strdup(s->conninfo);
+	b->pg.conn = b->conninfo ? pg_connect_more((struct pg_store *)s, &ignored) : NULL;
+	if (b->pg.conn)
+		conn_give(b);
+	free(b->conninfo);
+	free(b);
+}
+
+/* An unfinished blob goes; then the hold is let go and the connection
+ * kept for the next writer (closing it would let go of the hold too, as
+ * a writer that dies does). */
 static void blob_close(struct store_blob *base)
 {
 	struct pg_blob *b = (struct pg_blob *)base;
-	if (!base->finished && b->id) {
-		struct pg_params p = {0};
-		pp_int(&p, b->id);
+	struct pg_params p = {0};
+	pp_int(&p, b->id);
+	if (!base->finished && b->id)
 		PQclear(pg_run(&b->pg, PG_SQL_BLOB_DROP, &p, false));
-	}
-	PQfinish(b->pg.conn);
+	PGresult *r = b->id ? pg_run(&b->pg, PG_SQL_BLOB_UNHOLD, &p, false) : NULL;
+	bool released = r && pg_bool(r, 0, 0);
+	PQclear(r);
+	if (released)
+		conn_give(b);
+	else
+		PQfinish(b->pg.conn);
+	free(b->conninfo);
 	free(b);
 }
 
@@ -159,14 +265,33 @@ int pg_blob_create(struct store *base, const char *key, struct store_blob **out)
 	b->base.ops = &blob_ops;
 	snprintf(b->key, sizeof(b->key), "%s", key);
 	b->pg.lock_wait_ms = s->lock_wait_ms;
-	b->pg.conn = pg_connect_more(s, &base->failure);
-	if (!b->pg.conn) {
+	b->conninfo = strdup(s->conninfo);
+	bool kept = b->conninfo && conn_take(s, &b->pg);
+	if (!b->conninfo || (!kept && !(b->pg.conn = pg_connect_more(s, &base->failure)))) {
+		if (!b->conninfo)
+			store_fail_record(&base->failure, "postgres", "blob_create",
+					  STORE_FAULT_MEMORY, "out of memory");
+		free(b->conninfo);
 		free(b);
 		return STORE_FAILED;
 	}
-	if (blob_row(b) != STORE_OK) {
+	int rc = blob_row(b);
+	if (rc != STORE_OK && kept && PQstatus(b->pg.conn) != CONNECTION_OK) {
+		/* A kept connection the server has closed meanwhile: a new one. */
+		PQfinish(b->pg.conn);
+		memset(b->pg.prepared, 0, sizeof(b->pg.prepared));
+		b->pg.conn = pg_connect_more(s, &base->failure);
+		if (!b->pg.conn) {
+			free(b->conninfo);
+			free(b);
+			return STORE_FAILED;
+		}
+		rc = blob_row(b);
+	}
+	if (rc != STORE_OK) {
 		base->failure = b->pg.base.failure;
 		PQfinish(b->pg.conn);
+		free(b->conninfo);
 		free(b);
 		return STORE_FAILED;
 	}
@@ -441,5 +566,6 @@ int pg_blob_sweep(struct store *base, store_blob_keep_cb keep, void *ctx, unsign
 	}
 	free(later);
 	PQclear(all);
+	conn_warm(s);
 	return rc;
 }
