@@ -7,6 +7,7 @@
 #include "api/heavy.h"
 #include "model/compare.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -85,6 +86,8 @@ const struct field contact_search_fields[] = {
 	{"contactSorts", FT_ARRAY, 0, FT_OBJECT, sort_fields, .max = 10,
 	 .description = "Sort keys, most significant first; ties are broken by id."},
 	{"criteria", FT_OBJECT, 0, .props = criteria_fields, .description = "The filter."},
+	{"contactListFilterId", FT_STRING, 0, .max = 64,
+	 .description = "A saved filter of this list, instead of criteria."},
 	{0},
 };
 
@@ -188,6 +191,7 @@ struct search {
 	struct heavy_slot slot;
 	size_t read; /* contacts the pass has seen */
 	bool failed, timed_out;
+	json_t *saved; /* a saved filter's clauses: the predicates point into them */
 };
 
 static int column_of(struct api_ctx *c, const struct contact_schema *s, const char *name,
@@ -538,6 +542,10 @@ static int compile_criteria(struct api_ctx *c, struct search *s, const json_t *c
 	json_t *clauses = json_object_get(criteria, "clauses");
 	if (check_size(c, clauses, prefix))
 		return -1;
+	/* A second call (a saved filter instead of absent criteria) replaces
+	 * the empty set of the first. */
+	assert(s->clause_count == 0);
+	free(s->clauses);
 	s->clause_count = json_array_size(clauses);
 	s->clauses = calloc(s->clause_count + 1, sizeof(*s->clauses));
 	if (!s->clauses)
@@ -734,8 +742,52 @@ static void search_release(struct search *s)
 		contact_release(&s->kept[i], s->sc.schema.count);
 	free(s->kept);
 	json_decref(s->page);
+	json_decref(s->saved);
 	contact_scope_release(&s->sc);
 	heavy_leave(&s->slot);
+}
+
+/* contactListFilterId: a saved filter of the list stands for criteria. */
+static int use_saved_filter(struct api_ctx *c, struct search *s)
+{
+	const char *id = json_string_value(json_object_get(c->body, "contactListFilterId"));
+	if (!id)
+		return 0;
+	if (json_object_get(c->body, "criteria"))
+		return refuse(c, "contactListFilterId",
+			      "contactListFilterId and criteria are both given; send one: the "
+			      "saved filter's clauses, or criteria");
+	struct contact_filter f;
+	int st = store_filter_get(c->store, c->org.id, id, &f);
+	if (st == STORE_NOT_FOUND) {
+		problem_add_detail(&c->problem, "INVALID_VALUE", "contactListFilterId");
+		return api_not_found(c, "contact list filter", id);
+	}
+	if (st != STORE_OK)
+		return api_store_failed(c);
+	int rc = 0;
+	if (strcmp(f.list_id, s->sc.list.id) != 0)
+		rc = refuse(c, "contactListFilterId",
+			    "contactListFilterId %.64s is a filter of another contact list (%s)",
+			    id, f.list_id);
+	else
+		rc = compile_criteria(c, s, (s->saved = json_incref(f.doc)), "contactListFilter.");
+	contact_filter_release(&f);
+	return rc;
+}
+
+int contact_filter_check(struct api_ctx *c, const char *list_id, const json_t *filter)
+{
+	struct search s;
+	memset(&s, 0, sizeof(s));
+	if (contact_scope_load_id(c, list_id, false, &s.sc)) {
+		if (c->problem.status == 404)
+			problem_add_detail(&c->problem, "INVALID_VALUE", "contactList.id");
+		return -1;
+	}
+	int rc = compile_criteria(c, &s, filter, "");
+	search_release(&s);
+	return rc;
 }
 
 int contacts_search(struct api_ctx *c)
@@ -749,7 +801,8 @@ int contacts_search(struct api_ctx *c)
 		return -1;
 	int rc = -1;
 	s.page = json_array();
-	if (compile(c, &s) || heavy_enter(c, "a contact search", &s.slot))
+	if (compile(c, &s) || use_saved_filter(c, &s) ||
+	    heavy_enter(c, "a contact search", &s.slot))
 		goto out;
 	if (store_contacts_scan(c->store, c->org.id, s.sc.list.id, visit, &s) != STORE_OK ||
 	    s.failed) {

@@ -10,6 +10,10 @@ extern const struct field contact_search_fields[];
 /* The SDK's ContactListFilter: its clauses are a search's (contact_search.c). */
 extern const struct field contact_list_filter_fields[];
 extern const struct field filter_preview_fields[];
+/* Checks a filter's filterType and clauses against the columns of the
+ * caller's list `list_id`: 0, or -1 with the refusal set (400 naming the
+ * predicate's part; 404 naming contactList.id). */
+int contact_filter_check(struct api_ctx *c, const char *list_id, const json_t *filter);
 
 struct contact_scope {
 	struct contact_list list;

@@ -55,6 +55,21 @@ const struct field params_template_listing[] = {
 	{0},
 };
 
+const struct field params_filter_listing[] = {
+	{"pageSize", FT_INTEGER, 0, .description = "1 to 100 (default 25)."},
+	{"pageNumber", FT_INTEGER, 0, .description = "From 1 (default 1)."},
+	{"allowEmptyResult", FT_BOOLEAN, 0,
+	 .description = "Answer an empty page past the last one instead of 400."},
+	{"filterType", FT_STRING, 0, .enum_values = filter_types,
+	 .description = "How name filters (default Prefix); case-insensitive."},
+	{"name", FT_STRING, 0, .max = 256, .description = "The name filter's operand."},
+	{"sortBy", FT_STRING, 0, .enum_values = sort_keys, .description = "Default name."},
+	{"sortOrder", FT_STRING, 0, .enum_values = sort_orders,
+	 .description = "Default ascending (asc, a, desc and d are accepted too)."},
+	{"contactListId", FT_STRING, 0, .max = 64, .description = "Only this list's filters."},
+	{0},
+};
+
 const struct field params_template_bulk_delete[] = {
 	{"id", FT_ARRAY, F_REQUIRED, FT_STRING, .max = 100,
 	 .description = "The templates to delete (at most 100): all of them, or none."},

@@ -10,6 +10,7 @@ extern const struct field params_list_get[];
 extern const struct field params_list_bulk_delete[];
 extern const struct field params_template_listing[];
 extern const struct field params_template_bulk_delete[];
+extern const struct field params_filter_listing[];
 extern const struct field params_contacts_add[];
 extern const struct field params_contacts_delete[];
 extern const struct field params_export_get[];

@@ -21,6 +21,14 @@ static const struct field list_listing_fields[] = {LISTING_FIELDS("ContactList")
 static const struct field view_listing_fields[] = {LISTING_FIELDS("ContactListDivisionView"), {0}};
 static const struct field template_listing_fields[] = {LISTING_FIELDS("ContactListTemplate"), {0}};
 
+static const struct field filter_listing_fields[] = {LISTING_FIELDS("ContactListFilter"), {0}};
+
+static const struct field filter_retrieve_fields[] = {
+	{"ids", FT_ARRAY, F_REQUIRED, FT_STRING, .max = 100,
+	 .description = "1 to 100 filter ids; unknown ones are left out of the answer."},
+	{0},
+};
+
 static const struct field template_retrieve_fields[] = {
 	{"ids", FT_ARRAY, F_REQUIRED, FT_STRING, .max = 100,
 	 .description = "1 to 100 template ids; unknown ones are left out of the answer."},
@@ -108,6 +116,9 @@ const struct api_schema api_schemas[] = {
 	{"ContactListingResponse", contact_listing_fields, false, "A page of found contacts."},
 	{"ContactListFilter", contact_list_filter_fields, false,
 	 "A contact list filter: clauses of predicates over a list's columns."},
+	{"ContactListFilterEntityListing", filter_listing_fields, false,
+	 "A page of contact list filters."},
+	{"ContactListFilterBulkRetrieveBody", filter_retrieve_fields, false, "The filters to get."},
 	{"FilterPreviewResponse", filter_preview_fields, false,
 	 "What a filter selects: counts and the first contacts."},
 	{"ContactsExportRequest", empty_fields, false, "Empty, or absent."},

@@ -22,7 +22,10 @@
 	X(TEMPLATE_VIEW, "outbound:contactListTemplate:view")                                      \
 	X(TEMPLATE_EDIT, "outbound:contactListTemplate:edit")                                      \
 	X(TEMPLATE_DELETE, "outbound:contactListTemplate:delete")                                  \
-	X(FILTER_VIEW, "outbound:contactListFilter:view")
+	X(FILTER_VIEW, "outbound:contactListFilter:view")                                          \
+	X(FILTER_ADD, "outbound:contactListFilter:add")                                            \
+	X(FILTER_EDIT, "outbound:contactListFilter:edit")                                          \
+	X(FILTER_DELETE, "outbound:contactListFilter:delete")
 
 enum permission_bit {
 #define X(id, str) PERM_BIT_##id,

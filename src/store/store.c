@@ -389,6 +389,62 @@ int store_template_scan(struct store *s, const char *org_id, store_list_cb cb, v
 	return begin(s)->template_scan(s, org_id, cb, ctx);
 }
 
+void contact_filter_release(struct contact_filter *f)
+{
+	if (!f)
+		return;
+	free(f->name);
+	json_decref(f->doc);
+	memset(f, 0, sizeof(*f));
+}
+
+/* Filters: the names' keys are the model's rule, as for lists. */
+static int filter_write(struct store *s, const struct contact_filter *f, bool create,
+			unsigned max_per_org, int64_t expected_version)
+{
+	assert(f && f->org_id[0] && f->list_id[0] && f->name);
+	begin(s);
+	char *key = contact_list_name_key(f->name);
+	if (!key)
+		return store_fail_record(&s->failure, "facade", "filter_write", STORE_FAULT_MEMORY,
+					 "out of memory");
+	int rc = create ? begin(s)->filter_create(s, f, key, max_per_org)
+			: begin(s)->filter_update(s, f, key, expected_version);
+	free(key);
+	return rc;
+}
+
+int store_filter_create(struct store *s, const struct contact_filter *f, unsigned max_per_org)
+{
+	return filter_write(s, f, true, max_per_org, 0);
+}
+
+int store_filter_get(struct store *s, const char *org_id, const char *id,
+		     struct contact_filter *out)
+{
+	assert(org_id && id && out);
+	return begin(s)->filter_get(s, org_id, id, out);
+}
+
+int store_filter_update(struct store *s, const struct contact_filter *f, int64_t expected_version)
+{
+	return filter_write(s, f, false, 0, expected_version);
+}
+
+int store_filter_delete_many(struct store *s, const char *org_id, const char *const *ids, size_t n,
+			     const char **missing)
+{
+	assert(org_id && (ids || !n) && missing);
+	*missing = NULL;
+	return begin(s)->filter_delete_many(s, org_id, ids, n, missing);
+}
+
+int store_filter_scan(struct store *s, const char *org_id, store_filter_cb cb, void *ctx)
+{
+	assert(org_id && cb);
+	return begin(s)->filter_scan(s, org_id, cb, ctx);
+}
+
 int store_list_size(struct store *s, const char *org_id, const char *list_id, int64_t *out)
 {
 	assert(org_id && list_id);

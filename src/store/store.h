@@ -347,8 +347,8 @@ int store_list_update(struct store *s, const struct contact_list *cl, int64_t ex
 /* Deletes the list, its contacts and its import and export job rows in
  * one transaction; `files` (may be NULL) then gets the key of each blob
  * those rows named, so that the caller deletes them. STORE_NOT_FOUND: no such list.
- * A job of the list running elsewhere finds its row gone at its next
- * update (STORE_NOT_FOUND). */
+ * Its filters go in the same transaction. A job of the list running
+ * elsewhere finds its row gone at its next update (STORE_NOT_FOUND). */
 int store_list_delete(struct store *s, const char *org_id, const char *id, store_key_cb files,
 		      void *ctx);
 /* All or nothing: STORE_NOT_FOUND (and nothing deleted) when one id is
@@ -390,6 +390,46 @@ int store_template_delete_many(struct store *s, const char *org_id, const char *
 			       size_t n, const char **missing);
 /* The org's templates in id order, one snapshot. */
 int store_template_scan(struct store *s, const char *org_id, store_list_cb cb, void *ctx);
+
+/* ---- Contact list filters (tenant: org_id, or the filter's own) ------ */
+
+/* A saved filter of one contact list: `doc` holds its writable fields
+ * (name, clauses, filterType...), validated by the API against the list's
+ * columns. Its name is unique among the org's filters, compared by
+ * contact_list_name_key. */
+struct contact_filter {
+	char id[UUID_STR_LEN];
+	char org_id[UUID_STR_LEN];
+	char list_id[UUID_STR_LEN];
+	char *name;
+	int64_t version;
+	int64_t date_created, date_modified; /* ms */
+	json_t *doc;
+};
+
+void contact_filter_release(struct contact_filter *f);
+typedef int (*store_filter_cb)(const struct contact_filter *f, void *ctx);
+
+/* Adds f. STORE_NOT_FOUND: f->list_id is not a list of f->org_id (checked
+ * in the transaction that inserts, so a filter never outlives its list);
+ * STORE_CONFLICT: the name is taken; STORE_LIMIT: the org already holds
+ * max_per_org filters. Atomic, as store_list_create. */
+int store_filter_create(struct store *s, const struct contact_filter *f, unsigned max_per_org);
+/* STORE_NOT_FOUND: no such filter in the org. *out is the caller's
+ * (contact_filter_release). */
+int store_filter_get(struct store *s, const char *org_id, const char *id,
+		     struct contact_filter *out);
+/* Replaces name, doc, version and dateModified (not the list) when the
+ * stored version equals expected_version (STORE_STALE otherwise);
+ * STORE_NOT_FOUND, STORE_CONFLICT as store_list_update. */
+int store_filter_update(struct store *s, const struct contact_filter *f, int64_t expected_version);
+/* All or nothing: STORE_NOT_FOUND (nothing deleted) when one id is not a
+ * filter of the org; *missing names it. Deleting a list deletes its
+ * filters in the same transaction (store_list_delete_many). */
+int store_filter_delete_many(struct store *s, const char *org_id, const char *const *ids, size_t n,
+			     const char **missing);
+/* The org's filters in id order, one snapshot. */
+int store_filter_scan(struct store *s, const char *org_id, store_filter_cb cb, void *ctx);
 
 /* ---- Contacts (tenant: org_id; the list must be one of the org's) ---- */
 

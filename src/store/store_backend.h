@@ -58,6 +58,16 @@ struct store_ops {
 				    size_t n, const char **missing);
 	int (*template_scan)(struct store *s, const char *org_id, store_list_cb cb, void *ctx);
 
+	int (*filter_create)(struct store *s, const struct contact_filter *f, const char *name_key,
+			     unsigned max_per_org);
+	int (*filter_get)(struct store *s, const char *org_id, const char *id,
+			  struct contact_filter *out);
+	int (*filter_update)(struct store *s, const struct contact_filter *f, const char *name_key,
+			     int64_t expected_version);
+	int (*filter_delete_many)(struct store *s, const char *org_id, const char *const *ids,
+				  size_t n, const char **missing);
+	int (*filter_scan)(struct store *s, const char *org_id, store_filter_cb cb, void *ctx);
+
 	int (*contacts_upsert)(struct store *s, const char *org_id, const char *list_id,
 			       const struct contact_row *rows, size_t n,
 			       const struct contact_limits *lim, size_t *added);
@@ -130,6 +140,11 @@ struct store_ops {
 	X(template_update)                                                                         \
 	X(template_delete_many)                                                                    \
 	X(template_scan)                                                                           \
+	X(filter_create)                                                                           \
+	X(filter_get)                                                                              \
+	X(filter_update)                                                                           \
+	X(filter_delete_many)                                                                      \
+	X(filter_scan)                                                                             \
 	X(contacts_upsert)                                                                         \
 	X(contact_get)                                                                             \
 	X(contacts_delete)                                                                         \

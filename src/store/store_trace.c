@@ -103,6 +103,21 @@ TRACE(template_delete_many,
       (in, org_id, ids, n, missing))
 TRACE(template_scan, (struct store * s, const char *org_id, store_list_cb cb, void *ctx),
       (in, org_id, cb, ctx))
+TRACE(filter_create,
+      (struct store * s, const struct contact_filter *f, const char *name_key, unsigned max),
+      (in, f, name_key, max))
+TRACE(filter_get,
+      (struct store * s, const char *org_id, const char *id, struct contact_filter *out),
+      (in, org_id, id, out))
+TRACE(filter_update,
+      (struct store * s, const struct contact_filter *f, const char *name_key, int64_t version),
+      (in, f, name_key, version))
+TRACE(filter_delete_many,
+      (struct store * s, const char *org_id, const char *const *ids, size_t n,
+       const char **missing),
+      (in, org_id, ids, n, missing))
+TRACE(filter_scan, (struct store * s, const char *org_id, store_filter_cb cb, void *ctx),
+      (in, org_id, cb, ctx))
 TRACE(contacts_upsert,
       (struct store * s, const char *org_id, const char *list_id, const struct contact_row *rows,
        size_t n, const struct contact_limits *lim, size_t *added),

@@ -174,7 +174,6 @@ def test_query_with_too_many_parameters(api):
 @pytest.mark.parametrize("method,path", [
     ("POST", LISTS + "/x/contacts/bulk/remove"),
     ("POST", LISTS + "/x/contacts/bulk/update"),
-    ("GET", "/api/v2/outbound/contactlistfilters"),
     ("GET", LISTS + "/x/timezonemappingpreview"),
     ("GET", LISTS + "/x/contacts/bulk/jobs"),
 ])

@@ -2017,6 +2017,95 @@ static void processes_race_for_template_names_and_the_limit(void **state)
 	json_decref(lines);
 }
 
+/* ---- Contact list filters ---- */
+
+static void make_filter(struct contact_filter *f, const struct org *o, const char *list_id,
+			const char *name)
+{
+	memset(f, 0, sizeof(*f));
+	text_uuid_new(f->id);
+	snprintf(f->org_id, sizeof(f->org_id), "%s", o->id);
+	snprintf(f->list_id, sizeof(f->list_id), "%s", list_id);
+	f->name = strdup(name);
+	f->version = 1;
+	f->date_created = f->date_modified = time_now_ms();
+	f->doc = json_pack("{s:s,s:[]}", "name", name, "clauses");
+}
+
+static int count_filter(const struct contact_filter *f, void *ctx)
+{
+	(void)f;
+	(*(size_t *)ctx)++;
+	return 0;
+}
+
+static size_t count_filters(struct store *s, const char *org_id)
+{
+	size_t n = 0;
+	assert_int_equal(store_filter_scan(s, org_id, count_filter, &n), STORE_OK);
+	return n;
+}
+
+static void filters_live_and_die_with_their_list(void **state)
+{
+	struct store *s = ((struct fixture *)*state)->s;
+	struct org o = add_org(s, "acme"), other = add_org(s, "other");
+	struct contact_list l1, l2, foreign;
+	add_list(s, &l1, &o, "one");
+	add_list(s, &l2, &o, "two");
+	add_list(s, &foreign, &other, "x");
+	struct contact_filter a, b, dup, got;
+	make_filter(&a, &o, l1.id, "Adults");
+	assert_int_equal(store_filter_create(s, &a, 2), STORE_OK);
+	assert_int_equal(store_filter_get(s, o.id, a.id, &got), STORE_OK);
+	assert_string_equal(got.list_id, l1.id);
+	assert_string_equal(got.name, "Adults");
+	assert_true(json_equal(got.doc, a.doc));
+	contact_filter_release(&got);
+	assert_int_equal(store_filter_get(s, other.id, a.id, &got), STORE_NOT_FOUND);
+	/* The list must be one of the org's; names unique; a cap. */
+	make_filter(&dup, &o, foreign.id, "x");
+	assert_int_equal(store_filter_create(s, &dup, 2), STORE_NOT_FOUND);
+	contact_filter_release(&dup);
+	make_filter(&dup, &o, l2.id, "ADULTS");
+	assert_int_equal(store_filter_create(s, &dup, 2), STORE_CONFLICT);
+	contact_filter_release(&dup);
+	make_filter(&b, &o, l2.id, "Kids");
+	assert_int_equal(store_filter_create(s, &b, 2), STORE_OK);
+	make_filter(&dup, &o, l2.id, "Third");
+	assert_int_equal(store_filter_create(s, &dup, 2), STORE_LIMIT);
+	contact_filter_release(&dup);
+	/* Versions. */
+	free(a.name);
+	a.name = strdup("Grown-ups");
+	a.version = 2;
+	assert_int_equal(store_filter_update(s, &a, 1), STORE_OK);
+	assert_int_equal(store_filter_update(s, &a, 1), STORE_STALE);
+	free(a.name);
+	a.name = strdup("kids");
+	a.version = 3;
+	assert_int_equal(store_filter_update(s, &a, 2), STORE_CONFLICT);
+	assert_int_equal(store_filter_get(s, o.id, a.id, &got), STORE_OK);
+	assert_string_equal(got.name, "Grown-ups");
+	contact_filter_release(&got);
+	/* Deletes: all or nothing; a list takes its filters with it. */
+	const char *missing = NULL;
+	const char *ids[] = {a.id, "nope"};
+	assert_int_equal(store_filter_delete_many(s, o.id, ids, 2, &missing), STORE_NOT_FOUND);
+	assert_string_equal(missing, "nope");
+	assert_int_equal(count_filters(s, o.id), 2);
+	assert_int_equal(store_list_delete(s, o.id, l2.id, NULL, NULL), STORE_OK);
+	assert_int_equal(store_filter_get(s, o.id, b.id, &got), STORE_NOT_FOUND);
+	assert_int_equal(count_filters(s, o.id), 1);
+	assert_int_equal(store_filter_delete_many(s, o.id, ids, 1, &missing), STORE_OK);
+	assert_int_equal(count_filters(s, o.id), 0);
+	contact_filter_release(&a);
+	contact_filter_release(&b);
+	contact_list_release(&l1);
+	contact_list_release(&l2);
+	contact_list_release(&foreign);
+}
+
 #define TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -2045,6 +2134,7 @@ int main(void)
 		TEST(templates_create_get_conflict_limit),
 		TEST(templates_update_delete_and_scan),
 		TEST(processes_race_for_template_names_and_the_limit),
+		TEST(filters_live_and_die_with_their_list),
 		TEST(processes_race_for_the_orgs_contact_limit),
 		TEST(processes_race_for_one_import_per_list_and_a_version),
 		TEST(processes_claim_each_job_exactly_once),

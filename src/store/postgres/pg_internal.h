@@ -170,6 +170,21 @@
 			 "OR (n.date_created = old.date_created AND n.seq > old.seq))) "           \
 			 "RETURNING file_key")                                                     \
 	X(LIST_EXISTS, "SELECT 1 FROM contact_lists WHERE org_id = $1 AND id = $2")                \
+	X(FILTER_COUNT, "SELECT count(*) FROM contact_list_filters WHERE org_id = $1")             \
+	X(FILTER_INSERT, "INSERT INTO contact_list_filters(id, org_id, list_id, name, name_key, "  \
+			 "version, date_created, date_modified, doc) "                             \
+			 "VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9)")                             \
+	X(FILTER_GET, "SELECT id, org_id, list_id, name, version, date_created, date_modified, "   \
+		      "doc FROM contact_list_filters WHERE org_id = $1 AND id = $2")               \
+	X(FILTER_UPDATE,                                                                           \
+	  "UPDATE contact_list_filters SET name = $3, name_key = $4, version = $5, "               \
+	  "date_modified = $6, doc = $7 WHERE org_id = $1 AND id = $2 AND "                        \
+	  "version = $8")                                                                          \
+	X(FILTER_DELETE, "DELETE FROM contact_list_filters WHERE org_id = $1 AND id = $2")         \
+	X(FILTER_SCAN, "SELECT id, org_id, list_id, name, version, date_created, date_modified, "  \
+		       "doc FROM contact_list_filters WHERE org_id = $1 ORDER BY id")              \
+	X(LIST_FILTERS_DELETE, "DELETE FROM contact_list_filters WHERE org_id = $1 AND "           \
+			       "list_id = $2")                                                     \
 	X(TEMPLATE_COUNT, "SELECT count(*) FROM contact_list_templates WHERE org_id = $1")         \
 	X(TEMPLATE_INSERT, "INSERT INTO contact_list_templates(id, org_id, name, name_key, "       \
 			   "version, date_created, date_modified, doc) "                           \
@@ -347,6 +362,15 @@ int pg_template_update(struct store *base, const struct contact_list *t, const c
 int pg_template_delete_many(struct store *base, const char *org_id, const char *const *ids,
 			    size_t n, const char **missing);
 int pg_template_scan(struct store *base, const char *org_id, store_list_cb cb, void *ctx);
+int pg_filter_create(struct store *base, const struct contact_filter *f, const char *name_key,
+		     unsigned max_per_org);
+int pg_filter_get(struct store *base, const char *org_id, const char *id,
+		  struct contact_filter *out);
+int pg_filter_update(struct store *base, const struct contact_filter *f, const char *name_key,
+		     int64_t expected_version);
+int pg_filter_delete_many(struct store *base, const char *org_id, const char *const *ids, size_t n,
+			  const char **missing);
+int pg_filter_scan(struct store *base, const char *org_id, store_filter_cb cb, void *ctx);
 int pg_rate_counts_add(struct store *base, int64_t window_start, const struct rate_count *in,
 		       size_t n, int64_t expire_before, int64_t *totals);
 int pg_snapshot_save(struct store *base, const char *name);

@@ -161,7 +161,8 @@ static int delete_one(struct pg_store *s, const char *org_id, const char *id, st
 	struct pg_params p = {0};
 	pp_text(&p, org_id);
 	pp_text(&p, id);
-	if ((rc = delete_returning(s, PG_SQL_LIST_IMPORTS_DELETE, &p, keys)))
+	if ((rc = pg_exec(s, PG_SQL_LIST_FILTERS_DELETE, &p, "list_filters_delete")) ||
+	    (rc = delete_returning(s, PG_SQL_LIST_IMPORTS_DELETE, &p, keys)))
 		return rc;
 	return delete_returning(s, PG_SQL_LIST_EXPORTS_DELETE, &p, keys);
 }

@@ -11,9 +11,16 @@
 #include <string.h>
 
 /* Parents first: the order rows are copied back in. */
-static const char *const tables[] = {
-	"orgs",	    "oauth_clients", "tokens",	    "contact_lists", "contact_list_templates",
-	"contacts", "import_jobs",   "export_jobs", "rate_counts"};
+static const char *const tables[] = {"orgs",
+				     "oauth_clients",
+				     "tokens",
+				     "contact_lists",
+				     "contact_list_templates",
+				     "contact_list_filters",
+				     "contacts",
+				     "import_jobs",
+				     "export_jobs",
+				     "rate_counts"};
 #define TABLE_COUNT (sizeof(tables) / sizeof(tables[0]))
 
 /* The snapshot's schema: a name the facade checked ([A-Za-z0-9_-], up to

@@ -115,6 +115,14 @@ static const char *const migrations[] = {
 	" date_created bigint NOT NULL, date_modified bigint NOT NULL, doc text NOT NULL,"
 	" UNIQUE(org_id, name_key));"
 	"CREATE INDEX contact_list_templates_by_org ON contact_list_templates(org_id, id);",
+
+	/* Contact list filters: each of one list, deleted with it. */
+	"CREATE TABLE contact_list_filters("
+	" id text COLLATE \"C\" PRIMARY KEY, org_id text NOT NULL REFERENCES orgs(id),"
+	" list_id text NOT NULL, name text NOT NULL, name_key text NOT NULL,"
+	" version bigint NOT NULL, date_created bigint NOT NULL, date_modified bigint NOT NULL,"
+	" doc text NOT NULL, UNIQUE(org_id, name_key));"
+	"CREATE INDEX contact_list_filters_by_list ON contact_list_filters(list_id);",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -617,6 +625,11 @@ static const struct store_ops pg_ops = {
 	.template_update = pg_template_update,
 	.template_delete_many = pg_template_delete_many,
 	.template_scan = pg_template_scan,
+	.filter_create = pg_filter_create,
+	.filter_get = pg_filter_get,
+	.filter_update = pg_filter_update,
+	.filter_delete_many = pg_filter_delete_many,
+	.filter_scan = pg_filter_scan,
 	.contacts_upsert = pg_contacts_upsert,
 	.contact_get = pg_contact_get,
 	.contacts_delete = pg_contacts_delete,

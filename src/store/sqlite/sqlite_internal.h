@@ -160,6 +160,21 @@
 	X(TEMPLATE_DELETE, "DELETE FROM contact_list_templates WHERE org_id = ?1 AND id = ?2")     \
 	X(TEMPLATE_SCAN, "SELECT id, org_id, name, version, date_created, date_modified, doc "     \
 			 "FROM contact_list_templates WHERE org_id = ?1 ORDER BY id")              \
+	X(FILTER_COUNT, "SELECT count(*) FROM contact_list_filters WHERE org_id = ?1")             \
+	X(FILTER_INSERT, "INSERT INTO contact_list_filters(id, org_id, list_id, name, name_key, "  \
+			 "version, date_created, date_modified, doc) "                             \
+			 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")                             \
+	X(FILTER_GET, "SELECT id, org_id, list_id, name, version, date_created, date_modified, "   \
+		      "doc FROM contact_list_filters WHERE org_id = ?1 AND id = ?2")               \
+	X(FILTER_UPDATE,                                                                           \
+	  "UPDATE contact_list_filters SET name = ?3, name_key = ?4, version = ?5, "               \
+	  "date_modified = ?6, doc = ?7 WHERE org_id = ?1 AND id = ?2 AND "                        \
+	  "version = ?8")                                                                          \
+	X(FILTER_DELETE, "DELETE FROM contact_list_filters WHERE org_id = ?1 AND id = ?2")         \
+	X(FILTER_SCAN, "SELECT id, org_id, list_id, name, version, date_created, date_modified, "  \
+		       "doc FROM contact_list_filters WHERE org_id = ?1 ORDER BY id")              \
+	X(LIST_FILTERS_DELETE, "DELETE FROM contact_list_filters WHERE org_id = ?1 AND "           \
+			       "list_id = ?2")                                                     \
 	X(BEGIN, "BEGIN IMMEDIATE")                                                                \
 	X(COMMIT, "COMMIT")                                                                        \
 	X(ROLLBACK, "ROLLBACK")
@@ -281,6 +296,15 @@ int sqlite_template_update(struct store *base, const struct contact_list *t, con
 int sqlite_template_delete_many(struct store *base, const char *org_id, const char *const *ids,
 				size_t n, const char **missing);
 int sqlite_template_scan(struct store *base, const char *org_id, store_list_cb cb, void *ctx);
+int sqlite_filter_create(struct store *base, const struct contact_filter *f, const char *name_key,
+			 unsigned max_per_org);
+int sqlite_filter_get(struct store *base, const char *org_id, const char *id,
+		      struct contact_filter *out);
+int sqlite_filter_update(struct store *base, const struct contact_filter *f, const char *name_key,
+			 int64_t expected_version);
+int sqlite_filter_delete_many(struct store *base, const char *org_id, const char *const *ids,
+			      size_t n, const char **missing);
+int sqlite_filter_scan(struct store *base, const char *org_id, store_filter_cb cb, void *ctx);
 
 /* The org's list: its rowid and size; STORE_NOT_FOUND when it is gone or
  * another org's. */

@@ -124,10 +124,20 @@ int sqlite_list_update(struct store *base, const struct contact_list *cl, const 
 	return rc == STORE_OK ? STORE_STALE : rc;
 }
 
-/* The list's import and export rows; their files are kept in *paths. */
+/* The list's import and export rows (their files are kept in *paths) and
+ * its filters. */
 static int delete_jobs(struct sqlite_store *s, const char *org_id, const char *id,
 		       struct sql_paths *paths)
 {
+	sqlite3_stmt *f = sql_stmt(s, SQL_LIST_FILTERS_DELETE);
+	if (!f)
+		return STORE_FAILED;
+	sqlite3_bind_text(f, 1, org_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(f, 2, id, -1, SQLITE_STATIC);
+	int step = sqlite3_step(f);
+	sqlite3_reset(f);
+	if (step != SQLITE_DONE)
+		return sql_fail(s, "list_filters_delete");
 	static const enum sql_statement which[] = {SQL_LIST_IMPORTS_DELETE,
 						   SQL_LIST_EXPORTS_DELETE};
 	for (size_t i = 0; i < sizeof(which) / sizeof(which[0]); i++) {

@@ -141,6 +141,14 @@ static const char *const migrations[] = {
 	" name TEXT NOT NULL, name_key TEXT NOT NULL, version INTEGER NOT NULL,"
 	" date_created INTEGER NOT NULL, date_modified INTEGER NOT NULL, doc TEXT NOT NULL,"
 	" UNIQUE(org_id, name_key));",
+
+	/* Contact list filters: each of one list, deleted with it. */
+	"CREATE TABLE contact_list_filters("
+	" id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES orgs(id),"
+	" list_id TEXT NOT NULL, name TEXT NOT NULL, name_key TEXT NOT NULL,"
+	" version INTEGER NOT NULL, date_created INTEGER NOT NULL,"
+	" date_modified INTEGER NOT NULL, doc TEXT NOT NULL, UNIQUE(org_id, name_key));"
+	"CREATE INDEX contact_list_filters_by_list ON contact_list_filters(list_id);",
 };
 
 sqlite3_stmt *sql_stmt(struct sqlite_store *s, enum sql_statement id)
@@ -354,6 +362,11 @@ static const struct store_ops sqlite_ops = {.name = "sqlite",
 					    .template_update = sqlite_template_update,
 					    .template_delete_many = sqlite_template_delete_many,
 					    .template_scan = sqlite_template_scan,
+					    .filter_create = sqlite_filter_create,
+					    .filter_get = sqlite_filter_get,
+					    .filter_update = sqlite_filter_update,
+					    .filter_delete_many = sqlite_filter_delete_many,
+					    .filter_scan = sqlite_filter_scan,
 					    .contact_get = sqlite_contact_get,
 					    .contacts_scan = sqlite_contacts_scan,
 					    .import_get = sqlite_import_get,
