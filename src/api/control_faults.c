@@ -55,15 +55,15 @@ void control_faults_clear(struct control *ctl)
 /* The cloud's answers for the presets and the statuses they name. */
 static const struct {
 	const char *preset;
-	int status;
 	const char *code, *message;
+	int status;
 	int retry_after;
 } presets[] = {
-	{"429", 429, "too.many.requests",
-	 "Rate limit exceeded the maximum. Retry the request in [1] seconds", 1},
-	{"503", 503, "service.unavailable", "The service is currently unavailable", 1},
-	{"504", 504, "gateway.timeout", "The request timed out", -1},
-	{"drop", 0, "", "", -1},
+	{"429", "too.many.requests",
+	 "Rate limit exceeded the maximum. Retry the request in [1] seconds", 429, 1},
+	{"503", "service.unavailable", "The service is currently unavailable", 503, 1},
+	{"504", "gateway.timeout", "The request timed out", 504, -1},
+	{"drop", "", "", 0, -1},
 };
 
 #define PRESET_COUNT (sizeof(presets) / sizeof(presets[0]))
@@ -150,7 +150,7 @@ static bool split_path(const char *raw, char *scratch, size_t size, const char *
 	const char *p = raw[0] == '/' ? raw + 1 : raw;
 	while (*p) {
 		size_t len = strcspn(p, "/");
-		if (n == MAX_SEGMENTS * 2 || used + len + 1 > size)
+		if (n == (size_t)MAX_SEGMENTS * 2 || used + len + 1 > size)
 			return false;
 		size_t out_len;
 		if (uri_segment_decode(p, len, scratch + used, &out_len, NULL) != URI_OK)
@@ -466,8 +466,10 @@ int control_faults_delete(struct api_ctx *c)
 		if (strcmp(ctl->rules[i]->id, id) != 0)
 			continue;
 		gone = ctl->rules[i];
+		/* The rules are pointers: their slots move. */
 		memmove(&ctl->rules[i], &ctl->rules[i + 1],
-			(ctl->rule_count - i - 1) * sizeof(ctl->rules[0]));
+			(ctl->rule_count - i - 1) *
+				sizeof(ctl->rules[0])); /* NOLINT(bugprone-sizeof-expression) */
 		ctl->rule_count--;
 		atomic_store(&ctl->rule_total, ctl->rule_count);
 		break;

@@ -22,6 +22,7 @@ static int failed(struct contact_csv_failure *why, const char *reason, unsigned 
 	why->column = column;
 	va_list ap;
 	va_start(ap, fmt);
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): clang 14 misses va_start */
 	vsnprintf(why->detail, sizeof(why->detail), fmt, ap);
 	va_end(ap);
 	utf8_trim_partial(why->detail);

@@ -134,6 +134,7 @@ static ssize_t fail(struct csv_decoder *d, const char *fmt, ...)
 	d->error.column = d->column + 1;
 	va_list ap;
 	va_start(ap, fmt);
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): clang 14 misses va_start */
 	vsnprintf(d->error.message, sizeof(d->error.message), fmt, ap);
 	va_end(ap);
 	return -1;

@@ -11,6 +11,7 @@
 #include "csv/csv_reader.h"
 #include "common/text.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -318,6 +319,7 @@ static bool more_spans(struct csv_reader *r)
 {
 	if (r->spans_cap >= CSV_MAX_FIELDS)
 		return false;
+	assert(r->spans_cap > 0); /* 64 from the start */
 	r->spans_cap *= 2;
 	r->spans = realloc(r->spans, r->spans_cap * sizeof(*r->spans));
 	r->fields = realloc(r->fields, r->spans_cap * sizeof(*r->fields));
@@ -399,7 +401,7 @@ static inline void classify64(const char *p, uint64_t *stop_out, uint64_t *inquo
 	uint64_t stop = 0, inquote = 0;
 #if defined(__SSE2__)
 	for (unsigned k = 0; k < 4; k++) {
-		uint32_t m = classify16(p + 16 * k);
+		uint32_t m = classify16(p + 16 * (size_t)k);
 		stop |= (uint64_t)(m & 0xFFFF) << (16 * k);
 		inquote |= (uint64_t)(m >> 16) << (16 * k);
 	}

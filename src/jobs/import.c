@@ -191,6 +191,8 @@ static void process_row(struct importer *im, const struct csv_record *rec, int64
 static int submit_batch(struct importer *im)
 {
 	struct import_batch *b = im->batch;
+	if (!b) /* the writer failed and kept it: finish says why */
+		return -1;
 	b->completed = im->job.completed;
 	b->failed = im->job.failed;
 	b->blank = im->job.blank;

@@ -29,6 +29,8 @@ static void vset(struct problem *p, int status, const char *code, const char *fm
 {
 	p->status = status;
 	snprintf(p->code, sizeof(p->code), "%s", code);
+	/* clang 14 misses the callers' va_start: */
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized) */
 	vsnprintf(p->message, sizeof(p->message), fmt, ap);
 	utf8_trim_partial(p->message);
 }

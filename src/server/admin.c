@@ -4,6 +4,7 @@
 #include "server/cli.h"
 #include "server/provision.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
@@ -114,7 +115,8 @@ static int parse(const char *command, const char *help, int argc, char **argv, s
  * directory must not start a new, empty database (and print `[]`). */
 static struct store *open_store(const struct admin_args *a)
 {
-	const char *path = a->db;
+	const char *path = a->db; /* DEFAULT_DB unless --db */
+	assert(path);
 	bool uri = strncmp(path, "postgres://", 11) == 0 || strncmp(path, "postgresql://", 13) == 0;
 	struct stat st;
 	if (!uri && stat(path, &st) != 0) {

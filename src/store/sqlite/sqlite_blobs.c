@@ -48,9 +48,11 @@ static int blob_fail(struct store_failure *rec, const char *op, const char *path
 				 : err == ENOMEM		? STORE_FAULT_MEMORY
 								: STORE_FAULT_IO;
 	if (!path)
-		return store_fail_record(rec, "sqlite", op, STORE_FAULT_INTERNAL,
-					 "no blob directory (in-memory database) or no memory");
-	return store_fail_record(rec, "sqlite", op, fault, "%s: %s", path, strerror(err));
+		store_fail_record(rec, "sqlite", op, STORE_FAULT_INTERNAL,
+				  "no blob directory (in-memory database) or no memory");
+	else
+		store_fail_record(rec, "sqlite", op, fault, "%s: %s", path, strerror(err));
+	return STORE_FAILED;
 }
 
 /* Whether fd is still the file named path: a sweep may have unlinked it
