@@ -10,9 +10,21 @@ const path = require('node:path');
 const ROOT = path.resolve(__dirname, '..', '..');
 const BINARY = process.env.DIALBOOKD || path.join(ROOT, 'build', 'dialbookd');
 
+// With $DIALBOOK_TEST_PG (a libpq URI of a server where databases may be
+// created), each server gets a fresh PostgreSQL database instead of a file.
+const PG_SERVER = process.env.DIALBOOK_TEST_PG || '';
+
+function pgDatabase() {
+  const name = `dialbook_${Math.random().toString(16).slice(2, 14)}`;
+  execFileSync('psql', [PG_SERVER, '-v', 'ON_ERROR_STOP=1', '-qAtc', `CREATE DATABASE ${name}`]);
+  const uri = new URL(PG_SERVER);
+  uri.pathname = `/${name}`;
+  return uri.toString();
+}
+
 async function startServer(...flags) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dialbook-compat-'));
-  const db = path.join(dir, 'dialbook.db');
+  const db = PG_SERVER ? pgDatabase() : path.join(dir, 'dialbook.db');
   const logPath = path.join(dir, 'dialbookd.log');
   const log = fs.openSync(logPath, 'w');
   const proc = spawn(BINARY, ['--listen', '127.0.0.1:0', '--db', db, ...flags],
@@ -68,4 +80,4 @@ async function login(server, grant) {
   return sdk;
 }
 
-module.exports = { startServer, sdkFor, login, BINARY, ROOT };
+module.exports = { startServer, sdkFor, login, BINARY, ROOT, PG_SERVER };
