@@ -134,38 +134,48 @@ static int store_contacts(struct api_ctx *c, struct contact_scope *sc, struct co
 	return st == STORE_OK ? 0 : api_store_failed(c);
 }
 
-/* Appends the contact as stored: an update's answer shows what a GET would
- * (the original dateCreated, the system state kept). */
-static int write_stored(struct api_ctx *c, struct contact_scope *sc, const char *id,
-			struct strbuf *out)
+/* Appends each contact as stored: an update's answer shows what a GET
+ * would (the original dateCreated, the system state kept). */
+struct stored_reply {
+	struct contact_scope *sc;
+	struct strbuf *out;
+	size_t written;
+	bool failed;
+};
+
+static int write_stored(const struct contact_record *r, void *ctx)
 {
-	struct contact_record r;
+	struct stored_reply *w = ctx;
 	struct contact ct;
-	int st = store_contact_get(c->store, c->org.id, sc->list.id, id, &r);
-	if (st != STORE_OK)
-		return api_store_failed(c); /* it was just written */
-	int rc = contact_from_record(sc, &r, &ct);
-	contact_record_release(&r);
-	if (rc)
-		return api_store_failed(c);
-	contact_write_json(out, &ct, &sc->schema, sc->list.id);
-	contact_release(&ct, sc->schema.count);
+	if (contact_from_record(w->sc, r, &ct)) {
+		w->failed = true;
+		return 1;
+	}
+	if (w->written++)
+		strbuf_addc(w->out, ',');
+	contact_write_json(w->out, &ct, &w->sc->schema, w->sc->list.id);
+	contact_release(&ct, w->sc->schema.count);
 	return 0;
 }
 
 static int reply_stored(struct api_ctx *c, struct contact_scope *sc, struct contact *cts, size_t n,
 			bool array)
 {
+	const char **ids = malloc(n * sizeof(*ids));
+	if (!ids)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		ids[i] = cts[i].id;
 	struct strbuf out = {0};
+	struct stored_reply w = {sc, &out, 0, false};
 	if (array)
 		strbuf_addc(&out, '[');
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			strbuf_addc(&out, ',');
-		if (write_stored(c, sc, cts[i].id, &out)) {
-			strbuf_release(&out);
-			return -1;
-		}
+	int st = store_contacts_get(c->store, c->org.id, sc->list.id, ids, n, write_stored, &w);
+	free(ids);
+	/* Each was just written: one missing was deleted meanwhile. */
+	if (st != STORE_OK || w.failed || w.written != n) {
+		strbuf_release(&out);
+		return api_store_failed(c);
 	}
 	if (array)
 		strbuf_addc(&out, ']');

@@ -490,6 +490,13 @@ int store_contacts_clear(struct store *s, const char *org_id, const char *list_i
 	return begin(s)->contacts_clear(s, org_id, list_id);
 }
 
+int store_contacts_get(struct store *s, const char *org_id, const char *list_id,
+		       const char *const *ids, size_t n, store_contact_cb cb, void *ctx)
+{
+	assert(org_id && list_id && cb && (ids || n == 0));
+	return begin(s)->contacts_get(s, org_id, list_id, ids, n, cb, ctx);
+}
+
 int store_contacts_scan(struct store *s, const char *org_id, const char *list_id,
 			store_contact_cb cb, void *ctx)
 {

@@ -445,6 +445,13 @@ int store_contacts_upsert(struct store *s, const char *org_id, const char *list_
  * owned by the caller (contact_record_release). */
 int store_contact_get(struct store *s, const char *org_id, const char *list_id, const char *id,
 		      struct contact_record *out);
+/* The contacts of the list whose ids are given, in one round trip where
+ * the backend can: cb gets each that exists, in the order of ids (an id
+ * given twice, twice), its record lent for the call; a non-zero return
+ * stops. Reads committed data: writes committed while it reads may or may
+ * not be seen. STORE_NOT_FOUND: no such list in the org. */
+int store_contacts_get(struct store *s, const char *org_id, const char *list_id,
+		       const char *const *ids, size_t n, store_contact_cb cb, void *ctx);
 /* STORE_NOT_FOUND: no such contact, or no such list in the org. Atomic
  * with the list's size. */
 int store_contact_delete(struct store *s, const char *org_id, const char *list_id, const char *id);

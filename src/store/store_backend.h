@@ -76,6 +76,8 @@ struct store_ops {
 	int (*contacts_delete)(struct store *s, const char *org_id, const char *list_id,
 			       const char *const *ids, size_t n, size_t *deleted);
 	int (*contacts_clear)(struct store *s, const char *org_id, const char *list_id);
+	int (*contacts_get)(struct store *s, const char *org_id, const char *list_id,
+			    const char *const *ids, size_t n, store_contact_cb cb, void *ctx);
 	int (*contacts_scan)(struct store *s, const char *org_id, const char *list_id,
 			     store_contact_cb cb, void *ctx);
 
@@ -149,6 +151,7 @@ struct store_ops {
 	X(contact_get)                                                                             \
 	X(contacts_delete)                                                                         \
 	X(contacts_clear)                                                                          \
+	X(contacts_get)                                                                            \
 	X(contacts_scan)                                                                           \
 	X(import_add)                                                                              \
 	X(import_update)                                                                           \

@@ -132,6 +132,10 @@ TRACE(contacts_delete,
       (in, org_id, list_id, ids, n, deleted))
 TRACE(contacts_clear, (struct store * s, const char *org_id, const char *list_id),
       (in, org_id, list_id))
+TRACE(contacts_get,
+      (struct store * s, const char *org_id, const char *list_id, const char *const *ids, size_t n,
+       store_contact_cb cb, void *ctx),
+      (in, org_id, list_id, ids, n, cb, ctx))
 TRACE(contacts_scan,
       (struct store * s, const char *org_id, const char *list_id, store_contact_cb cb, void *ctx),
       (in, org_id, list_id, cb, ctx))

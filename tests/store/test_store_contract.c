@@ -491,6 +491,36 @@ static void contacts_upsert_count_and_limits(void **state)
 
 /* store.h: an update keeps the system state it does not give, merges the
  * meta it gives, and clear_system resets the state first. */
+/* store_contacts_get: the given ids' contacts in the order given, a
+ * repeated id twice, missing ones left out, ids with the characters an
+ * array literal must escape, another org's list not found. */
+static void contacts_get_many_in_order(void **state)
+{
+	struct store *s = ((struct fixture *)*state)->s;
+	struct org o = add_org(s, "acme"), other = add_org(s, "other");
+	struct contact_list a;
+	add_list(s, &a, &o, "a");
+	struct contact_limits lim = {.per_list = 100, .per_org = 100};
+	struct contact_row rows[] = {row("c1", "\x01x"), row("q\"u,o{t}e\\", "\x01y"),
+				     row("c3", "\x01z")};
+	size_t added;
+	assert_int_equal(store_contacts_upsert(s, o.id, a.id, rows, 3, &lim, &added), STORE_OK);
+	const char *ids[] = {"c3", "missing", "q\"u,o{t}e\\", "c1", "c3"};
+	json_t *got = json_array();
+	assert_int_equal(store_contacts_get(s, o.id, a.id, ids, 5, collect_ids, got), STORE_OK);
+	assert_int_equal(json_array_size(got), 4);
+	const char *want[] = {"c3", "q\"u,o{t}e\\", "c1", "c3"};
+	for (size_t i = 0; i < 4; i++)
+		assert_string_equal(json_string_value(json_array_get(got, i)), want[i]);
+	json_decref(got);
+	got = json_array();
+	assert_int_equal(store_contacts_get(s, other.id, a.id, ids, 5, collect_ids, got),
+			 STORE_NOT_FOUND);
+	assert_int_equal(store_contacts_get(s, o.id, a.id, ids, 0, collect_ids, got), STORE_OK);
+	assert_int_equal(json_array_size(got), 0);
+	json_decref(got);
+}
+
 static void contacts_upsert_keeps_system_state(void **state)
 {
 	struct store *s = ((struct fixture *)*state)->s;
@@ -2122,6 +2152,7 @@ int main(void)
 		TEST(a_newer_schema_is_refused),
 		TEST(a_lost_connection_is_reopened),
 		TEST(contacts_upsert_count_and_limits),
+		TEST(contacts_get_many_in_order),
 		TEST(contacts_upsert_keeps_system_state),
 		TEST(contacts_upsert_in_large_batches),
 		TEST(import_and_export_jobs),

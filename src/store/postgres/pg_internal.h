@@ -98,6 +98,10 @@
 	X(CONTACT_GET, "SELECT c.id, c.data, c.callable, c.meta, c.date_created, "                 \
 		       "c.date_modified FROM contacts c JOIN contact_lists l ON "                  \
 		       "l.key = c.list_key WHERE l.org_id = $1 AND l.id = $2 AND c.id = $3")       \
+	/* The ids in their order ($2 a text[] literal), found on the list. */                     \
+	X(CONTACTS_GET, "SELECT c.id, c.data, c.callable, c.meta, c.date_created, "                \
+			"c.date_modified FROM unnest($2::text[]) WITH ORDINALITY AS q(id, n) "     \
+			"JOIN contacts c ON c.list_key = $1 AND c.id = q.id ORDER BY q.n")         \
 	X(CONTACT_DELETE, "DELETE FROM contacts WHERE list_key = $1 AND id = $2")                  \
 	X(CONTACTS_SCAN_OPEN,                                                                      \
 	  "DECLARE contacts_scan BINARY NO SCROLL CURSOR FOR SELECT " PG_CONTACT_COLUMNS           \
@@ -397,6 +401,8 @@ int pg_contact_get(struct store *base, const char *org_id, const char *list_id, 
 int pg_contacts_delete(struct store *base, const char *org_id, const char *list_id,
 		       const char *const *ids, size_t n, size_t *deleted);
 int pg_contacts_clear(struct store *base, const char *org_id, const char *list_id);
+int pg_contacts_get(struct store *base, const char *org_id, const char *list_id,
+		    const char *const *ids, size_t n, store_contact_cb cb, void *ctx);
 int pg_contacts_scan(struct store *base, const char *org_id, const char *list_id,
 		     store_contact_cb cb, void *ctx);
 

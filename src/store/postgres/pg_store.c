@@ -634,6 +634,7 @@ static const struct store_ops pg_ops = {
 	.contact_get = pg_contact_get,
 	.contacts_delete = pg_contacts_delete,
 	.contacts_clear = pg_contacts_clear,
+	.contacts_get = pg_contacts_get,
 	.contacts_scan = pg_contacts_scan,
 	.import_add = pg_import_add,
 	.import_update = pg_import_update,

@@ -164,6 +164,33 @@ int sqlite_contact_get(struct store *base, const char *org_id, const char *list_
 				     : sql_fail(s, "contact_get");
 }
 
+/* Local reads cost no round trip: one prepared statement per id. */
+int sqlite_contacts_get(struct store *base, const char *org_id, const char *list_id,
+			const char *const *ids, size_t n, store_contact_cb cb, void *ctx)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	int rc = sql_list_exists(s, org_id, list_id);
+	bool stop = false;
+	for (size_t i = 0; rc == STORE_OK && !stop && i < n; i++) {
+		sqlite3_stmt *st = sql_stmt(s, SQL_CONTACT_GET);
+		if (!st)
+			return STORE_FAILED;
+		sqlite3_bind_text(st, 1, org_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, list_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, ids[i], -1, SQLITE_STATIC);
+		int step = sqlite3_step(st);
+		if (step == SQLITE_ROW) {
+			struct contact_record lent;
+			lend_record(st, &lent);
+			stop = cb(&lent, ctx) != 0;
+		} else if (step != SQLITE_DONE) {
+			rc = sql_fail(s, "contacts_get");
+		}
+		sqlite3_reset(st);
+	}
+	return rc;
+}
+
 static int delete_ids(struct sqlite_store *s, int64_t key, const char *const *ids, size_t n,
 		      size_t *deleted)
 {

@@ -318,6 +318,8 @@ int sqlite_contact_get(struct store *base, const char *org_id, const char *list_
 int sqlite_contacts_delete(struct store *base, const char *org_id, const char *list_id,
 			   const char *const *ids, size_t n, size_t *deleted);
 int sqlite_contacts_clear(struct store *base, const char *org_id, const char *list_id);
+int sqlite_contacts_get(struct store *base, const char *org_id, const char *list_id,
+			const char *const *ids, size_t n, store_contact_cb cb, void *ctx);
 int sqlite_contacts_scan(struct store *base, const char *org_id, const char *list_id,
 			 store_contact_cb cb, void *ctx);
 
