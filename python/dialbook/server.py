@@ -61,6 +61,9 @@ class Server:
     rate_limit   --rate-limit (requests a minute per token; 0 = off); None: the server's default
     start_timeout seconds to wait for the listening line
     keep         keep the temporary directory (database, log) after exit
+    db           the database: None (a new SQLite file in the temporary
+                 directory), a path, or a libpq URI (postgresql://...) of an
+                 empty PostgreSQL database, which the server sets up
 
     Attributes once started: base_url, client_id, client_secret, session
     (an authenticated dialbook.Session), log_path, db_path, directory.
@@ -69,11 +72,14 @@ class Server:
     """
 
     def __init__(self, binary=None, args=(), control_api=True, rate_limit=None,
-                 start_timeout=30.0, keep=False):
+                 start_timeout=30.0, keep=False, db=None):
         if isinstance(args, str) or not all(isinstance(a, str) for a in args):
             raise bad_argument(f"Server: args must be a list of strings, got {args!r}")
         if rate_limit is not None and (not isinstance(rate_limit, int) or rate_limit < 0):
             raise bad_argument(f"Server: rate_limit must be a whole number >= 0, got {rate_limit!r}")
+        if db is not None and (not isinstance(db, str) or not db):
+            raise bad_argument(f"Server: db must be a path or a postgresql:// URI, got {db!r}")
+        self.db = db
         self.binary = binary or find_dialbookd()
         self.args = list(args)
         self.control_api = control_api
@@ -105,7 +111,7 @@ class Server:
         if self.proc:
             raise Error("Server.start: the server is already running", code="bad.argument")
         self.directory = tempfile.mkdtemp(prefix="dialbook-")
-        self.db_path = os.path.join(self.directory, "dialbook.db")
+        self.db_path = self.db or os.path.join(self.directory, "dialbook.db")
         self.env_path = os.path.join(self.directory, "dev-client.env")
         self.log_path = os.path.join(self.directory, "dialbookd.log")
         self._log = open(self.log_path, "wb")

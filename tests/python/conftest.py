@@ -2,7 +2,10 @@
 (python/), and its Server runs the dialbookd of $DIALBOOKD (scripts/run-tests
 sets it for each build), its validate() the libdialbook of $LIBDIALBOOK."""
 import os
+import subprocess
 import sys
+import urllib.parse
+import uuid
 
 import pytest
 
@@ -18,9 +21,23 @@ collect_ignore = ["plugin"]
 CONTROL = True
 
 
+# With $DIALBOOK_TEST_PG (a libpq URI of a PostgreSQL server where the
+# tests may create databases) every server gets a fresh database there.
+PG_SERVER = os.environ.get("DIALBOOK_TEST_PG", "")
+
+
+def pg_database():
+    name = "dialbook_" + uuid.uuid4().hex[:16]
+    subprocess.run(["psql", PG_SERVER, "-v", "ON_ERROR_STOP=1", "-qAtc",
+                    f"CREATE DATABASE {name}"], check=True, capture_output=True, timeout=60)
+    return urllib.parse.urlsplit(PG_SERVER)._replace(path="/" + name).geturl()
+
+
 def server(**kwargs):
     """A dialbook.Server as these tests start it."""
     kwargs.setdefault("control_api", CONTROL)
+    if PG_SERVER and "db" not in kwargs:
+        kwargs["db"] = pg_database()
     return dialbook.Server(**kwargs)
 
 

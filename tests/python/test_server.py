@@ -48,7 +48,7 @@ def test_session_bad_arguments(args):
 
 
 def test_server_stops_and_removes_its_directory():
-    srv = server().start()
+    srv = server(db=None).start()  # the SQLite file of its own directory
     directory, proc = srv.directory, srv.proc
     assert os.path.isfile(srv.db_path)
     assert stat.S_IMODE(os.stat(srv.env_path).st_mode) == 0o600
@@ -96,6 +96,8 @@ def test_dialbookd_env_naming_no_program(monkeypatch, tmp_path):
     ({"args": [1]}, "args must be a list of strings"),
     ({"rate_limit": -1}, "rate_limit must be a whole number"),
     ({"rate_limit": "10"}, "rate_limit must be a whole number"),
+    ({"db": ""}, "db must be a path or a postgresql:// URI"),
+    ({"db": 5}, "db must be a path or a postgresql:// URI"),
 ])
 def test_server_bad_arguments(kwargs, text):
     with pytest.raises(dialbook.Error) as e:
