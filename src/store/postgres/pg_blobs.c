@@ -197,7 +197,7 @@ static void conn_warm(const struct pg_store *s)
 	if (have)
 		return;
 	struct pg_blob *b = calloc(1, sizeof(*b));
-	struct store_failure ignored;
+	struct store_failure ignored = {0};
 	if (!b)
 		return;
 	b->pg.lock_wait_ms = s->lock_wait_ms;

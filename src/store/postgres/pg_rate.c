@@ -54,13 +54,16 @@ int pg_rate_counts_add(struct store *base, int64_t window_start, const struct ra
 		       size_t n, int64_t expire_before, int64_t *totals)
 {
 	struct pg_store *s = (struct pg_store *)base;
-	const struct rate_count **order = malloc((n ? n : 1) * sizeof(*order));
+	/* Pointers into in, sorted: the rows are added in key order. */
+	const struct rate_count **order =
+		malloc((n ? n : 1) *
+		       sizeof(const struct rate_count *)); /* NOLINT(bugprone-sizeof-expression) */
 	if (!order)
 		return store_fail_record(&base->failure, "postgres", "rate_add", STORE_FAULT_MEMORY,
 					 "out of memory");
 	for (size_t i = 0; i < n; i++)
 		order[i] = &in[i];
-	qsort(order, n, sizeof(*order), by_key);
+	qsort(order, n, sizeof(*order), by_key); /* NOLINT(bugprone-sizeof-expression) */
 	int rc;
 	PG_CALL(s, rc, add_once(s, window_start, in, order, n, expire_before, totals));
 	free(order);
