@@ -117,7 +117,7 @@ print(json.dumps([{"contactListId": sys.argv[1], "data": {
     "last_contacted": "2024-05-31T09:30:00Z", "status": "active"}} for i in range(1000)]))
 PY
 DIALBOOK_TOKEN=$token DIALBOOK_BODY=$work/body.json wrk -t4 -c4 -d"${ADD_SECONDS}s" \
-	-s bench/add.lua "$base/api/v2/outbound/contactlists/$add_list/contacts" >"$work/wrk.txt"
+	-s bench/api.lua "$base/api/v2/outbound/contactlists/$add_list/contacts" >"$work/wrk.txt"
 grep -E "Requests/sec|non-2xx" "$work/wrk.txt"
 added=$(curl -sf -H "$auth" "$base/api/v2/outbound/contactlists/$add_list?includeSize=true" |
 	sed 's/.*"size":\([0-9]*\).*/\1/')

@@ -94,7 +94,7 @@ rss_line=""
 for p in $servers; do rss_line="$rss_line +$(((peak[$p] - before[$p]) / 1024))"; done
 
 get_rate() { # url [token] -> requests/s; every answer must be a 2xx
-	DIALBOOK_TOKEN=${2:-$token} wrk -t2 -c8 -d"${SECONDS_EACH}s" -s bench/get.lua "$1" \
+	DIALBOOK_TOKEN=${2:-$token} wrk -t2 -c8 -d"${SECONDS_EACH}s" -s bench/api.lua "$1" \
 		>"$work/get.txt"
 	grep -q '^wrk: .* 0 non-2xx, 0 socket errors' "$work/get.txt" ||
 		{ echo "GET $1 failed: $(cat "$work/get.txt")" >&2; exit 1; }
@@ -131,7 +131,7 @@ print(json.dumps([{"contactListId": sys.argv[1], "data": {
     "last_contacted": "2024-05-31T09:30:00Z", "status": "active"}} for i in range(1000)]))
 PY
 DIALBOOK_TOKEN=$token DIALBOOK_BODY=$work/body.json wrk -t4 -c4 -d"${SECONDS_EACH}s" \
-	-s bench/add.lua "$one/api/v2/outbound/contactlists/$add_list/contacts" >"$work/wrk.txt"
+	-s bench/api.lua "$one/api/v2/outbound/contactlists/$add_list/contacts" >"$work/wrk.txt"
 added=$(curl -sf -H "$auth" "$one/api/v2/outbound/contactlists/$add_list?includeSize=true" |
 	sed 's/.*"size":\([0-9]*\).*/\1/')
 non2xx=$(sed -n 's/^wrk: .* \([0-9]*\) non-2xx.*/\1/p' "$work/wrk.txt")
