@@ -1,13 +1,30 @@
 /* Contact list filters in PostgreSQL: one row per filter, naming its
- * list, the writable fields kept as a JSON document (as lists' are). A
- * list's filters are deleted with it (pg_lists.c). */
-#include "store/postgres/pg_internal.h"
+ * list, the writable fields kept as a JSON document (as lists' are); the
+ * transactions are the documents' (pg_docs.c). A list's filters are
+ * deleted with it (pg_lists.c). */
+#include "store/postgres/pg_docs.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static int read_filter(const PGresult *r, int row, struct contact_filter *out)
+static const struct pg_doc_kind filters = {
+	.count = PG_SQL_FILTER_COUNT,
+	.insert = PG_SQL_FILTER_INSERT,
+	.get = PG_SQL_FILTER_GET,
+	.update = PG_SQL_FILTER_UPDATE,
+	.del = PG_SQL_FILTER_DELETE,
+	.scan = PG_SQL_FILTER_SCAN,
+	.create_op = "filter_create",
+	.count_op = "filter_count",
+	.get_op = "filter_get",
+	.update_op = "filter_update",
+	.delete_op = "filter_delete",
+	.scan_op = "filter_scan",
+};
+
+static int read_filter(const PGresult *r, int row, void *dst)
 {
+	struct contact_filter *out = dst;
 	memset(out, 0, sizeof(*out));
 	pg_copy_text(r, row, 0, out->id, sizeof(out->id));
 	pg_copy_text(r, row, 1, out->org_id, sizeof(out->org_id));
@@ -21,6 +38,19 @@ static int read_filter(const PGresult *r, int row, struct contact_filter *out)
 	return out->doc ? STORE_OK : STORE_FAILED;
 }
 
+static struct pg_doc as_doc(const struct contact_filter *f, const char *name_key, const char *doc)
+{
+	return (struct pg_doc){.id = f->id,
+			       .org_id = f->org_id,
+			       .list_id = f->list_id,
+			       .name = f->name,
+			       .name_key = name_key,
+			       .version = f->version,
+			       .date_created = f->date_created,
+			       .date_modified = f->date_modified,
+			       .doc = doc};
+}
+
 /* The list locked (so it cannot be deleted before this commits), the
  * count under the org's lock, then the insert. */
 static int create_once(struct pg_store *s, const struct contact_filter *f, const char *name_key,
@@ -32,28 +62,11 @@ static int create_once(struct pg_store *s, const struct contact_filter *f, const
 	int rc = pg_list_key(s, f->org_id, f->list_id, true, &key, NULL);
 	if (rc == STORE_OK)
 		rc = pg_org_lock(s, f->org_id);
-	struct pg_params p = {0};
-	pp_text(&p, f->org_id);
-	PGresult *r = rc == STORE_OK ? pg_run(s, PG_SQL_FILTER_COUNT, &p, false) : NULL;
-	if (rc == STORE_OK && !r)
-		rc = pg_fail(s, "filter_count");
-	if (rc == STORE_OK && pg_int(r, 0, 0) >= (int64_t)max_per_org)
-		rc = STORE_LIMIT;
-	PQclear(r);
+	if (rc == STORE_OK)
+		rc = pg_doc_count_check(s, &filters, f->org_id, 1, max_per_org);
 	if (rc == STORE_OK) {
-		struct pg_params q = {0};
-		pp_text(&q, f->id);
-		pp_text(&q, f->org_id);
-		pp_text(&q, f->list_id);
-		pp_text(&q, f->name);
-		pp_text(&q, name_key);
-		pp_int(&q, f->version);
-		pp_int(&q, f->date_created);
-		pp_int(&q, f->date_modified);
-		pp_text(&q, doc);
-		r = pg_run(s, PG_SQL_FILTER_INSERT, &q, false);
-		rc = r ? STORE_OK : pg_write_failed(s, "filter_create");
-		PQclear(r);
+		struct pg_doc d = as_doc(f, name_key, doc);
+		rc = pg_doc_insert(s, &filters, &d);
 	}
 	return pg_end(s, rc);
 }
@@ -72,127 +85,42 @@ int pg_filter_create(struct store *base, const struct contact_filter *f, const c
 	return rc;
 }
 
-static int get_once(struct pg_store *s, const char *org_id, const char *id,
-		    struct contact_filter *out)
-{
-	struct pg_params p = {0};
-	pp_text(&p, org_id);
-	pp_text(&p, id);
-	PGresult *r = pg_run(s, PG_SQL_FILTER_GET, &p, false);
-	if (!r)
-		return pg_fail(s, "filter_get");
-	int rc = PQntuples(r) ? read_filter(r, 0, out) : STORE_NOT_FOUND;
-	PQclear(r);
-	return rc;
-}
-
 int pg_filter_get(struct store *base, const char *org_id, const char *id,
 		  struct contact_filter *out)
 {
-	struct pg_store *s = (struct pg_store *)base;
-	int rc;
-	PG_CALL(s, rc, get_once(s, org_id, id, out));
-	return rc;
-}
-
-/* A compare-and-set on the version, as pg_lists.c's. */
-static int update_once(struct pg_store *s, const struct contact_filter *f, const char *name_key,
-		       const char *doc, int64_t expected_version)
-{
-	struct pg_params p = {0};
-	pp_text(&p, f->org_id);
-	pp_text(&p, f->id);
-	pp_text(&p, f->name);
-	pp_text(&p, name_key);
-	pp_int(&p, f->version);
-	pp_int(&p, f->date_modified);
-	pp_text(&p, doc);
-	pp_int(&p, expected_version);
-	if (pg_begin(s))
-		return STORE_FAILED;
-	PGresult *r = pg_run(s, PG_SQL_FILTER_UPDATE, &p, false);
-	int rc = r ? STORE_OK : pg_write_failed(s, "filter_update");
-	if (rc == STORE_OK && strcmp(PQcmdTuples(r), "1") != 0) {
-		struct contact_filter cur;
-		rc = get_once(s, f->org_id, f->id, &cur);
-		if (rc == STORE_OK) {
-			contact_filter_release(&cur);
-			rc = STORE_STALE;
-		}
-	}
-	PQclear(r);
-	return pg_end(s, rc);
+	return pg_doc_get((struct pg_store *)base, &filters, org_id, id, read_filter, out);
 }
 
 int pg_filter_update(struct store *base, const struct contact_filter *f, const char *name_key,
 		     int64_t expected_version)
 {
-	struct pg_store *s = (struct pg_store *)base;
-	char *doc = json_dumps(f->doc, JSON_COMPACT);
-	if (!doc)
-		return store_fail_record(&base->failure, "postgres", "filter_update",
-					 STORE_FAULT_MEMORY, "out of memory");
-	int rc;
-	PG_CALL(s, rc, update_once(s, f, name_key, doc, expected_version));
-	free(doc);
-	return rc;
-}
-
-static int delete_many_once(struct pg_store *s, const char *org_id, const char *const *ids,
-			    size_t n, const char **missing)
-{
-	*missing = NULL;
-	if (pg_begin(s))
-		return STORE_FAILED;
-	int rc = STORE_OK;
-	for (size_t i = 0; i < n && rc == STORE_OK; i++) {
-		struct pg_params p = {0};
-		pp_text(&p, org_id);
-		pp_text(&p, ids[i]);
-		PGresult *r = pg_run(s, PG_SQL_FILTER_DELETE, &p, false);
-		if (!r) {
-			rc = pg_fail(s, "filter_delete");
-		} else if (strcmp(PQcmdTuples(r), "1") != 0) {
-			rc = STORE_NOT_FOUND;
-			*missing = ids[i];
-		}
-		PQclear(r);
-	}
-	return pg_end(s, rc);
+	struct pg_doc d = as_doc(f, name_key, NULL);
+	return pg_doc_update((struct pg_store *)base, &filters, &d, f->doc, expected_version);
 }
 
 int pg_filter_delete_many(struct store *base, const char *org_id, const char *const *ids, size_t n,
 			  const char **missing)
 {
-	struct pg_store *s = (struct pg_store *)base;
-	int rc;
-	PG_CALL(s, rc, delete_many_once(s, org_id, ids, n, missing));
-	return rc;
+	return pg_doc_delete_many((struct pg_store *)base, &filters, org_id, ids, n, missing);
 }
 
-/* An organization's filters are few (a limit caps them): one result. */
-static int scan_once(struct pg_store *s, const char *org_id, PGresult **out)
+struct scan_ctx {
+	store_filter_cb cb;
+	void *ctx;
+};
+
+static int scan_row(const PGresult *r, int row, void *ctx, int *stop)
 {
-	struct pg_params p = {0};
-	pp_text(&p, org_id);
-	*out = pg_run(s, PG_SQL_FILTER_SCAN, &p, false);
-	return *out ? STORE_OK : pg_fail(s, "filter_scan");
+	const struct scan_ctx *sc = ctx;
+	struct contact_filter f;
+	int rc = read_filter(r, row, &f);
+	*stop = rc == STORE_OK ? sc->cb(&f, sc->ctx) : 1;
+	contact_filter_release(&f);
+	return rc;
 }
 
 int pg_filter_scan(struct store *base, const char *org_id, store_filter_cb cb, void *ctx)
 {
-	struct pg_store *s = (struct pg_store *)base;
-	PGresult *r = NULL;
-	int rc;
-	PG_CALL(s, rc, scan_once(s, org_id, &r));
-	for (int i = 0; rc == STORE_OK && i < PQntuples(r); i++) {
-		struct contact_filter f;
-		rc = read_filter(r, i, &f);
-		int stop = rc == STORE_OK ? cb(&f, ctx) : 1;
-		contact_filter_release(&f);
-		if (stop)
-			break;
-	}
-	PQclear(r);
-	return rc;
+	struct scan_ctx sc = {cb, ctx};
+	return pg_doc_scan((struct pg_store *)base, &filters, org_id, scan_row, &sc);
 }

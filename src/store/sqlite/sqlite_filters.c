@@ -1,13 +1,29 @@
 /* Contact list filters in SQLite: one row per filter, naming its list,
- * the writable fields kept as a JSON document (as lists' are). A list's
- * filters are deleted with it (sqlite_lists.c). */
-#include "store/sqlite/sqlite_internal.h"
+ * the writable fields kept as a JSON document (as lists' are); the
+ * transactions are the documents' (sqlite_docs.c). A list's filters are
+ * deleted with it (sqlite_lists.c). */
+#include "store/sqlite/sqlite_docs.h"
 
-#include <stdlib.h>
 #include <string.h>
 
-static int read_filter(sqlite3_stmt *st, struct contact_filter *out)
+static const struct sql_doc_kind filters = {
+	.count = SQL_FILTER_COUNT,
+	.insert = SQL_FILTER_INSERT,
+	.get = SQL_FILTER_GET,
+	.update = SQL_FILTER_UPDATE,
+	.del = SQL_FILTER_DELETE,
+	.scan = SQL_FILTER_SCAN,
+	.create_op = "filter_create",
+	.count_op = "filter_count",
+	.get_op = "filter_get",
+	.update_op = "filter_update",
+	.delete_op = "filter_delete",
+	.scan_op = "filter_scan",
+};
+
+static int read_filter(sqlite3_stmt *st, void *dst)
 {
+	struct contact_filter *out = dst;
 	memset(out, 0, sizeof(*out));
 	sql_copy_text(st, 0, out->id, sizeof(out->id));
 	sql_copy_text(st, 1, out->org_id, sizeof(out->org_id));
@@ -22,161 +38,78 @@ static int read_filter(sqlite3_stmt *st, struct contact_filter *out)
 	return out->doc ? STORE_OK : STORE_FAILED;
 }
 
+static struct sql_doc as_doc(const struct contact_filter *f, const char *name_key)
+{
+	return (struct sql_doc){.id = f->id,
+				.org_id = f->org_id,
+				.list_id = f->list_id,
+				.name = f->name,
+				.name_key = name_key,
+				.version = f->version,
+				.date_created = f->date_created,
+				.date_modified = f->date_modified,
+				.doc = f->doc};
+}
+
 /* In the caller's transaction: the list exists, the count is under the
  * cap, then the insert. */
 static int create_in(struct sqlite_store *s, const struct contact_filter *f, const char *name_key,
-		     const char *doc, unsigned max_per_org)
+		     unsigned max_per_org)
 {
 	int rc = sql_list_exists(s, f->org_id, f->list_id);
+	if (rc == STORE_OK)
+		rc = sql_doc_count_check(s, &filters, f->org_id, 1, max_per_org);
 	if (rc != STORE_OK)
 		return rc;
-	sqlite3_stmt *st = sql_stmt(s, SQL_FILTER_COUNT);
-	if (!st)
-		return STORE_FAILED;
-	sqlite3_bind_text(st, 1, f->org_id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW)
-		rc = sql_fail(s, "filter_count");
-	else if (sqlite3_column_int64(st, 0) >= (int64_t)max_per_org)
-		rc = STORE_LIMIT;
-	sqlite3_reset(st);
-	if (rc != STORE_OK)
-		return rc;
-	if (!(st = sql_stmt(s, SQL_FILTER_INSERT)))
-		return STORE_FAILED;
-	sqlite3_bind_text(st, 1, f->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, f->org_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, f->list_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, f->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, name_key, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, f->version);
-	sqlite3_bind_int64(st, 7, f->date_created);
-	sqlite3_bind_int64(st, 8, f->date_modified);
-	sqlite3_bind_text(st, 9, doc, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st) == SQLITE_DONE ? STORE_OK : sql_write_failed(s, "filter_create");
-	sqlite3_reset(st);
-	return rc;
+	struct sql_doc d = as_doc(f, name_key);
+	return sql_doc_insert(s, &filters, &d);
 }
 
 int sqlite_filter_create(struct store *base, const struct contact_filter *f, const char *name_key,
 			 unsigned max_per_org)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
-	char *doc = json_dumps(f->doc, JSON_COMPACT);
-	if (!doc)
-		return store_fail_record(&base->failure, "sqlite", "filter_create",
-					 STORE_FAULT_MEMORY, "out of memory");
-	int rc = STORE_FAILED;
-	if (sql_exec(s, SQL_BEGIN) == STORE_OK)
-		rc = sql_end(s, create_in(s, f, name_key, doc, max_per_org));
-	free(doc);
-	return rc;
+	if (sql_exec(s, SQL_BEGIN))
+		return STORE_FAILED;
+	return sql_end(s, create_in(s, f, name_key, max_per_org));
 }
 
 int sqlite_filter_get(struct store *base, const char *org_id, const char *id,
 		      struct contact_filter *out)
 {
-	struct sqlite_store *s = (struct sqlite_store *)base;
-	sqlite3_stmt *st = sql_stmt(s, SQL_FILTER_GET);
-	if (!st)
-		return STORE_FAILED;
-	sqlite3_bind_text(st, 1, org_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-	int step = sqlite3_step(st);
-	int rc = step == SQLITE_ROW    ? read_filter(st, out)
-		 : step == SQLITE_DONE ? STORE_NOT_FOUND
-				       : sql_fail(s, "filter_get");
-	sqlite3_reset(st);
-	return rc;
+	return sql_doc_get((struct sqlite_store *)base, &filters, org_id, id, read_filter, out);
 }
 
-/* A compare-and-set on the version; when no row changes, a read in the
- * same transaction tells a filter gone from one changed meanwhile. */
 int sqlite_filter_update(struct store *base, const struct contact_filter *f, const char *name_key,
 			 int64_t expected_version)
 {
-	struct sqlite_store *s = (struct sqlite_store *)base;
-	char *doc = json_dumps(f->doc, JSON_COMPACT);
-	if (!doc)
-		return store_fail_record(&base->failure, "sqlite", "filter_update",
-					 STORE_FAULT_MEMORY, "out of memory");
-	if (sql_exec(s, SQL_BEGIN)) {
-		free(doc);
-		return STORE_FAILED;
-	}
-	sqlite3_stmt *st = sql_stmt(s, SQL_FILTER_UPDATE);
-	int rc = STORE_FAILED, changed = 0;
-	if (st) {
-		sqlite3_bind_text(st, 1, f->org_id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, f->id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, f->name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, name_key, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 5, f->version);
-		sqlite3_bind_int64(st, 6, f->date_modified);
-		sqlite3_bind_text(st, 7, doc, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 8, expected_version);
-		rc = sqlite3_step(st) == SQLITE_DONE ? STORE_OK
-						     : sql_write_failed(s, "filter_update");
-		changed = sqlite3_changes(s->db);
-		sqlite3_reset(st);
-	}
-	free(doc);
-	if (rc == STORE_OK && changed != 1) {
-		struct contact_filter cur;
-		rc = sqlite_filter_get(base, f->org_id, f->id, &cur);
-		if (rc == STORE_OK) {
-			contact_filter_release(&cur);
-			rc = STORE_STALE;
-		}
-	}
-	return sql_end(s, rc);
+	struct sql_doc d = as_doc(f, name_key);
+	return sql_doc_update((struct sqlite_store *)base, &filters, &d, expected_version);
 }
 
 int sqlite_filter_delete_many(struct store *base, const char *org_id, const char *const *ids,
 			      size_t n, const char **missing)
 {
-	struct sqlite_store *s = (struct sqlite_store *)base;
-	if (sql_exec(s, SQL_BEGIN))
-		return STORE_FAILED;
-	int rc = STORE_OK;
-	for (size_t i = 0; i < n && rc == STORE_OK; i++) {
-		sqlite3_stmt *st = sql_stmt(s, SQL_FILTER_DELETE);
-		if (!st) {
-			rc = STORE_FAILED;
-			break;
-		}
-		sqlite3_bind_text(st, 1, org_id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, ids[i], -1, SQLITE_STATIC);
-		int step = sqlite3_step(st);
-		int changed = sqlite3_changes(s->db);
-		sqlite3_reset(st);
-		if (step != SQLITE_DONE)
-			rc = sql_fail(s, "filter_delete");
-		else if (!changed) {
-			rc = STORE_NOT_FOUND;
-			*missing = ids[i];
-		}
-	}
-	return sql_end(s, rc);
+	return sql_doc_delete_many((struct sqlite_store *)base, &filters, org_id, ids, n, missing);
+}
+
+struct scan_ctx {
+	store_filter_cb cb;
+	void *ctx;
+};
+
+static int scan_row(sqlite3_stmt *st, void *ctx, int *stop)
+{
+	const struct scan_ctx *sc = ctx;
+	struct contact_filter f;
+	int rc = read_filter(st, &f);
+	*stop = rc == STORE_OK ? sc->cb(&f, sc->ctx) : 1;
+	contact_filter_release(&f);
+	return rc;
 }
 
 int sqlite_filter_scan(struct store *base, const char *org_id, store_filter_cb cb, void *ctx)
 {
-	struct sqlite_store *s = (struct sqlite_store *)base;
-	sqlite3_stmt *st = sql_stmt(s, SQL_FILTER_SCAN);
-	if (!st)
-		return STORE_FAILED;
-	sqlite3_bind_text(st, 1, org_id, -1, SQLITE_STATIC);
-	int step, rc = STORE_OK;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		struct contact_filter f;
-		rc = read_filter(st, &f);
-		int stop = rc == STORE_OK ? cb(&f, ctx) : 1;
-		contact_filter_release(&f);
-		if (stop)
-			break;
-	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		rc = sql_fail(s, "filter_scan");
-	sqlite3_reset(st);
-	return rc;
+	struct scan_ctx sc = {cb, ctx};
+	return sql_doc_scan((struct sqlite_store *)base, &filters, org_id, scan_row, &sc);
 }

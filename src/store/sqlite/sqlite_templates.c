@@ -1,12 +1,28 @@
 /* Contact list templates in SQLite: one row per template, the writable
- * fields kept as a JSON document, as lists' are (sqlite_lists.c). */
-#include "store/sqlite/sqlite_internal.h"
+ * fields kept as a JSON document, as lists' are (sqlite_lists.c); the
+ * transactions are the documents' (sqlite_docs.c). */
+#include "store/sqlite/sqlite_docs.h"
 
-#include <stdlib.h>
 #include <string.h>
 
-static int read_template(sqlite3_stmt *st, struct contact_list *out)
+static const struct sql_doc_kind templates = {
+	.count = SQL_TEMPLATE_COUNT,
+	.insert = SQL_TEMPLATE_INSERT,
+	.get = SQL_TEMPLATE_GET,
+	.update = SQL_TEMPLATE_UPDATE,
+	.del = SQL_TEMPLATE_DELETE,
+	.scan = SQL_TEMPLATE_SCAN,
+	.create_op = "template_create",
+	.count_op = "template_count",
+	.get_op = "template_get",
+	.update_op = "template_update",
+	.delete_op = "template_delete",
+	.scan_op = "template_scan",
+};
+
+static int read_template(sqlite3_stmt *st, void *dst)
 {
+	struct contact_list *out = dst;
 	memset(out, 0, sizeof(*out));
 	sql_copy_text(st, 0, out->id, sizeof(out->id));
 	sql_copy_text(st, 1, out->org_id, sizeof(out->org_id));
@@ -20,29 +36,16 @@ static int read_template(sqlite3_stmt *st, struct contact_list *out)
 	return out->doc ? STORE_OK : STORE_FAILED;
 }
 
-static int insert_one(struct sqlite_store *s, const struct contact_list *t, const char *name_key)
+static struct sql_doc as_doc(const struct contact_list *t, const char *name_key)
 {
-	char *doc = json_dumps(t->doc, JSON_COMPACT);
-	if (!doc)
-		return store_fail_record(&s->base.failure, "sqlite", "template_create",
-					 STORE_FAULT_MEMORY, "out of memory");
-	sqlite3_stmt *st = sql_stmt(s, SQL_TEMPLATE_INSERT);
-	int rc = STORE_FAILED;
-	if (st) {
-		sqlite3_bind_text(st, 1, t->id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, t->org_id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, t->name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, name_key, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 5, t->version);
-		sqlite3_bind_int64(st, 6, t->date_created);
-		sqlite3_bind_int64(st, 7, t->date_modified);
-		sqlite3_bind_text(st, 8, doc, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st) == SQLITE_DONE ? STORE_OK
-						     : sql_write_failed(s, "template_create");
-		sqlite3_reset(st);
-	}
-	free(doc);
-	return rc;
+	return (struct sql_doc){.id = t->id,
+				.org_id = t->org_id,
+				.name = t->name,
+				.name_key = name_key,
+				.version = t->version,
+				.date_created = t->date_created,
+				.date_modified = t->date_modified,
+				.doc = t->doc};
 }
 
 int sqlite_template_create(struct store *base, const struct contact_list *ts,
@@ -53,128 +56,52 @@ int sqlite_template_create(struct store *base, const struct contact_list *ts,
 	/* Count and inserts in one write transaction, so the limit holds. */
 	if (sql_exec(s, SQL_BEGIN))
 		return STORE_FAILED;
-	sqlite3_stmt *st = sql_stmt(s, SQL_TEMPLATE_COUNT);
-	int rc = st ? STORE_OK : STORE_FAILED;
-	if (st) {
-		sqlite3_bind_text(st, 1, ts[0].org_id, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_ROW)
-			rc = sql_fail(s, "template_count");
-		else if (sqlite3_column_int64(st, 0) + (int64_t)n > (int64_t)max_per_org)
-			rc = STORE_LIMIT;
-		sqlite3_reset(st);
-	}
-	for (size_t i = 0; i < n && rc == STORE_OK; i++)
-		if ((rc = insert_one(s, &ts[i], name_keys[i])) == STORE_CONFLICT)
+	int rc = sql_doc_count_check(s, &templates, ts[0].org_id, n, max_per_org);
+	for (size_t i = 0; i < n && rc == STORE_OK; i++) {
+		struct sql_doc d = as_doc(&ts[i], name_keys[i]);
+		if ((rc = sql_doc_insert(s, &templates, &d)) == STORE_CONFLICT)
 			*bad = i;
+	}
 	return sql_end(s, rc);
 }
 
 int sqlite_template_get(struct store *base, const char *org_id, const char *id,
 			struct contact_list *out)
 {
-	struct sqlite_store *s = (struct sqlite_store *)base;
-	sqlite3_stmt *st = sql_stmt(s, SQL_TEMPLATE_GET);
-	if (!st)
-		return STORE_FAILED;
-	sqlite3_bind_text(st, 1, org_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-	int step = sqlite3_step(st);
-	int rc = step == SQLITE_ROW    ? read_template(st, out)
-		 : step == SQLITE_DONE ? STORE_NOT_FOUND
-				       : sql_fail(s, "template_get");
-	sqlite3_reset(st);
-	return rc;
+	return sql_doc_get((struct sqlite_store *)base, &templates, org_id, id, read_template, out);
 }
 
-/* A compare-and-set on the version in one statement; when it changes no
- * row, a read inside the same transaction says whether the template is
- * gone or was changed by someone else. */
 int sqlite_template_update(struct store *base, const struct contact_list *t, const char *name_key,
 			   int64_t expected_version)
 {
-	struct sqlite_store *s = (struct sqlite_store *)base;
-	char *doc = json_dumps(t->doc, JSON_COMPACT);
-	if (!doc)
-		return store_fail_record(&base->failure, "sqlite", "template_update",
-					 STORE_FAULT_MEMORY, "out of memory");
-	if (sql_exec(s, SQL_BEGIN)) {
-		free(doc);
-		return STORE_FAILED;
-	}
-	sqlite3_stmt *st = sql_stmt(s, SQL_TEMPLATE_UPDATE);
-	int rc = STORE_FAILED, changed = 0;
-	if (st) {
-		sqlite3_bind_text(st, 1, t->org_id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, t->id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, t->name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, name_key, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 5, t->version);
-		sqlite3_bind_int64(st, 6, t->date_modified);
-		sqlite3_bind_text(st, 7, doc, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 8, expected_version);
-		rc = sqlite3_step(st) == SQLITE_DONE ? STORE_OK
-						     : sql_write_failed(s, "template_update");
-		changed = sqlite3_changes(s->db);
-		sqlite3_reset(st);
-	}
-	free(doc);
-	if (rc == STORE_OK && changed != 1) {
-		struct contact_list cur;
-		rc = sqlite_template_get(base, t->org_id, t->id, &cur);
-		if (rc == STORE_OK) {
-			contact_list_release(&cur);
-			rc = STORE_STALE;
-		}
-	}
-	return sql_end(s, rc);
+	struct sql_doc d = as_doc(t, name_key);
+	return sql_doc_update((struct sqlite_store *)base, &templates, &d, expected_version);
 }
 
 int sqlite_template_delete_many(struct store *base, const char *org_id, const char *const *ids,
 				size_t n, const char **missing)
 {
-	struct sqlite_store *s = (struct sqlite_store *)base;
-	if (sql_exec(s, SQL_BEGIN))
-		return STORE_FAILED;
-	int rc = STORE_OK;
-	for (size_t i = 0; i < n && rc == STORE_OK; i++) {
-		sqlite3_stmt *st = sql_stmt(s, SQL_TEMPLATE_DELETE);
-		if (!st) {
-			rc = STORE_FAILED;
-			break;
-		}
-		sqlite3_bind_text(st, 1, org_id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, ids[i], -1, SQLITE_STATIC);
-		int step = sqlite3_step(st);
-		int changed = sqlite3_changes(s->db);
-		sqlite3_reset(st);
-		if (step != SQLITE_DONE)
-			rc = sql_fail(s, "template_delete");
-		else if (!changed) {
-			rc = STORE_NOT_FOUND;
-			*missing = ids[i];
-		}
-	}
-	return sql_end(s, rc);
+	return sql_doc_delete_many((struct sqlite_store *)base, &templates, org_id, ids, n,
+				   missing);
+}
+
+struct scan_ctx {
+	store_list_cb cb;
+	void *ctx;
+};
+
+static int scan_row(sqlite3_stmt *st, void *ctx, int *stop)
+{
+	const struct scan_ctx *sc = ctx;
+	struct contact_list t;
+	int rc = read_template(st, &t);
+	*stop = rc == STORE_OK ? sc->cb(&t, sc->ctx) : 1;
+	contact_list_release(&t);
+	return rc;
 }
 
 int sqlite_template_scan(struct store *base, const char *org_id, store_list_cb cb, void *ctx)
 {
-	struct sqlite_store *s = (struct sqlite_store *)base;
-	sqlite3_stmt *st = sql_stmt(s, SQL_TEMPLATE_SCAN);
-	if (!st)
-		return STORE_FAILED;
-	sqlite3_bind_text(st, 1, org_id, -1, SQLITE_STATIC);
-	int step, rc = STORE_OK;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		struct contact_list t;
-		rc = read_template(st, &t);
-		int stop = rc == STORE_OK ? cb(&t, ctx) : 1;
-		contact_list_release(&t);
-		if (stop)
-			break;
-	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		rc = sql_fail(s, "template_scan");
-	sqlite3_reset(st);
-	return rc;
+	struct scan_ctx sc = {cb, ctx};
+	return sql_doc_scan((struct sqlite_store *)base, &templates, org_id, scan_row, &sc);
 }
