@@ -1,6 +1,7 @@
 /* /api/v2/outbound/contactlists: create, read, list, update, delete, bulk
  * delete, and the division views. Rules: DESIGN.md §3. */
 #include "api/listing.h"
+#include "api/resource.h"
 #include "common/timeutil.h"
 #include "jobs/jobs.h"
 
@@ -152,26 +153,13 @@ int contactlists_update(struct api_ctx *c)
 	next.doc = in.doc;
 	next.version = cur.version + 1;
 	next.date_modified = time_now_ms();
-	switch (store_list_update(c->store, &next, cur.version)) {
-	case STORE_OK:
+	int st = store_list_update(c->store, &next, cur.version);
+	if (st == STORE_OK)
 		rc = api_reply(c, 200, contact_list_to_json(&next, NULL));
-		break;
-	case STORE_CONFLICT:
+	else if (st == STORE_CONFLICT)
 		name_taken(c, in.name);
-		break;
-	case STORE_STALE:
-		problem_add_detail(&c->problem, "INVALID_VALUE", "version");
-		problem_set(&c->problem, 409, "general.conflict",
-			    "The contact list version [%lld] does not match the current version: "
-			    "it changed while this update was in flight; read it again and retry",
-			    (long long)in.version);
-		break;
-	case STORE_NOT_FOUND:
-		api_not_found(c, "contact list", cur.id);
-		break;
-	default:
-		api_store_failed(c);
-	}
+	else
+		api_update_refused(c, st, "contact list", cur.id, in.version);
 out:
 	contact_list_input_release(&in);
 	contact_list_release(&cur);
@@ -192,71 +180,12 @@ static int delete_lists(struct api_ctx *c, const char *const *ids, size_t n, con
 
 int contactlists_delete(struct api_ctx *c)
 {
-	const char *id = c->req->params[0];
-	const char *missing;
-	int rc = delete_lists(c, &id, 1, &missing);
-	if (rc == STORE_NOT_FOUND)
-		return api_not_found(c, "contact list", id);
-	if (rc != STORE_OK)
-		return api_store_failed(c);
-	return api_reply(c, c->srv->profile == PROFILE_REST ? 204 : 200, NULL);
+	return api_delete_one(c, "contact list", delete_lists);
 }
 
 int contactlists_delete_many(struct api_ctx *c)
 {
-	char *ids[DB_MAX_BULK_IDS];
-	size_t n = 0;
-	int rc = -1;
-	if (listing_query_ids(c, "id", ids, DB_MAX_BULK_IDS, &n))
-		goto out;
-	if (n == 0) {
-		problem_add_detail(&c->problem, "REQUIRED", "id");
-		problem_set(&c->problem, 400, "invalid.value",
-			    "id is required: name the contact lists to delete as ?id=a,b or "
-			    "?id=a&id=b");
-		goto out;
-	}
-	const char *missing;
-	int st = delete_lists(c, (const char *const *)ids, n, &missing);
-	if (st == STORE_NOT_FOUND) {
-		api_not_found(c, "contact list", missing);
-		snprintf(c->problem.message + strlen(c->problem.message),
-			 sizeof(c->problem.message) - strlen(c->problem.message),
-			 "; nothing was deleted");
-		goto out;
-	}
-	if (st != STORE_OK) {
-		api_store_failed(c);
-		goto out;
-	}
-	rc = api_reply(c, 204, NULL);
-out:
-	listing_ids_release(ids, n);
-	return rc;
-}
-
-struct collected {
-	const struct listing_query *q;
-	struct contact_list *items;
-	size_t count, cap;
-};
-
-static int collect(const struct contact_list *cl, void *ctx)
-{
-	struct collected *col = ctx;
-	if (!listing_matches(col->q, cl))
-		return 0;
-	if (col->count == col->cap) {
-		col->cap = col->cap ? col->cap * 2 : 32;
-		col->items = realloc(col->items, col->cap * sizeof(*col->items));
-		if (!col->items)
-			abort();
-	}
-	struct contact_list *copy = &col->items[col->count++];
-	*copy = *cl;
-	copy->name = strdup(cl->name);
-	copy->doc = json_incref(cl->doc);
-	return 0;
+	return api_delete_by_query(c, "contact list", "contact lists", delete_lists);
 }
 
 static int list_with(struct api_ctx *c, const char *base, encode_fn encode)
@@ -266,22 +195,16 @@ static int list_with(struct api_ctx *c, const char *base, encode_fn encode)
 		listing_query_release(&q);
 		return -1;
 	}
-	struct collected col = {.q = &q};
+	struct listing_collected col = {.q = &q};
 	int rc = -1;
-	if (store_list_scan(c->store, c->org.id, collect, &col) != STORE_OK) {
+	size_t first;
+	if (store_list_scan(c->store, c->org.id, listing_collect, &col) != STORE_OK) {
 		api_store_failed(c);
 		goto out;
 	}
 	listing_sort(&q, col.items, col.count);
-	size_t first = (size_t)(q.page_number - 1) * q.page_size;
-	if (first >= col.count && col.count > 0 && !q.allow_empty) {
-		problem_add_detail(&c->problem, "INVALID_VALUE", "pageNumber");
-		problem_set(&c->problem, 400, "invalid.value",
-			    "pageNumber %u is past the last page (%zu); pass "
-			    "allowEmptyResult=true to get an empty page instead",
-			    q.page_number, (col.count + q.page_size - 1) / q.page_size);
+	if (listing_page_first(c, &q, col.count, &first))
 		goto out;
-	}
 	json_t *entities = json_array();
 	for (size_t i = first; i < col.count && i < first + q.page_size; i++) {
 		struct contact_list_extras x;
@@ -294,9 +217,7 @@ static int list_with(struct api_ctx *c, const char *base, encode_fn encode)
 	}
 	rc = api_reply(c, 200, listing_envelope(c, &q, base, entities, col.count));
 out:
-	for (size_t i = 0; i < col.count; i++)
-		contact_list_release(&col.items[i]);
-	free(col.items);
+	listing_collected_release(&col);
 	listing_query_release(&q);
 	return rc;
 }

@@ -6,6 +6,7 @@
  * rules: docs/api-rules.md, "Contact list filters". */
 #include "api/contacts.h"
 #include "api/listing.h"
+#include "api/resource.h"
 #include "common/timeutil.h"
 
 #include <stdio.h>
@@ -213,77 +214,43 @@ int filters_update(struct api_ctx *c)
 	next.doc = doc;
 	next.version = cur.version + 1;
 	next.date_modified = time_now_ms();
-	switch (store_filter_update(c->store, &next, cur.version)) {
-	case STORE_OK:
+	int st = store_filter_update(c->store, &next, cur.version);
+	if (st == STORE_OK)
 		rc = api_reply(c, 200, filter_json(&next));
-		break;
-	case STORE_CONFLICT:
+	else if (st == STORE_CONFLICT)
 		name_taken(c, next.name);
-		break;
-	case STORE_STALE:
-		problem_add_detail(&c->problem, "INVALID_VALUE", "version");
-		problem_set(&c->problem, 409, "general.conflict",
-			    "The contact list filter version [%lld] does not match the current "
-			    "version: it changed while this update was in flight; read it again "
-			    "and retry",
-			    (long long)cur.version);
-		break;
-	case STORE_NOT_FOUND:
-		api_not_found(c, "contact list filter", cur.id);
-		break;
-	default:
-		api_store_failed(c);
-	}
+	else
+		api_update_refused(c, st, "contact list filter", cur.id, cur.version);
 out:
 	json_decref(doc);
 	contact_filter_release(&cur);
 	return rc;
 }
 
+static int delete_filters(struct api_ctx *c, const char *const *ids, size_t n, const char **missing)
+{
+	return store_filter_delete_many(c->store, c->org.id, ids, n, missing);
+}
+
 int filters_delete(struct api_ctx *c)
 {
-	const char *id = c->req->params[0];
-	const char *missing;
-	int rc = store_filter_delete_many(c->store, c->org.id, &id, 1, &missing);
-	if (rc == STORE_NOT_FOUND)
-		return api_not_found(c, "contact list filter", id);
-	if (rc != STORE_OK)
-		return api_store_failed(c);
-	return api_reply(c, c->srv->profile == PROFILE_REST ? 204 : 200, NULL);
+	return api_delete_one(c, "contact list filter", delete_filters);
 }
 
 /* {"ids": [...]}: the filters that exist, in the order asked; unknown ids
  * (and another organization's) are left out. */
 int filters_bulk_retrieve(struct api_ctx *c)
 {
-	if (!json_is_object(c->body))
-		return problem_set(&c->problem, 400, "bad.request",
-				   "the request body must be a JSON object: {\"ids\": [...]}");
-	const char *key;
-	json_t *v;
-	json_object_foreach(c->body, key, v)
-	{
-		if (strcmp(key, "ids") != 0) {
-			problem_add_detail(&c->problem, "INVALID_PROPERTY", key);
-			return problem_set(&c->problem, 400, "invalid.property",
-					   "%.64s is not a property of the request; it takes ids",
-					   key);
-		}
-	}
-	json_t *ids = json_object_get(c->body, "ids");
+	json_t *ids, *v;
+	if (api_bulk_ids_body(c, &ids))
+		return -1;
 	size_t n = json_array_size(ids), i;
 	if (!json_is_array(ids) || n == 0 || n > DB_MAX_BULK_IDS)
 		return problem_detail_set(&c->problem, "ids",
 					  "ids is required: an array of 1 to %d filter ids",
 					  DB_MAX_BULK_IDS);
-	json_array_foreach(ids, i, v)
-	{
-		if (!json_is_string(v)) {
-			char field[32];
-			snprintf(field, sizeof(field), "ids[%zu]", i);
-			return problem_detail_set(&c->problem, field, "%s must be a string", field);
-		}
-	}
+	if (api_bulk_ids_strings(c, ids))
+		return -1;
 	json_t *entities = json_array();
 	json_array_foreach(ids, i, v)
 	{
@@ -297,20 +264,14 @@ int filters_bulk_retrieve(struct api_ctx *c)
 			return api_store_failed(c);
 		}
 	}
-	size_t found = json_array_size(entities);
-	return api_reply(c, 200,
-			 json_pack("{s:o,s:I,s:i,s:I,s:i}", "entities", entities, "pageSize",
-				   (json_int_t)(found ? found : 1), "pageNumber", 1, "total",
-				   (json_int_t)found, "pageCount", 1));
+	return api_reply(c, 200, api_one_page(entities));
 }
 
 /* Filters collected as the listing's records (id, name, dates; doc: the
  * filter's JSON), so the lists' name filters, sorts and paging apply. */
 struct collected {
-	const struct listing_query *q;
+	struct listing_collected base;
 	const char *list_id; /* contactListId, or NULL */
-	struct contact_list *items;
-	size_t count, cap;
 };
 
 static int collect(const struct contact_filter *f, void *ctx)
@@ -324,15 +285,9 @@ static int collect(const struct contact_filter *f, void *ctx)
 	as_list.name = f->name;
 	as_list.date_created = f->date_created;
 	as_list.date_modified = f->date_modified;
-	if (!listing_matches(col->q, &as_list))
+	if (!listing_matches(col->base.q, &as_list))
 		return 0;
-	if (col->count == col->cap) {
-		col->cap = col->cap ? col->cap * 2 : 32;
-		col->items = realloc(col->items, col->cap * sizeof(*col->items));
-		if (!col->items)
-			abort();
-	}
-	struct contact_list *copy = &col->items[col->count++];
+	struct contact_list *copy = listing_collected_add(&col->base);
 	*copy = as_list;
 	copy->name = strdup(f->name);
 	copy->doc = filter_json(f);
@@ -346,30 +301,24 @@ int filters_list(struct api_ctx *c)
 		listing_query_release(&q);
 		return -1;
 	}
-	struct collected col = {.q = &q, .list_id = http_query_get(c->req, "contactListId")};
+	struct collected col = {.base = {.q = &q},
+				.list_id = http_query_get(c->req, "contactListId")};
+	struct listing_collected *all = &col.base;
 	int rc = -1;
+	size_t first;
 	if (store_filter_scan(c->store, c->org.id, collect, &col) != STORE_OK) {
 		api_store_failed(c);
 		goto out;
 	}
-	listing_sort(&q, col.items, col.count);
-	size_t first = (size_t)(q.page_number - 1) * q.page_size;
-	if (first >= col.count && col.count > 0 && !q.allow_empty) {
-		problem_add_detail(&c->problem, "INVALID_VALUE", "pageNumber");
-		problem_set(&c->problem, 400, "invalid.value",
-			    "pageNumber %u is past the last page (%zu); pass "
-			    "allowEmptyResult=true to get an empty page instead",
-			    q.page_number, (col.count + q.page_size - 1) / q.page_size);
+	listing_sort(&q, all->items, all->count);
+	if (listing_page_first(c, &q, all->count, &first))
 		goto out;
-	}
 	json_t *entities = json_array();
-	for (size_t i = first; i < col.count && i < first + q.page_size; i++)
-		json_array_append(entities, col.items[i].doc);
-	rc = api_reply(c, 200, listing_envelope(c, &q, BASE, entities, col.count));
+	for (size_t i = first; i < all->count && i < first + q.page_size; i++)
+		json_array_append(entities, all->items[i].doc);
+	rc = api_reply(c, 200, listing_envelope(c, &q, BASE, entities, all->count));
 out:
-	for (size_t i = 0; i < col.count; i++)
-		contact_list_release(&col.items[i]);
-	free(col.items);
+	listing_collected_release(all);
 	listing_query_release(&q);
 	return rc;
 }

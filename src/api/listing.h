@@ -53,4 +53,21 @@ void listing_ids_release(char **ids, size_t count);
 json_t *listing_envelope(struct api_ctx *c, const struct listing_query *q, const char *base_path,
 			 json_t *entities, size_t total);
 
+/* Records gathered from a store scan for a listing (listing_page.c). */
+struct listing_collected {
+	const struct listing_query *q;
+	struct contact_list *items;
+	size_t count, cap;
+};
+
+/* A new slot at the end of col->items, for the caller to fill. */
+struct contact_list *listing_collected_add(struct listing_collected *col);
+/* A store_list_cb: keeps a copy of each record col->q matches. */
+int listing_collect(const struct contact_list *cl, void *ctx);
+void listing_collected_release(struct listing_collected *col);
+/* *first: the index of the page's first record; -1 (a 400) when the page
+ * is past the last one and the query does not allow an empty page. */
+int listing_page_first(struct api_ctx *c, const struct listing_query *q, size_t count,
+		       size_t *first);
+
 #endif

@@ -5,6 +5,7 @@
  * the pinned SDK's OutboundApi.js and index.d.ts; rules where the cloud
  * is silent: docs/api-rules.md, "Contact list templates". */
 #include "api/listing.h"
+#include "api/resource.h"
 #include "common/timeutil.h"
 
 #include <stdio.h>
@@ -115,9 +116,7 @@ static json_t *page_of(const struct contact_list *ts, size_t n)
 	json_t *entities = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(entities, contact_list_to_json_as(KIND, &ts[i]));
-	return json_pack("{s:o,s:I,s:i,s:I,s:i}", "entities", entities, "pageSize",
-			 (json_int_t)(n ? n : 1), "pageNumber", 1, "total", (json_int_t)n,
-			 "pageCount", 1);
+	return api_one_page(entities);
 }
 
 /* The array body of bulk/add or bulk/retrieve's ids: 1 to DB_MAX_BULK_IDS. */
@@ -187,37 +186,17 @@ int templates_get(struct api_ctx *c)
  * ids (and another organization's) are left out, as contacts/bulk does. */
 int templates_bulk_retrieve(struct api_ctx *c)
 {
-	if (!json_is_object(c->body))
-		return problem_set(&c->problem, 400, "bad.request",
-				   "the request body must be a JSON object: {\"ids\": [...]}");
-	const char *key;
-	json_t *v;
-	json_object_foreach(c->body, key, v)
-	{
-		if (strcmp(key, "ids") != 0) {
-			problem_add_detail(&c->problem, "INVALID_PROPERTY", key);
-			return problem_set(&c->problem, 400, "invalid.property",
-					   "%.64s is not a property of the request; it takes ids",
-					   key);
-		}
-	}
-	json_t *ids = json_object_get(c->body, "ids");
+	json_t *ids, *v;
+	if (api_bulk_ids_body(c, &ids))
+		return -1;
 	if (!ids) {
 		problem_add_detail(&c->problem, "REQUIRED", "ids");
 		return problem_set(&c->problem, 400, "invalid.value",
 				   "ids is required: the templates to get");
 	}
-	if (check_batch(c, ids, "ids", "ids"))
+	if (check_batch(c, ids, "ids", "ids") || api_bulk_ids_strings(c, ids))
 		return -1;
 	size_t n = json_array_size(ids), found = 0, i;
-	json_array_foreach(ids, i, v)
-	{
-		if (!json_is_string(v)) {
-			char field[32];
-			snprintf(field, sizeof(field), "ids[%zu]", i);
-			return problem_detail_set(&c->problem, field, "%s must be a string", field);
-		}
-	}
 	struct contact_list *ts = calloc(n, sizeof(*ts));
 	if (!ts)
 		abort();
@@ -259,101 +238,34 @@ int templates_update(struct api_ctx *c)
 	next.doc = in.doc;
 	next.version = cur.version + 1;
 	next.date_modified = time_now_ms();
-	switch (store_template_update(c->store, &next, cur.version)) {
-	case STORE_OK:
+	int st = store_template_update(c->store, &next, cur.version);
+	if (st == STORE_OK)
 		rc = api_reply(c, 200, contact_list_to_json_as(KIND, &next));
-		break;
-	case STORE_CONFLICT:
+	else if (st == STORE_CONFLICT)
 		name_taken(c, in.name, "name");
-		break;
-	case STORE_STALE:
-		problem_add_detail(&c->problem, "INVALID_VALUE", "version");
-		problem_set(&c->problem, 409, "general.conflict",
-			    "The contact list template version [%lld] does not match the current "
-			    "version: it changed while this update was in flight; read it again "
-			    "and retry",
-			    (long long)in.version);
-		break;
-	case STORE_NOT_FOUND:
-		api_not_found(c, "contact list template", cur.id);
-		break;
-	default:
-		api_store_failed(c);
-	}
+	else
+		api_update_refused(c, st, "contact list template", cur.id, in.version);
 out:
 	contact_list_input_release(&in);
 	contact_list_release(&cur);
 	return rc;
 }
 
+static int delete_templates(struct api_ctx *c, const char *const *ids, size_t n,
+			    const char **missing)
+{
+	return store_template_delete_many(c->store, c->org.id, ids, n, missing);
+}
+
 int templates_delete(struct api_ctx *c)
 {
-	const char *id = c->req->params[0];
-	const char *missing;
-	int rc = store_template_delete_many(c->store, c->org.id, &id, 1, &missing);
-	if (rc == STORE_NOT_FOUND)
-		return api_not_found(c, "contact list template", id);
-	if (rc != STORE_OK)
-		return api_store_failed(c);
-	return api_reply(c, c->srv->profile == PROFILE_REST ? 204 : 200, NULL);
+	return api_delete_one(c, "contact list template", delete_templates);
 }
 
 int templates_delete_many(struct api_ctx *c)
 {
-	char *ids[DB_MAX_BULK_IDS];
-	size_t n = 0;
-	int rc = -1;
-	if (listing_query_ids(c, "id", ids, DB_MAX_BULK_IDS, &n))
-		goto out;
-	if (n == 0) {
-		problem_add_detail(&c->problem, "REQUIRED", "id");
-		problem_set(&c->problem, 400, "invalid.value",
-			    "id is required: name the contact list templates to delete as "
-			    "?id=a,b or ?id=a&id=b");
-		goto out;
-	}
-	const char *missing;
-	int st = store_template_delete_many(c->store, c->org.id, (const char *const *)ids, n,
-					    &missing);
-	if (st == STORE_NOT_FOUND) {
-		api_not_found(c, "contact list template", missing);
-		snprintf(c->problem.message + strlen(c->problem.message),
-			 sizeof(c->problem.message) - strlen(c->problem.message),
-			 "; nothing was deleted");
-		goto out;
-	}
-	if (st != STORE_OK) {
-		api_store_failed(c);
-		goto out;
-	}
-	rc = api_reply(c, 204, NULL);
-out:
-	listing_ids_release(ids, n);
-	return rc;
-}
-
-struct collected {
-	const struct listing_query *q;
-	struct contact_list *items;
-	size_t count, cap;
-};
-
-static int collect(const struct contact_list *t, void *ctx)
-{
-	struct collected *col = ctx;
-	if (!listing_matches(col->q, t))
-		return 0;
-	if (col->count == col->cap) {
-		col->cap = col->cap ? col->cap * 2 : 32;
-		col->items = realloc(col->items, col->cap * sizeof(*col->items));
-		if (!col->items)
-			abort();
-	}
-	struct contact_list *copy = &col->items[col->count++];
-	*copy = *t;
-	copy->name = strdup(t->name);
-	copy->doc = json_incref(t->doc);
-	return 0;
+	return api_delete_by_query(c, "contact list template", "contact list templates",
+				   delete_templates);
 }
 
 int templates_list(struct api_ctx *c)
@@ -363,30 +275,22 @@ int templates_list(struct api_ctx *c)
 		listing_query_release(&q);
 		return -1;
 	}
-	struct collected col = {.q = &q};
+	struct listing_collected col = {.q = &q};
 	int rc = -1;
-	if (store_template_scan(c->store, c->org.id, collect, &col) != STORE_OK) {
+	size_t first;
+	if (store_template_scan(c->store, c->org.id, listing_collect, &col) != STORE_OK) {
 		api_store_failed(c);
 		goto out;
 	}
 	listing_sort(&q, col.items, col.count);
-	size_t first = (size_t)(q.page_number - 1) * q.page_size;
-	if (first >= col.count && col.count > 0 && !q.allow_empty) {
-		problem_add_detail(&c->problem, "INVALID_VALUE", "pageNumber");
-		problem_set(&c->problem, 400, "invalid.value",
-			    "pageNumber %u is past the last page (%zu); pass "
-			    "allowEmptyResult=true to get an empty page instead",
-			    q.page_number, (col.count + q.page_size - 1) / q.page_size);
+	if (listing_page_first(c, &q, col.count, &first))
 		goto out;
-	}
 	json_t *entities = json_array();
 	for (size_t i = first; i < col.count && i < first + q.page_size; i++)
 		json_array_append_new(entities, contact_list_to_json_as(KIND, &col.items[i]));
 	rc = api_reply(c, 200, listing_envelope(c, &q, BASE, entities, col.count));
 out:
-	for (size_t i = 0; i < col.count; i++)
-		contact_list_release(&col.items[i]);
-	free(col.items);
+	listing_collected_release(&col);
 	listing_query_release(&q);
 	return rc;
 }
