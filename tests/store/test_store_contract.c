@@ -519,6 +519,7 @@ static void contacts_get_many_in_order(void **state)
 	assert_int_equal(store_contacts_get(s, o.id, a.id, ids, 0, collect_ids, got), STORE_OK);
 	assert_int_equal(json_array_size(got), 0);
 	json_decref(got);
+	contact_list_release(&a);
 }
 
 static void contacts_upsert_keeps_system_state(void **state)
