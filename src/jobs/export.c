@@ -141,6 +141,8 @@ void export_run(struct store *s, const struct job_env *env, const char *org_id, 
 	}
 	job.state = rc == 0 ? JOB_DONE : JOB_FAILED;
 	job.date_modified = time_now_ms();
+	/* Counted before a client can see the outcome, so a scrape after it has it. */
+	metrics_job_finished(METRICS_EXPORT, rc == 0, rc == 0 ? job.rows : 0, 0);
 	int urc = store_export_update(s, &job);
 	store_blob_close(blob);	    /* the row says DONE (or FAILED: the blob goes) */
 	if (urc == STORE_NOT_FOUND) /* the list was deleted meanwhile: so is the file */
@@ -150,7 +152,6 @@ void export_run(struct store *s, const struct job_env *env, const char *org_id, 
 	else if (rc == 0 &&
 		 store_jobs_prune(s, job.org_id, job.list_id, job_file_remove, s) != STORE_OK)
 		log_warn("event=export_prune_failed list_id=%s", job.list_id);
-	metrics_job_finished(METRICS_EXPORT, rc == 0, rc == 0 ? job.rows : 0, 0);
 	log_info(
 		"event=export_finished export_id=%s list_id=%s state=%s rows=%lld duration_ms=%.0f",
 		job.id, job.list_id, rc == 0 ? "done" : "failed", (long long)job.rows,

@@ -425,6 +425,9 @@ void import_run(struct store *s, const struct job_env *env, const char *org_id, 
 	importer_release(im);
 	store_blob_delete(s,
 			  im->job.upload_key); /* before the final state, which clients wait for */
+	/* Counted before a client can see the outcome, so a scrape after it has it. */
+	metrics_job_finished(METRICS_IMPORT, im->job.state == JOB_DONE, im->imported,
+			     im->job.failed);
 	save(im);
 	store_blob_close(im->rejects); /* the row says it is final: the sweep may judge it */
 	if (im->gone)		       /* deleted with its list: so are its rejected rows */
@@ -432,8 +435,6 @@ void import_run(struct store *s, const struct job_env *env, const char *org_id, 
 	else if (store_jobs_prune(s, im->job.org_id, im->job.list_id, job_file_remove, s) !=
 		 STORE_OK)
 		log_warn("event=import_prune_failed list_id=%s", im->job.list_id);
-	metrics_job_finished(METRICS_IMPORT, im->job.state == JOB_DONE, im->imported,
-			     im->job.failed);
 	log_info("event=import_finished import_id=%s list_id=%s state=%s rows=%lld imported=%lld "
 		 "rejected=%lld blank=%lld duration_ms=%.0f",
 		 im->job.id, im->job.list_id, im->job.state == JOB_DONE ? "done" : "failed",
