@@ -39,33 +39,32 @@ const struct field params_list_bulk_delete[] = {
 	{0},
 };
 
+/* The query of a named resource's listing: paging, a name filter, a sort. */
+#define NAMED_LISTING_PARAMS                                                                       \
+	{"pageSize", FT_INTEGER, 0, .description = "1 to 100 (default 25)."},                      \
+		{"pageNumber", FT_INTEGER, 0, .description = "From 1 (default 1)."},               \
+		{"allowEmptyResult", FT_BOOLEAN, 0,                                                \
+		 .description = "Answer an empty page past the last one instead of 400."},         \
+		{"filterType", FT_STRING, 0, .enum_values = filter_types,                          \
+		 .description = "How name filters (default Prefix); case-insensitive."},           \
+		{"name", FT_STRING, 0, .max = 256, .description = "The name filter's operand."},   \
+		{"sortBy", FT_STRING, 0, .enum_values = sort_keys,                                 \
+		 .description = "Default name."},                                                  \
+	{                                                                                          \
+		"sortOrder", FT_STRING, 0,                                                         \
+			.enum_values = sort_orders,                                                \
+			.description = "Default ascending (asc, a, desc and d are accepted too)."  \
+	}
+
 /* The SDK's getOutboundContactlisttemplates takes timeZone too; it is
  * left out, so it is refused naming it, as on the lists' listing. */
 const struct field params_template_listing[] = {
-	{"pageSize", FT_INTEGER, 0, .description = "1 to 100 (default 25)."},
-	{"pageNumber", FT_INTEGER, 0, .description = "From 1 (default 1)."},
-	{"allowEmptyResult", FT_BOOLEAN, 0,
-	 .description = "Answer an empty page past the last one instead of 400."},
-	{"filterType", FT_STRING, 0, .enum_values = filter_types,
-	 .description = "How name filters (default Prefix); case-insensitive."},
-	{"name", FT_STRING, 0, .max = 256, .description = "The name filter's operand."},
-	{"sortBy", FT_STRING, 0, .enum_values = sort_keys, .description = "Default name."},
-	{"sortOrder", FT_STRING, 0, .enum_values = sort_orders,
-	 .description = "Default ascending (asc, a, desc and d are accepted too)."},
+	NAMED_LISTING_PARAMS,
 	{0},
 };
 
 const struct field params_filter_listing[] = {
-	{"pageSize", FT_INTEGER, 0, .description = "1 to 100 (default 25)."},
-	{"pageNumber", FT_INTEGER, 0, .description = "From 1 (default 1)."},
-	{"allowEmptyResult", FT_BOOLEAN, 0,
-	 .description = "Answer an empty page past the last one instead of 400."},
-	{"filterType", FT_STRING, 0, .enum_values = filter_types,
-	 .description = "How name filters (default Prefix); case-insensitive."},
-	{"name", FT_STRING, 0, .max = 256, .description = "The name filter's operand."},
-	{"sortBy", FT_STRING, 0, .enum_values = sort_keys, .description = "Default name."},
-	{"sortOrder", FT_STRING, 0, .enum_values = sort_orders,
-	 .description = "Default ascending (asc, a, desc and d are accepted too)."},
+	NAMED_LISTING_PARAMS,
 	{"contactListId", FT_STRING, 0, .max = 64, .description = "Only this list's filters."},
 	{0},
 };
